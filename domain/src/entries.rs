@@ -1,0 +1,429 @@
+//! The six kinds of ledger entry, each built from raw text by one `parse` that reports every
+//! broken rule of the entry at once (a form shows them all; the importer lists them all).
+//! References to other entries (vendor names, contract references, phases) are checked by the
+//! store, which knows what exists; rules that need the referenced entry live here too.
+
+use crate::date::{parse_iso_date, parse_period_start, Term};
+use crate::error::{FieldError, InColumn};
+use crate::text::{self, LABEL_MAX, NAME_MAX, NOTE_MAX};
+use crate::{CommitmentModel, Currency, FulfillmentInterval, Money, Quantity, VendorKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Collects field errors while parsing so that every broken rule is reported, not just the first.
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn new() -> Self {
+        Self { errors: Vec::new() }
+    }
+
+    fn field<T>(&mut self, column: &str, result: Result<T, String>) -> Option<T> {
+        match result.in_column(column) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldError>> {
+        match (self.errors.is_empty(), build()) {
+            (true, Some(v)) => Ok(v),
+            _ => Err(self.errors),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVendor {
+    pub name: String,
+    pub kind: VendorKind,
+}
+
+pub struct RawVendor<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+}
+
+impl NewVendor {
+    pub fn parse(raw: &RawVendor<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let name = c.field("name", text::required(raw.name, NAME_MAX));
+        let kind = c.field("kind", VendorKind::parse(raw.kind));
+        c.finish(|| {
+            Some(Self {
+                name: name?,
+                kind: kind?,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewContract {
+    pub reference: String,
+    pub vendor: String,
+    pub title: String,
+    pub term: Term,
+    pub committed: Money,
+    pub commitment_model: CommitmentModel,
+    pub fulfillment_interval: FulfillmentInterval,
+    pub notes: String,
+}
+
+pub struct RawContract<'a> {
+    pub reference: &'a str,
+    pub vendor: &'a str,
+    pub start_date: &'a str,
+    pub end_date: &'a str,
+    pub committed_amount: &'a str,
+    pub currency: &'a str,
+    pub title: &'a str,
+    pub commitment_model: &'a str,
+    pub fulfillment_interval: &'a str,
+    pub notes: &'a str,
+}
+
+impl NewContract {
+    pub fn parse(raw: &RawContract<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let reference = c.field("reference", text::required(raw.reference, NAME_MAX));
+        let vendor = c.field("vendor", text::required(raw.vendor, NAME_MAX));
+        let start = c.field("start_date", parse_iso_date(raw.start_date));
+        let end = c.field("end_date", parse_iso_date(raw.end_date));
+        let term = match (start, end) {
+            (Some(s), Some(e)) => c.field("end_date", Term::new(s, e)),
+            _ => None,
+        };
+        let currency = c.field("currency", Currency::parse(raw.currency));
+        let committed = currency.and_then(|cur| {
+            c.field(
+                "committed_amount",
+                Money::parse_non_negative(raw.committed_amount, cur),
+            )
+        });
+        let title = c.field("title", text::optional(raw.title, LABEL_MAX));
+        let model = c.field(
+            "commitment_model",
+            CommitmentModel::parse(raw.commitment_model),
+        );
+        let interval = c.field(
+            "fulfillment_interval",
+            FulfillmentInterval::parse(raw.fulfillment_interval),
+        );
+        let notes = c.field("notes", text::optional(raw.notes, NOTE_MAX));
+        c.finish(|| {
+            Some(Self {
+                reference: reference?,
+                vendor: vendor?,
+                title: title?,
+                term: term?,
+                committed: committed?,
+                commitment_model: model?,
+                fulfillment_interval: interval?,
+                notes: notes?,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPhase {
+    pub contract: String,
+    pub phase: String,
+    pub resource: String,
+    pub region: String,
+    pub planned_date: NaiveDate,
+    pub planned_quantity: Quantity,
+}
+
+pub struct RawPhase<'a> {
+    pub contract: &'a str,
+    pub phase: &'a str,
+    pub resource: &'a str,
+    pub region: &'a str,
+    pub planned_date: &'a str,
+    pub planned_quantity: &'a str,
+}
+
+impl NewPhase {
+    pub fn parse(raw: &RawPhase<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let contract = c.field("contract", text::required(raw.contract, NAME_MAX));
+        let phase = c.field("phase", text::required(raw.phase, NAME_MAX));
+        let resource = c.field("resource", text::required(raw.resource, LABEL_MAX));
+        let region = c.field("region", text::optional(raw.region, LABEL_MAX));
+        let planned_date = c.field("planned_date", parse_iso_date(raw.planned_date));
+        let planned_quantity = c.field("planned_quantity", Quantity::parse(raw.planned_quantity));
+        c.finish(|| {
+            Some(Self {
+                contract: contract?,
+                phase: phase?,
+                resource: resource?,
+                region: region?,
+                planned_date: planned_date?,
+                planned_quantity: planned_quantity?,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReceipt {
+    pub contract: String,
+    pub phase: String,
+    pub date: NaiveDate,
+    pub quantity: Quantity,
+    pub note: String,
+}
+
+pub struct RawReceipt<'a> {
+    pub contract: &'a str,
+    pub phase: &'a str,
+    pub date: &'a str,
+    pub quantity: &'a str,
+    pub note: &'a str,
+}
+
+impl NewReceipt {
+    pub fn parse(raw: &RawReceipt<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let contract = c.field("contract", text::required(raw.contract, NAME_MAX));
+        let phase = c.field("phase", text::required(raw.phase, NAME_MAX));
+        let date = c.field("date", parse_iso_date(raw.date));
+        let quantity = c.field("quantity", Quantity::parse(raw.quantity));
+        let note = c.field("note", text::optional(raw.note, NOTE_MAX));
+        c.finish(|| {
+            Some(Self {
+                contract: contract?,
+                phase: phase?,
+                date: date?,
+                quantity: quantity?,
+                note: note?,
+            })
+        })
+    }
+}
+
+/// Spend burned against a commitment. The currency is the contract's, so the amount is held in
+/// minor units until the contract is known. Negative amounts are credits or corrections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUsage {
+    pub contract: String,
+    pub date: NaiveDate,
+    pub amount_minor: i64,
+    pub quantity: Quantity,
+    pub unit: String,
+    pub sku: String,
+}
+
+pub struct RawUsage<'a> {
+    pub contract: &'a str,
+    pub date: &'a str,
+    pub amount: &'a str,
+    pub quantity: &'a str,
+    pub unit: &'a str,
+    pub sku: &'a str,
+}
+
+impl NewUsage {
+    pub fn parse(raw: &RawUsage<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let contract = c.field("contract", text::required(raw.contract, NAME_MAX));
+        let date = c.field("date", parse_iso_date(raw.date));
+        let amount = c.field("amount", crate::decimal::parse_scaled(raw.amount, 2, true));
+        let quantity = c.field("quantity", Quantity::parse(raw.quantity));
+        let unit = c.field("unit", text::required(raw.unit, LABEL_MAX));
+        let sku = c.field("sku", text::optional(raw.sku, LABEL_MAX));
+        c.finish(|| {
+            Some(Self {
+                contract: contract?,
+                date: date?,
+                amount_minor: amount?,
+                quantity: quantity?,
+                unit: unit?,
+                sku: sku?,
+            })
+        })
+    }
+
+    /// Usage counts against a contract only inside its term (inclusive).
+    pub fn check_within_term(&self, term: &Term) -> Result<(), FieldError> {
+        if term.contains(self.date) {
+            return Ok(());
+        }
+        Err(FieldError::new(
+            "date",
+            format!(
+                "{} is outside contract {}'s term {}..{}",
+                self.date,
+                self.contract,
+                term.start(),
+                term.end()
+            ),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRevenue {
+    pub period_start: NaiveDate,
+    pub amount: Money,
+}
+
+pub struct RawRevenue<'a> {
+    pub period_start: &'a str,
+    pub amount: &'a str,
+    pub currency: &'a str,
+}
+
+impl NewRevenue {
+    pub fn parse(raw: &RawRevenue<'_>) -> Result<Self, Vec<FieldError>> {
+        let mut c = Checker::new();
+        let period_start = c.field("period_start", parse_period_start(raw.period_start));
+        let currency = c.field("currency", Currency::parse(raw.currency));
+        let amount =
+            currency.and_then(|cur| c.field("amount", Money::parse_non_negative(raw.amount, cur)));
+        c.finish(|| {
+            Some(Self {
+                period_start: period_start?,
+                amount: amount?,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contract<'a>() -> RawContract<'a> {
+        RawContract {
+            reference: "AWS-2025-001",
+            vendor: "AWS",
+            start_date: "2025-11-03",
+            end_date: "2032-11-02",
+            committed_amount: "38000000000.00",
+            currency: "USD",
+            title: "",
+            commitment_model: "",
+            fulfillment_interval: "annual",
+            notes: "",
+        }
+    }
+
+    fn columns(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.column).collect()
+    }
+
+    #[test]
+    fn a_valid_contract_gets_defaults() {
+        let c = NewContract::parse(&contract()).unwrap();
+        assert_eq!(c.committed.minor(), 3_800_000_000_000);
+        assert_eq!(c.commitment_model, CommitmentModel::BuildUp);
+        assert_eq!(c.fulfillment_interval, FulfillmentInterval::Annual);
+    }
+
+    #[test]
+    fn a_contract_reports_every_broken_rule() {
+        let raw = RawContract {
+            end_date: "2025-01-01",
+            committed_amount: "-5",
+            currency: "usd",
+            ..contract()
+        };
+        let errs = columns(NewContract::parse(&raw).unwrap_err());
+        assert_eq!(errs, ["end_date", "currency"]);
+        let raw = RawContract {
+            committed_amount: "-5",
+            ..contract()
+        };
+        assert_eq!(
+            columns(NewContract::parse(&raw).unwrap_err()),
+            ["committed_amount"]
+        );
+    }
+
+    #[test]
+    fn usage_rejects_bad_fields_and_dates_outside_the_term() {
+        let raw = RawUsage {
+            contract: "C1",
+            date: "2026-01-05",
+            amount: "1.234",
+            quantity: "-1",
+            unit: "",
+            sku: "x",
+        };
+        assert_eq!(
+            columns(NewUsage::parse(&raw).unwrap_err()),
+            ["amount", "quantity", "unit"]
+        );
+        let ok = RawUsage {
+            amount: "-12.50",
+            quantity: "10",
+            unit: "gpu_hour",
+            ..raw
+        };
+        let usage = NewUsage::parse(&ok).unwrap();
+        assert_eq!(usage.amount_minor, -1250, "credits are signed amounts");
+        let d = |s| parse_iso_date(s).unwrap();
+        assert!(usage
+            .check_within_term(&Term::new(d("2026-01-01"), d("2026-12-31")).unwrap())
+            .is_ok());
+        let err = usage
+            .check_within_term(&Term::new(d("2026-02-01"), d("2026-12-31")).unwrap())
+            .unwrap_err();
+        assert!(err.reason.contains("outside contract C1's term"), "{err}");
+    }
+
+    #[test]
+    fn revenue_is_monthly_and_non_negative() {
+        let raw = RawRevenue {
+            period_start: "2026-01-15",
+            amount: "-1",
+            currency: "USD",
+        };
+        assert_eq!(
+            columns(NewRevenue::parse(&raw).unwrap_err()),
+            ["period_start", "amount"]
+        );
+    }
+
+    #[test]
+    fn phases_and_receipts_need_names_and_quantities() {
+        let raw = RawPhase {
+            contract: "C1",
+            phase: " ",
+            resource: "GB200",
+            region: "",
+            planned_date: "2026-12-31",
+            planned_quantity: "1.5",
+        };
+        assert_eq!(columns(NewPhase::parse(&raw).unwrap_err()), ["phase"]);
+        let raw = RawReceipt {
+            contract: "C1",
+            phase: "P1",
+            date: "2026-13-01",
+            quantity: "abc",
+            note: "",
+        };
+        assert_eq!(
+            columns(NewReceipt::parse(&raw).unwrap_err()),
+            ["date", "quantity"]
+        );
+    }
+
+    #[test]
+    fn vendors_default_to_other() {
+        let v = NewVendor::parse(&RawVendor {
+            name: "Lambda",
+            kind: "",
+        })
+        .unwrap();
+        assert_eq!(v.kind, VendorKind::Other);
+    }
+}

@@ -1,0 +1,21 @@
+//! The ledger's types and rules. Every way into the ledger — CSV import, forms, the JSON API —
+//! builds entries through the `parse` constructors here, so there is one set of rules and one
+//! set of error messages. No I/O: this crate also compiles to wasm for form validation.
+
+pub mod currency;
+pub mod date;
+pub mod decimal;
+pub mod entries;
+pub mod error;
+pub mod kinds;
+pub mod money;
+pub mod quantity;
+pub mod text;
+
+pub use currency::Currency;
+pub use entries::{NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};
+pub use error::FieldError;
+pub use kinds::{CommitmentModel, FulfillmentInterval, VendorKind};
+pub use money::Money;
+pub use quantity::Quantity;
+pub mod views;

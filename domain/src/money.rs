@@ -1,0 +1,97 @@
+use crate::{decimal, Currency};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An exact amount of money: integer minor units (cents) and its currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    minor: i64,
+    currency: Currency,
+}
+
+pub const MINOR_PLACES: u32 = 2;
+
+impl Money {
+    pub fn from_minor(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
+    /// Parses a plain decimal with at most two places, e.g. `1234.50`.
+    pub fn parse(raw: &str, currency: Currency) -> Result<Self, String> {
+        decimal::parse_scaled(raw, MINOR_PLACES, true).map(|minor| Self { minor, currency })
+    }
+
+    /// Like [`Money::parse`] but refuses negative amounts (commitments, revenue).
+    pub fn parse_non_negative(raw: &str, currency: Currency) -> Result<Self, String> {
+        decimal::parse_scaled(raw, MINOR_PLACES, false).map(|minor| Self { minor, currency })
+    }
+
+    pub fn minor(&self) -> i64 {
+        self.minor
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The amount as the CSV formats want it: exactly two places, no separators.
+    pub fn amount_string(&self) -> String {
+        decimal::format_scaled(self.minor, MINOR_PLACES)
+    }
+
+    /// The amount for people: thousands separators, two places, currency code.
+    pub fn display_grouped(&self) -> String {
+        let plain = self.amount_string();
+        let (sign, unsigned) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |r| ("-", r));
+        let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, "00"));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        format!("{sign}{grouped}.{frac} {}", self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount_string(), self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd() -> Currency {
+        Currency::parse("USD").unwrap()
+    }
+
+    #[test]
+    fn keeps_cents_exactly() {
+        let m = Money::parse("38000000000.01", usd()).unwrap();
+        assert_eq!(m.minor(), 3_800_000_000_001);
+        assert_eq!(m.amount_string(), "38000000000.01");
+    }
+
+    #[test]
+    fn commitments_cannot_be_negative() {
+        assert!(Money::parse_non_negative("-1.00", usd()).is_err());
+        assert_eq!(Money::parse("-1.00", usd()).unwrap().minor(), -100);
+    }
+
+    #[test]
+    fn groups_thousands_for_display() {
+        let m = Money::from_minor(3_800_000_000_050, usd());
+        assert_eq!(m.display_grouped(), "38,000,000,000.50 USD");
+        assert_eq!(
+            Money::from_minor(-123_456, usd()).display_grouped(),
+            "-1,234.56 USD"
+        );
+        assert_eq!(Money::from_minor(99, usd()).display_grouped(), "0.99 USD");
+    }
+}

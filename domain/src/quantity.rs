@@ -1,0 +1,48 @@
+use crate::decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A non-negative amount of capacity (GPU-hours, GPUs, vCPUs) held exactly as millionths.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct Quantity(i64);
+
+pub const QUANTITY_PLACES: u32 = 6;
+
+impl Quantity {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        decimal::parse_scaled(raw, QUANTITY_PLACES, false).map(Self)
+    }
+
+    pub fn from_micros(micros: i64) -> Self {
+        Self(micros)
+    }
+
+    pub fn micros(&self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&decimal::format_scaled_trimmed(self.0, QUANTITY_PLACES))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_gpu_hours() {
+        let q = Quantity::parse("1234.5").unwrap();
+        assert_eq!(q.micros(), 1_234_500_000);
+        assert_eq!(q.to_string(), "1234.5");
+    }
+
+    #[test]
+    fn must_not_be_negative() {
+        assert!(Quantity::parse("-1").unwrap_err().contains("negative"));
+    }
+}

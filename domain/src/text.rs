@@ -1,0 +1,46 @@
+//! Free-text fields: trimmed, bounded, and required where the domain says so.
+
+pub fn required(raw: &str, max_len: usize) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("is required".into());
+    }
+    optional(s, max_len)
+}
+
+pub fn optional(raw: &str, max_len: usize) -> Result<String, String> {
+    let s = raw.trim();
+    if s.chars().count() > max_len {
+        return Err(format!("is longer than {max_len} characters"));
+    }
+    if s.chars().any(|c| c.is_control() && c != '\t') {
+        return Err("contains control characters".into());
+    }
+    Ok(s.to_owned())
+}
+
+/// Names and references: short identifiers people type and search for.
+pub const NAME_MAX: usize = 200;
+/// Titles, units, SKUs, regions, resources.
+pub const LABEL_MAX: usize = 200;
+/// Notes on contracts and receipts.
+pub const NOTE_MAX: usize = 4000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_is_trimmed_and_non_empty() {
+        assert_eq!(required("  AWS ", NAME_MAX).unwrap(), "AWS");
+        assert_eq!(required("   ", NAME_MAX).unwrap_err(), "is required");
+    }
+
+    #[test]
+    fn text_is_bounded_and_printable() {
+        assert!(optional(&"x".repeat(11), 10)
+            .unwrap_err()
+            .contains("longer than 10"));
+        assert!(optional("a\u{0}b", 10).unwrap_err().contains("control"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The ledger schema. Money is BIGINT minor units (cents) beside a currency column; capacity
+//! is BIGINT millionths. Never REAL: aggregation over millions of rows must stay exact.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_ledger;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_ledger::Migration)]
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need (build tools, Debian Chromium, Playwright, PostgreSQL) and runs
+# every test: Rust unit and integration tests on SQLite, the store tests again on a throw-away
+# PostgreSQL cluster, and the Playwright browser tests against the built app.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+
+step "installing test tools (skipped when present)"
+scripts/install-tools.sh --browser --postgres
+
+step "building the app, server and wasm (cargo leptos build)"
+cargo leptos build
+
+step "Rust tests on SQLite"
+cargo test --quiet
+
+step "store tests on PostgreSQL"
+scripts/with-postgres.sh cargo test --quiet -p store
+
+step "browser tests (Playwright in Debian Chromium)"
+mkdir -p end2end/screenshots
+(cd end2end && LEDGER_BIN="$CARGO_TARGET_DIR/debug/compute-ledger" LEDGER_SITE_ROOT="$REPO_ROOT/target/site" npx playwright test)
+
+step "all tests passed (screenshots in end2end/screenshots/)"

@@ -1,0 +1,191 @@
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use store::import::{import_files, ImportError, ImportSource, LedgerFile};
+
+/// Compute Ledger: multi-year compute commitments, their deliveries, the spend burned against
+/// them, and revenue beside them.
+///
+/// With no command, runs the web app (the same as `serve`).
+#[derive(Debug, Parser)]
+#[command(name = "compute-ledger", version, propagate_version = true)]
+pub struct Cli {
+    /// Database to use: a SQLite URL (the default, a file under ./data) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true, default_value_t = store::default_database_url())]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app.
+    Serve(ServeArgs),
+    /// Import ledger CSV files (all or nothing): a directory holding vendors.csv,
+    /// contracts.csv, deliveries.csv, receipts.csv, usage.csv, revenue.csv, or single files.
+    ///
+    /// Files are imported in dependency order in one transaction; on any bad row nothing is
+    /// written and every bad row is listed as file:line: column: reason. Entries whose key
+    /// already exists (vendor name, contract reference, phase, revenue month) are rejected,
+    /// and a file whose exact content was imported before is rejected.
+    Import(ImportArgs),
+    /// Export the raw ledger as the six CSV files, in the import format.
+    Export(ExportArgs),
+    /// Create or upgrade the database schema and exit.
+    Migrate,
+}
+
+#[derive(Debug, clap::Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000); port 0 picks a free port.
+    #[arg(long)]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Do not load the demo ledger into an empty database.
+    #[arg(long, env = "LEDGER_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// A directory of ledger CSVs, or CSV files named after what they hold (usage.csv, usage-2026-01.csv…).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// What the given files hold, when their names do not say.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: Option<LedgerFile>,
+    /// Who the import is attributed to in the audit trail.
+    #[arg(long = "as", default_value_t = default_actor())]
+    pub actor: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Directory to write the six CSV files into (created if missing).
+    pub dir: PathBuf,
+}
+
+fn parse_kind(raw: &str) -> Result<LedgerFile, String> {
+    LedgerFile::parse(raw).ok_or_else(|| {
+        format!(
+            "expected one of {}",
+            LedgerFile::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+fn default_actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let db = store::connect(&cli.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(&cli.database_url)))?;
+    match command {
+        Command::Serve(args) => crate::web::serve(db, args)
+            .await
+            .map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => import(db, args).await,
+        Command::Export(args) => {
+            let started = Instant::now();
+            for (kind, rows) in store::export::export_dir(&db, &args.dir).await? {
+                tracing::info!(file = %args.dir.join(kind.file_name()).display(), rows, "exported");
+            }
+            tracing::info!(seconds = started.elapsed().as_secs_f64(), "export finished");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            tracing::info!("schema is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let mut sources = Vec::new();
+    for path in &args.paths {
+        let opened = match (path.is_dir(), args.kind) {
+            (true, _) => ImportSource::open_dir(path),
+            (false, Some(kind)) => ImportSource::open_as(kind, path).map(|s| vec![s]),
+            (false, None) => ImportSource::open(path).map(|s| vec![s]),
+        };
+        sources.extend(opened.map_err(anyhow::Error::msg)?);
+    }
+    let started = Instant::now();
+    let progress = Arc::new(crate::progress::TerminalProgress::new());
+    match import_files(&db, sources, &args.actor, progress).await {
+        Ok(report) => {
+            let seconds = started.elapsed().as_secs_f64();
+            for file in &report.files {
+                tracing::info!(file = %file.file_name, kind = %file.kind, rows = file.rows, import_id = file.import_id, "imported");
+            }
+            let rows = report.total_rows();
+            tracing::info!(
+                rows,
+                seconds,
+                rows_per_second = (rows as f64 / seconds.max(1e-9)) as u64,
+                "import committed"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rejected { errors, omitted }) => {
+            eprintln!(
+                "import rejected; nothing was written. {} problem(s):",
+                errors.len() + omitted
+            );
+            for e in &errors {
+                eprintln!("  {e}");
+            }
+            if omitted > 0 {
+                eprintln!("  … and {omitted} more");
+            }
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Database URLs may carry a password; never print it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            redact("postgres://ledger:secret@db:5432/ledger"),
+            "postgres://***@db:5432/ledger"
+        );
+        assert_eq!(
+            redact("sqlite://data/ledger.db?mode=rwc"),
+            "sqlite://data/ledger.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

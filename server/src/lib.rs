@@ -1,0 +1,5 @@
+//! The compute-ledger binary's pieces, as a library so that tests can start the real app.
+
+pub mod cli;
+pub mod progress;
+pub mod web;

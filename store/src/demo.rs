@@ -1,0 +1,426 @@
+//! The demo ledger loaded on first run: an AI company's compute commitments modelled on public
+//! reports (a seven-year $38B AWS deal from November 2025 with phased GB200/GB300 capacity,
+//! $250B with Microsoft Azure, $300B with Oracle from 2027, a smaller Google Cloud deal and
+//! neocloud contracts), with daily usage ramps and monthly revenue up to `today`.
+//!
+//! It is produced as the six CSV files and loaded through the normal importer, so it obeys the
+//! same rules and leaves the same audit trail as any import.
+
+use crate::import::{
+    import_files, ImportError, ImportReport, ImportSource, LedgerFile, NoProgress,
+};
+use chrono::{Datelike, Duration, NaiveDate};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+pub const DEMO_ACTOR: &str = "demo-loader";
+
+struct DemoContract {
+    reference: &'static str,
+    vendor: &'static str,
+    title: &'static str,
+    start: (i32, u32, u32),
+    years: i32,
+    committed_dollars: i64,
+    model: &'static str,
+    interval: &'static str,
+    /// Daily spend in dollars at the start of the term and after the ramp.
+    daily_start: i64,
+    daily_full: i64,
+    ramp_days: i64,
+    sku: &'static str,
+    dollars_per_gpu_hour: i64,
+}
+
+const VENDORS: &[(&str, &str)] = &[
+    ("Amazon Web Services", "hyperscaler"),
+    ("Microsoft Azure", "hyperscaler"),
+    ("Oracle Cloud Infrastructure", "hyperscaler"),
+    ("Google Cloud", "hyperscaler"),
+    ("CoreWeave", "neocloud"),
+    ("Lambda", "neocloud"),
+];
+
+const CONTRACTS: &[DemoContract] = &[
+    DemoContract {
+        reference: "AWS-2025-38B",
+        vendor: "Amazon Web Services",
+        title: "GB200/GB300 UltraServer capacity, 7 years",
+        start: (2025, 11, 3),
+        years: 7,
+        committed_dollars: 38_000_000_000,
+        model: "build_up",
+        interval: "annual",
+        daily_start: 2_000_000,
+        daily_full: 16_000_000,
+        ramp_days: 420,
+        sku: "gb200-ultraserver",
+        dollars_per_gpu_hour: 12,
+    },
+    DemoContract {
+        reference: "AZURE-2025-250B",
+        vendor: "Microsoft Azure",
+        title: "Incremental Azure commitment",
+        start: (2025, 11, 1),
+        years: 7,
+        committed_dollars: 250_000_000_000,
+        model: "build_up",
+        interval: "term",
+        daily_start: 30_000_000,
+        daily_full: 110_000_000,
+        ramp_days: 730,
+        sku: "nd-gb200-v6",
+        dollars_per_gpu_hour: 11,
+    },
+    DemoContract {
+        reference: "OCI-2027-300B",
+        vendor: "Oracle Cloud Infrastructure",
+        title: "Stargate capacity, 4.5 GW",
+        start: (2027, 1, 1),
+        years: 5,
+        committed_dollars: 300_000_000_000,
+        model: "build_up",
+        interval: "annual",
+        daily_start: 60_000_000,
+        daily_full: 180_000_000,
+        ramp_days: 540,
+        sku: "bm-gpu-gb200",
+        dollars_per_gpu_hour: 10,
+    },
+    DemoContract {
+        reference: "GCP-2025-TPU",
+        vendor: "Google Cloud",
+        title: "TPU and GPU capacity",
+        start: (2025, 6, 1),
+        years: 3,
+        committed_dollars: 3_000_000_000,
+        model: "burn_down",
+        interval: "term",
+        daily_start: 1_000_000,
+        daily_full: 3_500_000,
+        ramp_days: 365,
+        sku: "tpu-v6e",
+        dollars_per_gpu_hour: 3,
+    },
+    DemoContract {
+        reference: "CW-2025-22B",
+        vendor: "CoreWeave",
+        title: "Dedicated GPU clusters (three tranches)",
+        start: (2025, 3, 10),
+        years: 5,
+        committed_dollars: 22_400_000_000,
+        model: "build_up",
+        interval: "annual",
+        daily_start: 4_000_000,
+        daily_full: 14_000_000,
+        ramp_days: 540,
+        sku: "h100-sxm-cluster",
+        dollars_per_gpu_hour: 6,
+    },
+    DemoContract {
+        reference: "LAMBDA-2026-1B",
+        vendor: "Lambda",
+        title: "Prepaid burst capacity",
+        start: (2026, 1, 1),
+        years: 3,
+        committed_dollars: 1_500_000_000,
+        model: "burn_down",
+        interval: "term",
+        daily_start: 800_000,
+        daily_full: 2_200_000,
+        ramp_days: 300,
+        sku: "b200-on-demand",
+        dollars_per_gpu_hour: 5,
+    },
+];
+
+/// (contract, phase, resource, region, planned date, planned quantity)
+const PHASES: &[(&str, &str, &str, &str, &str, u32)] = &[
+    (
+        "AWS-2025-38B",
+        "initial",
+        "GB200",
+        "us-east-1",
+        "2025-12-15",
+        50_000,
+    ),
+    (
+        "AWS-2025-38B",
+        "bulk-2026",
+        "GB300",
+        "us-east-1",
+        "2026-12-31",
+        300_000,
+    ),
+    (
+        "AWS-2025-38B",
+        "expansion-2027",
+        "GB300",
+        "us-west-2",
+        "2027-09-30",
+        150_000,
+    ),
+    (
+        "AZURE-2025-250B",
+        "fairwater-1",
+        "GB200",
+        "us-central",
+        "2026-03-31",
+        200_000,
+    ),
+    (
+        "AZURE-2025-250B",
+        "fairwater-2",
+        "GB300",
+        "us-east",
+        "2026-12-31",
+        400_000,
+    ),
+    (
+        "OCI-2027-300B",
+        "abilene",
+        "GB200",
+        "us-south",
+        "2027-03-31",
+        400_000,
+    ),
+    (
+        "OCI-2027-300B",
+        "phase-2",
+        "GB300",
+        "us-south",
+        "2028-06-30",
+        800_000,
+    ),
+    (
+        "GCP-2025-TPU",
+        "tpu-pods",
+        "TPUv6e",
+        "us-central1",
+        "2025-07-15",
+        40_000,
+    ),
+    (
+        "CW-2025-22B",
+        "tranche-1",
+        "H100",
+        "us-east",
+        "2025-04-30",
+        60_000,
+    ),
+    (
+        "CW-2025-22B",
+        "tranche-2",
+        "GB200",
+        "us-east",
+        "2025-10-31",
+        80_000,
+    ),
+    (
+        "LAMBDA-2026-1B",
+        "burst",
+        "B200",
+        "us-west",
+        "2026-02-01",
+        10_000,
+    ),
+];
+
+/// (contract, phase, receipt date, quantity, note)
+const RECEIPTS: &[(&str, &str, &str, u32, &str)] = &[
+    (
+        "AWS-2025-38B",
+        "initial",
+        "2025-12-20",
+        30_000,
+        "first UltraServer racks live",
+    ),
+    (
+        "AWS-2025-38B",
+        "initial",
+        "2026-02-10",
+        20_000,
+        "remainder of initial phase, late",
+    ),
+    ("AWS-2025-38B", "bulk-2026", "2026-06-30", 80_000, ""),
+    ("AWS-2025-38B", "bulk-2026", "2026-10-15", 60_000, ""),
+    (
+        "AZURE-2025-250B",
+        "fairwater-1",
+        "2026-05-20",
+        150_000,
+        "power delays at site",
+    ),
+    ("GCP-2025-TPU", "tpu-pods", "2025-07-10", 40_000, ""),
+    ("CW-2025-22B", "tranche-1", "2025-04-28", 60_000, ""),
+    (
+        "CW-2025-22B",
+        "tranche-2",
+        "2025-12-05",
+        70_000,
+        "5 weeks late",
+    ),
+    ("LAMBDA-2026-1B", "burst", "2026-02-01", 10_000, ""),
+];
+
+/// A small deterministic noise source, so the demo is the same on every machine.
+fn noise(seed: u64) -> f64 {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    x ^= x >> 29;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 32;
+    (x % 10_000) as f64 / 10_000.0
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Writes rows as RFC 4180 CSV (titles and notes contain commas).
+fn to_csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The six demo CSV files, with usage up to and including `today`.
+pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
+    let vendors = VENDORS
+        .iter()
+        .map(|(name, kind)| vec![name.to_string(), kind.to_string()])
+        .collect();
+    let mut contracts = Vec::new();
+    let mut usage = Vec::new();
+    for (i, c) in CONTRACTS.iter().enumerate() {
+        let start = date(c.start.0, c.start.1, c.start.2);
+        let end = date(c.start.0 + c.years, c.start.1, c.start.2) - Duration::days(1);
+        contracts.push(vec![
+            c.reference.to_string(),
+            c.vendor.to_string(),
+            start.to_string(),
+            end.to_string(),
+            money(c.committed_dollars * 100),
+            "USD".to_string(),
+            c.title.to_string(),
+            c.model.to_string(),
+            c.interval.to_string(),
+            "demo data modelled on public reports".to_string(),
+        ]);
+        let mut day = start;
+        while day <= today.min(end) {
+            let n = (day - start).num_days();
+            let ramp = (n as f64 / c.ramp_days as f64).min(1.0);
+            let base = c.daily_start as f64 + (c.daily_full - c.daily_start) as f64 * ramp;
+            let weekday_dip = if day.weekday().number_from_monday() >= 6 {
+                0.85
+            } else {
+                1.0
+            };
+            let dollars = base * weekday_dip * (0.9 + 0.2 * noise((i as u64) << 32 | n as u64));
+            let cents = (dollars * 100.0).round() as i64;
+            let compute = cents * 9 / 10;
+            let storage = cents - compute;
+            let gpu_hours = compute as f64 / 100.0 / c.dollars_per_gpu_hour as f64;
+            let tb_months = storage as f64 / 2_300.0;
+            let reference = c.reference.to_string();
+            usage.push(vec![
+                reference.clone(),
+                day.to_string(),
+                money(compute),
+                format!("{gpu_hours:.1}"),
+                "gpu_hour".into(),
+                c.sku.into(),
+            ]);
+            usage.push(vec![
+                reference,
+                day.to_string(),
+                money(storage),
+                format!("{tb_months:.1}"),
+                "tb_month".into(),
+                "storage".into(),
+            ]);
+            day += Duration::days(1);
+        }
+    }
+    let deliveries = PHASES
+        .iter()
+        .map(|(contract, phase, resource, region, planned, quantity)| {
+            [*contract, *phase, *resource, *region, *planned]
+                .iter()
+                .map(|s| s.to_string())
+                .chain([quantity.to_string()])
+                .collect()
+        })
+        .collect();
+    let receipts = RECEIPTS
+        .iter()
+        .filter(|(_, _, on, _, _)| on.parse::<NaiveDate>().is_ok_and(|d| d <= today))
+        .map(|(contract, phase, on, quantity, note)| {
+            vec![
+                contract.to_string(),
+                phase.to_string(),
+                on.to_string(),
+                quantity.to_string(),
+                note.to_string(),
+            ]
+        })
+        .collect();
+    // Revenue: ~$300M in January 2025, growing ~6% a month, booked for completed months.
+    let mut revenue = Vec::new();
+    let mut month = date(2025, 1, 1);
+    let mut k = 0;
+    while let Some(next) = month
+        .checked_add_months(chrono::Months::new(1))
+        .filter(|next| *next <= today)
+    {
+        let dollars = 300_000_000.0 * 1.06_f64.powi(k) * (0.97 + 0.06 * noise(1_000 + k as u64));
+        revenue.push(vec![
+            month.to_string(),
+            money((dollars * 100.0).round() as i64),
+            "USD".to_string(),
+        ]);
+        month = next;
+        k += 1;
+    }
+    [
+        (LedgerFile::Vendors, vendors),
+        (LedgerFile::Contracts, contracts),
+        (LedgerFile::Deliveries, deliveries),
+        (LedgerFile::Receipts, receipts),
+        (LedgerFile::Usage, usage),
+        (LedgerFile::Revenue, revenue),
+    ]
+    .into_iter()
+    .map(|(kind, rows)| (kind, to_csv(&kind.column_names(), rows)))
+    .collect()
+}
+
+fn money(cents: i64) -> String {
+    domain::decimal::format_scaled(cents, 2)
+}
+
+/// Loads the demo ledger if the database holds no ledger yet; returns what was loaded.
+pub async fn load_if_empty(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+) -> Result<Option<ImportReport>, ImportError> {
+    if !crate::ledger::is_empty(db).await? {
+        return Ok(None);
+    }
+    let sources = demo_files(today)
+        .into_iter()
+        .map(|(kind, csv)| {
+            ImportSource::from_bytes(
+                kind,
+                &format!("demo/{}", kind.file_name()),
+                csv.into_bytes(),
+            )
+        })
+        .collect();
+    import_files(db, sources, DEMO_ACTOR, Arc::new(NoProgress))
+        .await
+        .map(Some)
+}

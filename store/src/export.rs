@@ -1,0 +1,151 @@
+//! CSV export of the raw ledger in the DOMAIN.md formats, so that exporting and importing into
+//! an empty database gives the same ledger. Rows are read in keyset pages, never all at once.
+//!
+//! Values are written as stored, without spreadsheet formula escaping: these files are for
+//! re-import, and escaping would change the data. Reports meant for spreadsheets escape.
+
+use crate::import::LedgerFile;
+use chrono::NaiveDate;
+use domain::decimal::{format_scaled, format_scaled_trimmed};
+use domain::money::MINOR_PLACES;
+use domain::quantity::QUANTITY_PLACES;
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement};
+use std::io::Write;
+use std::path::Path;
+
+const PAGE_ROWS: usize = 50_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("database error during export: {0}")]
+    Database(#[from] DbErr),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write the export: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// The query behind one file: `{after}` is the last id of the previous page.
+fn query(kind: LedgerFile) -> &'static str {
+    match kind {
+        LedgerFile::Vendors => "SELECT v.id, v.name, v.kind FROM vendors v WHERE v.id > {after} ORDER BY v.id",
+        LedgerFile::Contracts => "SELECT c.id, c.reference, v.name AS vendor, c.start_date, c.end_date, \
+            c.committed_minor, c.currency, c.title, c.commitment_model, c.fulfillment_interval, c.notes \
+            FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.id > {after} ORDER BY c.id",
+        LedgerFile::Deliveries => "SELECT p.id, c.reference AS contract, p.phase, p.resource, p.region, \
+            p.planned_date, p.planned_quantity_micros FROM delivery_phases p \
+            JOIN contracts c ON c.id = p.contract_id WHERE p.id > {after} ORDER BY p.id",
+        LedgerFile::Receipts => "SELECT r.id, c.reference AS contract, p.phase, r.date, r.quantity_micros, r.note \
+            FROM delivery_receipts r JOIN delivery_phases p ON p.id = r.phase_id \
+            JOIN contracts c ON c.id = p.contract_id WHERE r.id > {after} ORDER BY r.id",
+        LedgerFile::Usage => "SELECT u.id, c.reference AS contract, u.date, u.amount_minor, u.quantity_micros, \
+            u.unit, u.sku FROM usage_entries u JOIN contracts c ON c.id = u.contract_id \
+            WHERE u.id > {after} ORDER BY u.id",
+        LedgerFile::Revenue => "SELECT r.id, r.period_start, r.amount_minor, r.currency FROM revenue_entries r \
+            WHERE r.id > {after} ORDER BY r.id",
+    }
+}
+
+fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
+    let text = |c: &str| row.try_get::<String>("", c);
+    let date = |c: &str| row.try_get::<NaiveDate>("", c).map(|d| d.to_string());
+    let money = |c: &str| {
+        row.try_get::<i64>("", c)
+            .map(|v| format_scaled(v, MINOR_PLACES))
+    };
+    let quantity = |c: &str| {
+        row.try_get::<i64>("", c)
+            .map(|v| format_scaled_trimmed(v, QUANTITY_PLACES))
+    };
+    Ok(match kind {
+        LedgerFile::Vendors => vec![text("name")?, text("kind")?],
+        LedgerFile::Contracts => vec![
+            text("reference")?,
+            text("vendor")?,
+            date("start_date")?,
+            date("end_date")?,
+            money("committed_minor")?,
+            text("currency")?,
+            text("title")?,
+            text("commitment_model")?,
+            text("fulfillment_interval")?,
+            text("notes")?,
+        ],
+        LedgerFile::Deliveries => vec![
+            text("contract")?,
+            text("phase")?,
+            text("resource")?,
+            text("region")?,
+            date("planned_date")?,
+            quantity("planned_quantity_micros")?,
+        ],
+        LedgerFile::Receipts => {
+            vec![
+                text("contract")?,
+                text("phase")?,
+                date("date")?,
+                quantity("quantity_micros")?,
+                text("note")?,
+            ]
+        }
+        LedgerFile::Usage => vec![
+            text("contract")?,
+            date("date")?,
+            money("amount_minor")?,
+            quantity("quantity_micros")?,
+            text("unit")?,
+            text("sku")?,
+        ],
+        LedgerFile::Revenue => vec![
+            date("period_start")?,
+            money("amount_minor")?,
+            text("currency")?,
+        ],
+    })
+}
+
+/// Writes one table as CSV; returns the number of data rows.
+pub async fn export_table(
+    db: &impl ConnectionTrait,
+    kind: LedgerFile,
+    out: impl Write,
+) -> Result<u64, ExportError> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(kind.column_names())?;
+    let backend = db.get_database_backend();
+    let mut after = 0i64;
+    let mut rows = 0u64;
+    loop {
+        let sql = format!(
+            "{} LIMIT {PAGE_ROWS}",
+            query(kind).replace("{after}", &after.to_string())
+        );
+        let page = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await?;
+        for row in &page {
+            writer.write_record(record(kind, row)?)?;
+            after = row.try_get("", "id")?;
+        }
+        rows += page.len() as u64;
+        if page.len() < PAGE_ROWS {
+            break;
+        }
+    }
+    writer.flush()?;
+    Ok(rows)
+}
+
+/// Writes all six files into `dir` (created if missing).
+pub async fn export_dir(
+    db: &impl ConnectionTrait,
+    dir: &Path,
+) -> Result<Vec<(LedgerFile, u64)>, ExportError> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for kind in LedgerFile::ALL {
+        let file = std::io::BufWriter::new(std::fs::File::create(dir.join(kind.file_name()))?);
+        written.push((*kind, export_table(db, *kind, file).await?));
+    }
+    Ok(written)
+}

@@ -1,0 +1,74 @@
+//! Multi-row INSERTs: one statement per batch keeps per-row overhead low enough for millions
+//! of usage rows, on both SQLite and PostgreSQL.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
+
+/// Both backends accept far more; this keeps a statement's text and bind list moderate.
+const MAX_PARAMS_PER_STATEMENT: usize = 8_000;
+
+/// A row ready for its table: the columns and their values in the same order.
+pub trait InsertRow: Send + 'static {
+    const TABLE: &'static str;
+    const COLUMNS: &'static [&'static str];
+    fn push_values(self, out: &mut Vec<Value>);
+}
+
+pub async fn insert_rows<R: InsertRow>(
+    conn: &impl ConnectionTrait,
+    rows: Vec<R>,
+) -> Result<(), DbErr> {
+    let backend = conn.get_database_backend();
+    let per_statement = (MAX_PARAMS_PER_STATEMENT / R::COLUMNS.len()).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut values = Vec::with_capacity(per_statement * R::COLUMNS.len());
+        let mut count = 0;
+        for row in rows.by_ref().take(per_statement) {
+            row.push_values(&mut values);
+            count += 1;
+        }
+        let sql = insert_sql(backend, R::TABLE, R::COLUMNS, count);
+        conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
+    Ok(())
+}
+
+fn insert_sql(backend: DatabaseBackend, table: &str, columns: &[&str], rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut param = 0;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for col in 0..columns.len() {
+            if col > 0 {
+                sql.push(',');
+            }
+            param += 1;
+            match backend {
+                DatabaseBackend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&param.to_string());
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_postgres_parameters_across_rows() {
+        let sql = insert_sql(DatabaseBackend::Postgres, "t", &["a", "b"], 2);
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)");
+        let sql = insert_sql(DatabaseBackend::Sqlite, "t", &["a", "b"], 2);
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES (?,?),(?,?)");
+    }
+}

@@ -1,0 +1,108 @@
+//! What the import must know about the ledger to resolve references and catch duplicates:
+//! loaded once per import, extended row by row as files are validated, reloaded from the
+//! transaction after a file is written (to learn the ids the database gave).
+
+use super::LedgerFile;
+use crate::entities::{contract, delivery_phase, revenue_entry, vendor};
+use chrono::NaiveDate;
+use domain::date::Term;
+use domain::Currency;
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ContractKey {
+    pub id: i64,
+    pub currency: Currency,
+    pub term: Term,
+}
+
+pub struct Lookups {
+    pub vendors: HashMap<String, i64>,
+    pub contracts: HashMap<String, ContractKey>,
+    pub phases: HashMap<(i64, String), i64>,
+    pub revenue_periods: HashSet<(NaiveDate, Currency)>,
+    next_placeholder: i64,
+}
+
+impl Lookups {
+    pub async fn load(txn: &DatabaseTransaction) -> Result<Self, DbErr> {
+        let mut lookups = Self {
+            vendors: HashMap::new(),
+            contracts: HashMap::new(),
+            phases: HashMap::new(),
+            revenue_periods: HashSet::new(),
+            next_placeholder: 0,
+        };
+        for kind in [
+            LedgerFile::Vendors,
+            LedgerFile::Contracts,
+            LedgerFile::Deliveries,
+            LedgerFile::Revenue,
+        ] {
+            lookups.reload(txn, kind).await?;
+        }
+        Ok(lookups)
+    }
+
+    /// Stands in for the id of an entry validated but not (yet) written; negative, so it can
+    /// never collide with a real id.
+    pub fn placeholder_id(&mut self) -> i64 {
+        self.next_placeholder -= 1;
+        self.next_placeholder
+    }
+
+    pub async fn reload(
+        &mut self,
+        txn: &DatabaseTransaction,
+        kind: LedgerFile,
+    ) -> Result<(), DbErr> {
+        match kind {
+            LedgerFile::Vendors => {
+                self.vendors = vendor::Entity::find()
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|v| (v.name, v.id))
+                    .collect();
+            }
+            LedgerFile::Contracts => {
+                self.contracts = contract::Entity::find()
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|c| {
+                        let key = ContractKey {
+                            id: c.id,
+                            currency: Currency::parse(&c.currency).map_err(DbErr::Custom)?,
+                            term: Term::new(c.start_date, c.end_date).map_err(DbErr::Custom)?,
+                        };
+                        Ok((c.reference, key))
+                    })
+                    .collect::<Result<_, DbErr>>()?;
+            }
+            LedgerFile::Deliveries => {
+                self.phases = delivery_phase::Entity::find()
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|p| ((p.contract_id, p.phase), p.id))
+                    .collect();
+            }
+            LedgerFile::Revenue => {
+                self.revenue_periods = revenue_entry::Entity::find()
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| {
+                        Currency::parse(&r.currency)
+                            .ok()
+                            .map(|c| (r.period_start, c))
+                    })
+                    .collect();
+            }
+            LedgerFile::Receipts | LedgerFile::Usage => {}
+        }
+        Ok(())
+    }
+}

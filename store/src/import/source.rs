@@ -1,0 +1,76 @@
+use super::LedgerFile;
+use std::io::Read;
+use std::path::Path;
+
+/// One CSV to import: what it holds, a name for messages, and its bytes.
+pub struct ImportSource {
+    pub kind: LedgerFile,
+    pub name: String,
+    pub size: Option<u64>,
+    pub reader: Box<dyn Read + Send>,
+}
+
+impl ImportSource {
+    pub fn from_bytes(kind: LedgerFile, name: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            kind,
+            name: name.to_owned(),
+            size: Some(bytes.len() as u64),
+            reader: Box::new(std::io::Cursor::new(bytes)),
+        }
+    }
+
+    /// Opens a file whose name says what it holds (`usage.csv`, `contracts.csv`…).
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let kind = LedgerFile::from_path(path).ok_or_else(|| {
+            format!(
+                "{}: cannot tell what this file holds from its name; expected one of {}",
+                path.display(),
+                LedgerFile::ALL
+                    .iter()
+                    .map(|k| k.file_name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        Self::open_as(kind, path)
+    }
+
+    pub fn open_as(kind: LedgerFile, path: &Path) -> Result<Self, String> {
+        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(Self {
+            kind,
+            name,
+            size,
+            reader: Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// Every ledger CSV in a directory, by file name.
+    pub fn open_dir(dir: &Path) -> Result<Vec<Self>, String> {
+        let mut sources = Vec::new();
+        for kind in LedgerFile::ALL {
+            let path = dir.join(kind.file_name());
+            if path.exists() {
+                sources.push(Self::open_as(*kind, &path)?);
+            }
+        }
+        if sources.is_empty() {
+            return Err(format!(
+                "{}: no ledger CSV files found (looked for {})",
+                dir.display(),
+                LedgerFile::ALL
+                    .iter()
+                    .map(|k| k.file_name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Ok(sources)
+    }
+}

@@ -1,0 +1,83 @@
+//! Read queries over the ledger.
+
+use domain::views::ContractOverview;
+use domain::Currency;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+
+/// Active contracts with their vendor and the spend burned so far, by reference.
+pub async fn contract_overviews(db: &impl ConnectionTrait) -> Result<Vec<ContractOverview>, DbErr> {
+    let sql = "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
+                      c.committed_minor, CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned \
+               FROM contracts c \
+               JOIN vendors v ON v.id = c.vendor_id \
+               LEFT JOIN (SELECT contract_id, SUM(amount_minor) AS burned FROM usage_entries GROUP BY contract_id) u \
+                      ON u.contract_id = c.id \
+               WHERE c.archived_at IS NULL \
+               ORDER BY c.reference";
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let currency: String = row.try_get("", "currency")?;
+            Ok(ContractOverview {
+                reference: row.try_get("", "reference")?,
+                vendor: row.try_get("", "vendor")?,
+                title: row.try_get("", "title")?,
+                start_date: row.try_get("", "start_date")?,
+                end_date: row.try_get("", "end_date")?,
+                currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
+                committed_minor: row.try_get("", "committed_minor")?,
+                burned_minor: row.try_get("", "burned")?,
+            })
+        })
+        .collect()
+}
+
+/// Row counts of every ledger table, e.g. to check that a failed import wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TableCounts {
+    pub vendors: i64,
+    pub contracts: i64,
+    pub delivery_phases: i64,
+    pub delivery_receipts: i64,
+    pub usage_entries: i64,
+    pub revenue_entries: i64,
+    pub imports: i64,
+    pub audit_log: i64,
+}
+
+pub async fn table_counts(db: &impl ConnectionTrait) -> Result<TableCounts, DbErr> {
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM vendors) AS vendors, \
+        (SELECT COUNT(*) FROM contracts) AS contracts, \
+        (SELECT COUNT(*) FROM delivery_phases) AS delivery_phases, \
+        (SELECT COUNT(*) FROM delivery_receipts) AS delivery_receipts, \
+        (SELECT COUNT(*) FROM usage_entries) AS usage_entries, \
+        (SELECT COUNT(*) FROM revenue_entries) AS revenue_entries, \
+        (SELECT COUNT(*) FROM imports) AS imports, \
+        (SELECT COUNT(*) FROM audit_log) AS audit_log";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| DbErr::Custom("count query returned no row".into()))?;
+    let get = |c: &str| row.try_get::<i64>("", c);
+    Ok(TableCounts {
+        vendors: get("vendors")?,
+        contracts: get("contracts")?,
+        delivery_phases: get("delivery_phases")?,
+        delivery_receipts: get("delivery_receipts")?,
+        usage_entries: get("usage_entries")?,
+        revenue_entries: get("revenue_entries")?,
+        imports: get("imports")?,
+        audit_log: get("audit_log")?,
+    })
+}
+
+pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    let counts = table_counts(db).await?;
+    Ok(counts.vendors == 0
+        && counts.contracts == 0
+        && counts.usage_entries == 0
+        && counts.revenue_entries == 0)
+}

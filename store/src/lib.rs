@@ -1,0 +1,15 @@
+//! Everything that touches the database: connection and migrations, entities, queries,
+//! CSV import/export and the demo ledger. The CLI, the server functions and the API all go
+//! through here.
+
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod export;
+pub mod import;
+pub mod ledger;
+
+pub use db::{connect, default_database_url};
+pub use import::{import_files, ImportError, ImportReport, ImportSource, LedgerFile, RowError};
+pub use sea_orm::{DatabaseConnection, DbErr};
