@@ -106,7 +106,7 @@ fn ContractTable(contracts: Vec<ContractOverview>) -> impl IntoView {
                             <tr>
                                 <th scope="row">{c.reference.clone()}</th>
                                 <td>{c.vendor.clone()}</td>
-                                <td>{c.title.clone()}</td>
+                                <td class="wrap">{c.title.clone()}</td>
                                 <td class="date">{format!("{} – {}", c.start_date, c.end_date)}</td>
                                 <td class="num">{c.committed().display_grouped()}</td>
                                 <td class="num">{c.burned().display_grouped()}</td>

@@ -8,7 +8,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::StaticSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,7 +49,8 @@ pub fn App() -> impl IntoView {
             </header>
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=contracts::ContractsPage/>
+                    // Async: the server waits for the data, so the HTML is complete without wasm.
+                    <Route path=StaticSegment("") view=contracts::ContractsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

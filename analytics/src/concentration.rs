@@ -1,0 +1,43 @@
+use crate::ledger::{month_of, Filters, LedgerFrames};
+use polars::prelude::*;
+
+/// Per month and vendor with usage: spend, share of the month's spend, and the month's
+/// Herfindahl–Hirschman index (10000 × Σ share²). Columns: `month`, `vendor`, `spend_minor`,
+/// `share`, `hhi`; in month then vendor order.
+pub fn vendor_concentration(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
+    let share = col("spend_minor").cast(DataType::Float64)
+        / col("spend_minor").sum().over([col("month")])?.cast(DataType::Float64);
+    ledger
+        .usage_with_contracts(filters)
+        .with_column(month_of("date").alias("month"))
+        .group_by([col("month"), col("vendor")])
+        .agg([col("amount_minor").sum().alias("spend_minor")])
+        .with_column(share.alias("share"))
+        .with_column((col("share").pow(2).sum().over([col("month")])? * lit(10_000.0)).alias("hhi"))
+        .sort(["month", "vendor"], SortMultipleOptions::default())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::worked_example;
+
+    #[test]
+    fn matches_the_domain_worked_example() {
+        let out = vendor_concentration(&worked_example::frames(), &Filters::default()).unwrap();
+        let vendors: Vec<_> = out.column("vendor").unwrap().str().unwrap().into_no_null_iter().collect();
+        assert_eq!(vendors, ["A", "B", "A", "B"]);
+        let spend: Vec<_> = out.column("spend_minor").unwrap().i64().unwrap().into_no_null_iter().collect();
+        assert_eq!(spend, [15_050, 30_000, 20_000, 10_000]);
+        let share: Vec<_> = out.column("share").unwrap().f64().unwrap().into_no_null_iter().collect();
+        let hhi: Vec<_> = out.column("hhi").unwrap().f64().unwrap().into_no_null_iter().collect();
+        let jan_a = 150.50 / 450.50;
+        let jan_hhi = 10_000.0 * (jan_a * jan_a + (300.0 / 450.5f64).powi(2));
+        for (got, want) in share.iter().zip([jan_a, 300.0 / 450.5, 2.0 / 3.0, 1.0 / 3.0]) {
+            assert!((got - want).abs() < 1e-12, "share {got} vs {want}");
+        }
+        assert!((hhi[0] - jan_hhi).abs() < 1e-9 && (hhi[0] - 5550.6337144).abs() < 1e-6, "{}", hhi[0]);
+        assert!((hhi[2] - 5555.5555555).abs() < 1e-6, "{}", hhi[2]);
+    }
+}

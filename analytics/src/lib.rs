@@ -1,0 +1,14 @@
+//! The DOMAIN.md reports as pure functions of (ledger frames, as-of date, filters) → frame.
+//! Money stays in i64 minor units throughout (polars' Decimal has had aggregation bugs);
+//! only shares and ratios are floats. No database or web types here.
+
+pub mod burn_down;
+pub mod concentration;
+pub mod ledger;
+pub mod ratio;
+
+pub use burn_down::burn_down;
+pub use concentration::vendor_concentration;
+pub use ledger::{Filters, LedgerFrames};
+pub use ratio::infra_to_revenue;
+pub use polars::prelude::{DataFrame, PolarsError, PolarsResult};
