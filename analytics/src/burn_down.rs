@@ -5,13 +5,16 @@ use polars::prelude::*;
 /// then date order. Columns: `contract`, `date`, `cumulative_spend_minor`, `remaining_minor`.
 pub fn burn_down(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     ledger
-        .usage_with_contracts(filters)
-        .group_by([col("reference"), col("date")])
-        .agg([col("amount_minor").sum().alias("day_spend_minor"), col("committed_minor").first()])
-        .sort(["reference", "date"], SortMultipleOptions::default())
-        .with_column(col("day_spend_minor").cum_sum(false).over([col("reference")])?.alias("cumulative_spend_minor"))
+        .daily_usage(filters)
+        .sort(["contract", "date"], SortMultipleOptions::default())
+        .with_column(
+            col("amount_minor")
+                .cum_sum(false)
+                .over([col("contract")])?
+                .alias("cumulative_spend_minor"),
+        )
         .select([
-            col("reference").alias("contract"),
+            col("contract"),
             col("date"),
             col("cumulative_spend_minor"),
             (col("committed_minor") - col("cumulative_spend_minor")).alias("remaining_minor"),
@@ -39,9 +42,46 @@ mod tests {
 
     #[test]
     fn as_of_and_filters_narrow_the_rows() {
-        let filters = Filters { as_of: "2026-01-31".parse().ok(), vendors: vec!["A".into()], ..Default::default() };
+        let filters = Filters {
+            as_of: "2026-01-31".parse().ok(),
+            vendors: vec!["A".into()],
+            ..Default::default()
+        };
         let out = burn_down(&worked_example::frames(), &filters).unwrap();
         assert_eq!(out.height(), 1);
-        assert_eq!(out.column("remaining_minor").unwrap().i64().unwrap().get(0), Some(84_950));
+        assert_eq!(
+            out.column("remaining_minor").unwrap().i64().unwrap().get(0),
+            Some(84_950)
+        );
+    }
+}
+
+#[cfg(test)]
+mod empty_ledger {
+    use super::*;
+
+    #[test]
+    fn an_empty_ledger_gives_empty_reports_not_errors() {
+        let frames =
+            LedgerFrames::from_snapshot(&domain::snapshot::LedgerSnapshot::default()).unwrap();
+        let filters = Filters::default();
+        assert_eq!(burn_down(&frames, &filters).unwrap().height(), 0);
+        assert_eq!(
+            crate::vendor_concentration(&frames, &filters)
+                .unwrap()
+                .height(),
+            0
+        );
+        assert_eq!(
+            crate::infra_to_revenue(&frames, &filters).unwrap().height(),
+            0
+        );
+        let as_of = "2026-01-01".parse().unwrap();
+        assert_eq!(
+            crate::projection(&frames, &filters, as_of, 90)
+                .unwrap()
+                .height(),
+            0
+        );
     }
 }

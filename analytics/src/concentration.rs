@@ -6,9 +6,12 @@ use polars::prelude::*;
 /// `share`, `hhi`; in month then vendor order.
 pub fn vendor_concentration(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     let share = col("spend_minor").cast(DataType::Float64)
-        / col("spend_minor").sum().over([col("month")])?.cast(DataType::Float64);
+        / col("spend_minor")
+            .sum()
+            .over([col("month")])?
+            .cast(DataType::Float64);
     ledger
-        .usage_with_contracts(filters)
+        .daily_usage(filters)
         .with_column(month_of("date").alias("month"))
         .group_by([col("month"), col("vendor")])
         .agg([col("amount_minor").sum().alias("spend_minor")])
@@ -26,18 +29,73 @@ mod tests {
     #[test]
     fn matches_the_domain_worked_example() {
         let out = vendor_concentration(&worked_example::frames(), &Filters::default()).unwrap();
-        let vendors: Vec<_> = out.column("vendor").unwrap().str().unwrap().into_no_null_iter().collect();
+        let vendors: Vec<_> = out
+            .column("vendor")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
         assert_eq!(vendors, ["A", "B", "A", "B"]);
-        let spend: Vec<_> = out.column("spend_minor").unwrap().i64().unwrap().into_no_null_iter().collect();
+        let spend: Vec<_> = out
+            .column("spend_minor")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
         assert_eq!(spend, [15_050, 30_000, 20_000, 10_000]);
-        let share: Vec<_> = out.column("share").unwrap().f64().unwrap().into_no_null_iter().collect();
-        let hhi: Vec<_> = out.column("hhi").unwrap().f64().unwrap().into_no_null_iter().collect();
+        let share: Vec<_> = out
+            .column("share")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        let hhi: Vec<_> = out
+            .column("hhi")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
         let jan_a = 150.50 / 450.50;
         let jan_hhi = 10_000.0 * (jan_a * jan_a + (300.0 / 450.5f64).powi(2));
-        for (got, want) in share.iter().zip([jan_a, 300.0 / 450.5, 2.0 / 3.0, 1.0 / 3.0]) {
+        for (got, want) in share
+            .iter()
+            .zip([jan_a, 300.0 / 450.5, 2.0 / 3.0, 1.0 / 3.0])
+        {
             assert!((got - want).abs() < 1e-12, "share {got} vs {want}");
         }
-        assert!((hhi[0] - jan_hhi).abs() < 1e-9 && (hhi[0] - 5550.6337144).abs() < 1e-6, "{}", hhi[0]);
+        assert!(
+            (hhi[0] - jan_hhi).abs() < 1e-9 && (hhi[0] - 5550.6337144).abs() < 1e-6,
+            "{}",
+            hhi[0]
+        );
         assert!((hhi[2] - 5555.5555555).abs() < 1e-6, "{}", hhi[2]);
+    }
+}
+
+#[cfg(test)]
+mod one_vendor {
+    use super::*;
+    use crate::ledger::worked_example;
+
+    #[test]
+    fn a_single_vendor_has_an_hhi_of_10000() {
+        let filters = Filters {
+            vendors: vec!["B".into()],
+            ..Default::default()
+        };
+        let out = vendor_concentration(&worked_example::frames(), &filters).unwrap();
+        let hhi: Vec<_> = out
+            .column("hhi")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(hhi, [10_000.0, 10_000.0]);
     }
 }

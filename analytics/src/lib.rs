@@ -5,10 +5,15 @@
 pub mod burn_down;
 pub mod concentration;
 pub mod ledger;
+pub mod projection;
 pub mod ratio;
+pub mod raw;
+pub mod table;
 
 pub use burn_down::burn_down;
 pub use concentration::vendor_concentration;
 pub use ledger::{Filters, LedgerFrames};
-pub use ratio::infra_to_revenue;
 pub use polars::prelude::{DataFrame, PolarsError, PolarsResult};
+pub use projection::projection;
+pub use ratio::infra_to_revenue;
+pub use table::ReportTable;

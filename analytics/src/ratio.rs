@@ -5,7 +5,7 @@ use polars::prelude::*;
 /// Columns: `month`, `infra_spend_minor`, `revenue_minor`, `ratio`; in month order.
 pub fn infra_to_revenue(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     let spend = ledger
-        .usage_with_contracts(filters)
+        .daily_usage(filters)
         .group_by([month_of("date").alias("month")])
         .agg([col("amount_minor").sum().alias("infra_spend_minor")]);
     let revenue = ledger
@@ -15,8 +15,9 @@ pub fn infra_to_revenue(ledger: &LedgerFrames, filters: &Filters) -> PolarsResul
     spend
         .inner_join(revenue, col("month"), col("month"))
         .with_column(
-            (col("infra_spend_minor").cast(DataType::Float64) / col("revenue_minor").cast(DataType::Float64))
-                .alias("ratio"),
+            (col("infra_spend_minor").cast(DataType::Float64)
+                / col("revenue_minor").cast(DataType::Float64))
+            .alias("ratio"),
         )
         .sort(["month"], SortMultipleOptions::default())
         .collect()
@@ -30,9 +31,21 @@ mod tests {
     #[test]
     fn matches_the_domain_worked_example() {
         let out = infra_to_revenue(&worked_example::frames(), &Filters::default()).unwrap();
-        let spend: Vec<_> = out.column("infra_spend_minor").unwrap().i64().unwrap().into_no_null_iter().collect();
+        let spend: Vec<_> = out
+            .column("infra_spend_minor")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
         assert_eq!(spend, [45_050, 30_000]);
-        let ratio: Vec<_> = out.column("ratio").unwrap().f64().unwrap().into_no_null_iter().collect();
+        let ratio: Vec<_> = out
+            .column("ratio")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
         assert!((ratio[0] - 450.50 / 900.0).abs() < 1e-15, "{}", ratio[0]);
         assert!((ratio[1] - 0.3).abs() < 1e-15, "{}", ratio[1]);
     }

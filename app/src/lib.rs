@@ -3,6 +3,8 @@
 
 pub mod contracts;
 #[cfg(feature = "ssr")]
+pub mod reports;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

@@ -18,4 +18,5 @@ pub use error::FieldError;
 pub use kinds::{CommitmentModel, FulfillmentInterval, VendorKind};
 pub use money::Money;
 pub use quantity::Quantity;
+pub mod snapshot;
 pub mod views;

@@ -35,6 +35,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Export the raw ledger as the six CSV files, in the import format.
     Export(ExportArgs),
+    /// Print or save a report as CSV (or JSON): burndown, concentration, ratio, projection.
+    ///
+    /// Money has exactly two places; shares and ratios full precision. The same numbers as
+    /// GET /api/reports/<name>.csv with the same filters.
+    Report(ReportArgs),
     /// Create or upgrade the database schema and exit.
     Migrate,
 }
@@ -66,6 +71,30 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// Directory to write the six CSV files into (created if missing).
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// burndown, concentration or ratio.
+    pub name: String,
+    /// Ignore entries after this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Only these vendors (repeat or comma-separate).
+    #[arg(long)]
+    pub vendor: Vec<String>,
+    /// Only these contract references (repeat or comma-separate).
+    #[arg(long)]
+    pub contract: Vec<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+    /// Trailing window for the projection's run-rate, in days (default 90).
+    #[arg(long)]
+    pub window_days: Option<String>,
 }
 
 fn parse_kind(raw: &str) -> Result<LedgerFile, String> {
@@ -106,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "export finished");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report(args) => report(&db, args).await,
         Command::Migrate => {
             tracing::info!("schema is up to date");
             Ok(ExitCode::SUCCESS)
@@ -155,6 +185,32 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Result<ExitCode> {
+    use app::reports::{self, ReportName};
+    let name = ReportName::parse(&args.name).map_err(anyhow::Error::msg)?;
+    let request = reports::ReportRequest::new(reports::parse_filters(
+        args.as_of.as_deref(),
+        &args.vendor,
+        &args.contract,
+    )?)
+    .with_window(args.window_days.as_deref())?;
+    let table = reports::run(db, name, &request).await?;
+    let text = if args.format == "json" {
+        format!("{}\n", serde_json::to_string_pretty(&table.to_json())?)
+    } else {
+        table.to_csv_string()
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(report = name.as_str(), rows = table.rows.len(), file = %path.display(), "report written");
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Database URLs may carry a password; never print it.

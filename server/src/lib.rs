@@ -2,4 +2,5 @@
 
 pub mod cli;
 pub mod progress;
+pub mod report_api;
 pub mod web;

@@ -1,4 +1,4 @@
-//! The real router on a fresh SQLite file with the demo ledger: server-rendered pages list the
+//! The real router on a fresh database (SQLite, or PostgreSQL in the second test pass): server-rendered pages list the
 //! contracts, /healthz answers, and the import command rejects bad files with exit code 2.
 
 use app::state::AppState;
@@ -6,21 +6,19 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use clap::Parser;
 use leptos::prelude::LeptosOptions;
+use store::testing::{fresh_database, TestDatabase};
 use tower::ServiceExt;
 
-async fn demo_state(dir: &tempfile::TempDir) -> AppState {
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("ledger.db").display()
-    );
-    let db = store::connect(&url).await.unwrap();
+async fn demo_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
+    let database = fresh_database().await.unwrap();
+    let db = store::connect(&database.url).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     store::demo::load_if_empty(&db, today).await.unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("compute-ledger")
         .site_root(dir.path().to_string_lossy().into_owned())
         .build();
-    AppState { leptos_options, db }
+    (AppState { leptos_options, db }, database)
 }
 
 async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
@@ -38,7 +36,7 @@ async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
 #[tokio::test]
 async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
     let dir = tempfile::tempdir().unwrap();
-    let state = demo_state(&dir).await;
+    let (state, _database) = demo_state(&dir).await;
     let (status, html) = get(&state, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -55,7 +53,7 @@ async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
 #[tokio::test]
 async fn healthz_and_not_found() {
     let dir = tempfile::tempdir().unwrap();
-    let state = demo_state(&dir).await;
+    let (state, _database) = demo_state(&dir).await;
     assert_eq!(
         get(&state, "/healthz").await,
         (StatusCode::OK, "ok\n".to_owned())
@@ -68,7 +66,8 @@ async fn healthz_and_not_found() {
 #[tokio::test]
 async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
     let bad = dir.path().join("vendors.csv");
     std::fs::write(&bad, "name,kind\nA,hyperscaler\nB,cloud\n").unwrap();
     let cli = server::cli::Cli::parse_from([
@@ -96,4 +95,145 @@ async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
         std::process::ExitCode::SUCCESS
     );
     assert_eq!(store::ledger::table_counts(&db).await.unwrap().vendors, 2);
+}
+
+/// Imports the DOMAIN.md worked example into a fresh database.
+async fn worked_example_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/tests/fixtures/ledger");
+    let cli = server::cli::Cli::parse_from([
+        "compute-ledger",
+        "--database-url",
+        &url,
+        "import",
+        fixtures.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        server::cli::run(cli).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let db = store::connect(&url).await.unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("compute-ledger")
+        .site_root(dir.path().to_string_lossy().into_owned())
+        .build();
+    (AppState { leptos_options, db }, database)
+}
+
+#[tokio::test]
+async fn reports_over_http_and_the_cli_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, database) = worked_example_state(&dir).await;
+    let url = database.url.clone();
+    let expected_burndown = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../store/tests/fixtures/expected-burndown.csv"),
+    )
+    .unwrap();
+    for (name, query) in [
+        ("burndown", ""),
+        ("concentration", "?vendor=A,B"),
+        ("ratio", "?as_of=2026-12-31"),
+    ] {
+        let (status, http) = get(&state, &format!("/api/reports/{name}.csv{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{http}");
+        let out = dir.path().join(format!("{name}.csv"));
+        let mut argv = vec![
+            "compute-ledger".to_owned(),
+            "--database-url".into(),
+            url.clone(),
+            "report".into(),
+            name.into(),
+        ];
+        argv.extend(["-o".to_owned(), out.to_string_lossy().into_owned()]);
+        match name {
+            "concentration" => argv.extend([
+                "--vendor".to_owned(),
+                "A".into(),
+                "--vendor".into(),
+                "B".into(),
+            ]),
+            "ratio" => argv.extend(["--as-of".to_owned(), "2026-12-31".into()]),
+            _ => {}
+        }
+        assert_eq!(
+            server::cli::run(server::cli::Cli::parse_from(argv))
+                .await
+                .unwrap(),
+            std::process::ExitCode::SUCCESS
+        );
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            http,
+            "{name}: CLI and HTTP differ"
+        );
+        if name == "burndown" {
+            assert_eq!(http, expected_burndown, "the DOMAIN.md worked example");
+        }
+    }
+    let (_, ratio) = get(&state, "/api/reports/ratio.csv").await;
+    assert_eq!(ratio, "month,infra_spend,revenue,ratio\n2026-01-01,450.50,900.00,0.5005555555555555\n2026-02-01,300.00,1000.00,0.3\n");
+}
+
+#[tokio::test]
+async fn report_requests_with_bad_input_get_a_clear_400() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    let (status, body) = get(&state, "/api/reports/burndown.csv?as_of=2026-13-01").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            "as_of is not a real calendar date (got 2026-13-01)\n"
+        )
+    );
+    let (status, body) = get(&state, "/api/reports/forecast.csv").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("the reports are burndown, concentration, ratio, projection"),
+        "{body}"
+    );
+    let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, json) = get(
+        &state,
+        "/api/reports/burndown.json?contract=C2&as_of=2026-01-31",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json,
+        r#"[{"contract":"C2","cumulative_spend":"300.00","date":"2026-01-20","remaining":"2700.00"}]"#
+    );
+}
+
+#[tokio::test]
+async fn the_projection_report_carries_the_run_rate_to_the_end_of_the_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    // As of Feb 28 both contracts have 59 days of history (the 90-day window is capped at the
+    // term start): C1 burns 350.50 / 59 a day, runs out on 2026-06-18; C2 (3000.00 over two
+    // years) burns 400.00 / 59 a day and projects 4949.15 against 3000.00, exhausted early.
+    let (status, csv) = get(&state, "/api/reports/projection.csv?as_of=2026-02-28").await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "contract,as_of,committed,spent,run_rate_per_day,projected_total,projected_shortfall,exhaustion_date,term_elapsed_share,burned_share");
+    assert!(
+        lines[1].starts_with("C1,2026-02-28,1000.00,350.50,5.94,2168.35,0.00,2026-06-18,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("C2,2026-02-28,3000.00,400.00,6.78,4949.15,0.00,"),
+        "{}",
+        lines[2]
+    );
+    let (status, body) = get(
+        &state,
+        "/api/reports/projection.csv?as_of=2026-02-28&window_days=0",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

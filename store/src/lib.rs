@@ -9,6 +9,8 @@ pub mod entities;
 pub mod export;
 pub mod import;
 pub mod ledger;
+pub mod reports;
+pub mod testing;
 
 pub use db::{connect, default_database_url};
 pub use import::{import_files, ImportError, ImportReport, ImportSource, LedgerFile, RowError};

@@ -301,3 +301,54 @@ async fn a_large_usage_file_is_streamed_in_batches() {
     let expected: i64 = (0..rows as i64).map(|i| i * 100 + i % 100).sum();
     assert_eq!(burned, expected);
 }
+
+#[tokio::test]
+async fn the_daily_rollup_matches_the_raw_usage_after_every_import() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let t = test_db().await;
+    import(
+        &t.db,
+        ImportSource::open_dir(&fixtures().join("ledger")).unwrap(),
+    )
+    .await
+    .unwrap();
+    // A second file adds to days the first one already had.
+    import(&t.db, vec![csv(LedgerFile::Usage, "contract,date,amount,quantity,unit,sku\nC1,2026-01-05,0.25,1,h,x\nC2,2026-03-01,-10.00,0,h,credit\n")])
+        .await
+        .unwrap();
+    let backend = t.db.get_database_backend();
+    let sums = |sql: &str| {
+        let db = &t.db;
+        let stmt = Statement::from_string(backend, sql.to_owned());
+        async move {
+            db.query_all_raw(stmt)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r.try_get::<i64>("", "contract_id").unwrap(),
+                        r.try_get::<chrono::NaiveDate>("", "date").unwrap(),
+                        r.try_get::<i64>("", "amount").unwrap(),
+                        r.try_get::<i64>("", "n").unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let raw = sums("SELECT contract_id, date, CAST(SUM(amount_minor) AS BIGINT) AS amount, COUNT(*) AS n FROM usage_entries GROUP BY contract_id, date ORDER BY contract_id, date").await;
+    let rollup = sums("SELECT contract_id, date, amount_minor AS amount, entries AS n FROM usage_daily ORDER BY contract_id, date").await;
+    assert_eq!(raw, rollup);
+    assert_eq!(
+        rollup[0].2, 15_075,
+        "C1 on 2026-01-05: 100.00 + 50.50 + 0.25"
+    );
+    let snapshot = store::reports::snapshot(&t.db).await.unwrap();
+    assert_eq!(
+        snapshot.usage.amount_minor.iter().sum::<i64>(),
+        74_075,
+        "750.50 + 0.25 - 10.00"
+    );
+    assert_eq!(snapshot.contracts.len(), 2);
+    assert_eq!(snapshot.revenue.amount_minor, [90_000, 100_000]);
+}

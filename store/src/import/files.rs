@@ -152,6 +152,7 @@ pub(super) struct RowContext {
     pub import_id: i64,
     pub now: DateTime<Utc>,
     line: u64,
+    daily: HashMap<(i64, NaiveDate), DailyUsageRow>,
 }
 
 impl RowContext {
@@ -205,6 +206,8 @@ trait RowParser {
 
 pub(super) struct FileOutcome {
     pub rows: u64,
+    /// Usage summed per contract and day, to be added to the `usage_daily` rollup.
+    pub daily: Vec<DailyUsageRow>,
     pub sha256: String,
     pub lookups: Lookups,
     pub rejections: Rejections,
@@ -301,6 +304,7 @@ impl Run {
             import_id,
             now: Utc::now(),
             line: 1,
+            daily: HashMap::new(),
         };
         let header = match reader.headers() {
             Ok(names) => {
@@ -386,6 +390,7 @@ impl Run {
         let sha256 = format!("{:x}", hashing.hasher.finalize());
         FileOutcome {
             rows,
+            daily: cx.daily.into_values().collect(),
             sha256,
             lookups: cx.lookups,
             rejections,
@@ -719,11 +724,56 @@ impl RowParser for UsageRow {
         usage
             .check_within_term(&contract.term)
             .map_err(|e| vec![e])?;
+        let day = cx
+            .daily
+            .entry((contract.id, usage.date))
+            .or_insert_with(|| DailyUsageRow {
+                contract_id: contract.id,
+                date: usage.date,
+                ..Default::default()
+            });
+        day.amount_minor += usage.amount_minor;
+        day.quantity_micros += usage.quantity.micros();
+        day.entries += 1;
         Ok(Self {
             usage,
             contract,
             import_id: cx.import_id,
         })
+    }
+}
+
+/// One (contract, day) of the usage rollup; inserting adds to what the day already holds.
+#[derive(Debug, Default)]
+pub(super) struct DailyUsageRow {
+    contract_id: i64,
+    date: NaiveDate,
+    amount_minor: i64,
+    quantity_micros: i64,
+    entries: i64,
+}
+
+impl InsertRow for DailyUsageRow {
+    const TABLE: &'static str = "usage_daily";
+    const COLUMNS: &'static [&'static str] = &[
+        "contract_id",
+        "date",
+        "amount_minor",
+        "quantity_micros",
+        "entries",
+    ];
+    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, date) DO UPDATE SET \
+        amount_minor = usage_daily.amount_minor + excluded.amount_minor, \
+        quantity_micros = usage_daily.quantity_micros + excluded.quantity_micros, \
+        entries = usage_daily.entries + excluded.entries";
+    fn push_values(self, out: &mut Vec<Value>) {
+        out.extend([
+            self.contract_id.into(),
+            self.date.into(),
+            self.amount_minor.into(),
+            self.quantity_micros.into(),
+            self.entries.into(),
+        ]);
     }
 }
 

@@ -10,6 +10,8 @@ const MAX_PARAMS_PER_STATEMENT: usize = 8_000;
 pub trait InsertRow: Send + 'static {
     const TABLE: &'static str;
     const COLUMNS: &'static [&'static str];
+    /// Appended to the statement, e.g. an `ON CONFLICT … DO UPDATE` for rollups.
+    const ON_CONFLICT: &'static str = "";
     fn push_values(self, out: &mut Vec<Value>);
 }
 
@@ -27,7 +29,8 @@ pub async fn insert_rows<R: InsertRow>(
             row.push_values(&mut values);
             count += 1;
         }
-        let sql = insert_sql(backend, R::TABLE, R::COLUMNS, count);
+        let mut sql = insert_sql(backend, R::TABLE, R::COLUMNS, count);
+        sql.push_str(R::ON_CONFLICT);
         conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }

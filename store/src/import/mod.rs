@@ -147,6 +147,7 @@ pub async fn import_files(
         lookups = outcome.lookups;
         rejections = outcome.rejections;
         if rejections.is_empty() {
+            insert::insert_rows(&txn, outcome.daily).await?;
             finish_import_record(
                 &txn,
                 kind,

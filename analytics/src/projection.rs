@@ -1,0 +1,294 @@
+//! Where each commitment is heading: the run-rate over a trailing window carried to the end of
+//! the term. A commitment projected to be under-consumed shows the shortfall that will be paid
+//! for but not used; one projected to run out early shows the date it is exhausted.
+//!
+//! polars sums the usage; the per-contract arithmetic (a few dozen rows) is plain Rust, where
+//! date arithmetic and rounding are explicit.
+
+use crate::ledger::{Filters, LedgerFrames};
+use chrono::{Duration, NaiveDate};
+use polars::prelude::*;
+use std::collections::HashMap;
+
+pub const DEFAULT_WINDOW_DAYS: i64 = 90;
+
+/// One contract's projection as of a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub contract: String,
+    pub committed_minor: i64,
+    pub spent_minor: i64,
+    /// Average daily spend over the window, in minor units.
+    pub run_rate_minor_per_day: f64,
+    pub projected_total_minor: i64,
+    pub projected_shortfall_minor: i64,
+    pub exhaustion_date: Option<NaiveDate>,
+    pub term_elapsed_share: f64,
+    pub burned_share: f64,
+}
+
+/// The projection of one contract from its terms and daily spend (date, amount) up to `as_of`.
+pub fn project(
+    contract: &str,
+    committed_minor: i64,
+    (start, end): (NaiveDate, NaiveDate),
+    daily: &[(NaiveDate, i64)],
+    as_of: NaiveDate,
+    window_days: i64,
+) -> Projection {
+    let spent: i64 = daily
+        .iter()
+        .filter(|(d, _)| *d <= as_of)
+        .map(|(_, a)| a)
+        .sum();
+    let window_start = (as_of - Duration::days(window_days - 1)).max(start);
+    let observed_days = ((as_of - window_start).num_days() + 1).max(0);
+    let window_spend: i64 = daily
+        .iter()
+        .filter(|(d, _)| *d >= window_start && *d <= as_of)
+        .map(|(_, a)| a)
+        .sum();
+    let run_rate = if observed_days > 0 {
+        window_spend as f64 / observed_days as f64
+    } else {
+        0.0
+    };
+    let days_left = (end - as_of)
+        .num_days()
+        .clamp(0, (end - start).num_days() + 1);
+    let projected_total = spent + (run_rate * days_left as f64).round() as i64;
+    let exhaustion_date = if spent >= committed_minor && committed_minor > 0 {
+        // Already exhausted: the first day cumulative spend reached the commitment.
+        let mut cumulative = 0;
+        let mut days: Vec<_> = daily.iter().filter(|(d, _)| *d <= as_of).collect();
+        days.sort();
+        days.into_iter().find_map(|(d, a)| {
+            cumulative += a;
+            (cumulative >= committed_minor).then_some(*d)
+        })
+    } else if projected_total > committed_minor && run_rate > 0.0 {
+        let days = ((committed_minor - spent) as f64 / run_rate).ceil() as i64;
+        Some(as_of + Duration::days(days))
+    } else {
+        None
+    };
+    let term_days = (end - start).num_days() + 1;
+    let elapsed = ((as_of - start).num_days() + 1).clamp(0, term_days);
+    Projection {
+        contract: contract.to_owned(),
+        committed_minor,
+        spent_minor: spent,
+        run_rate_minor_per_day: run_rate,
+        projected_total_minor: projected_total,
+        projected_shortfall_minor: (committed_minor - projected_total).max(0),
+        exhaustion_date,
+        term_elapsed_share: elapsed as f64 / term_days as f64,
+        burned_share: if committed_minor > 0 {
+            spent as f64 / committed_minor as f64
+        } else {
+            0.0
+        },
+    }
+}
+
+/// The projection report, one row per contract (filtered), as of `filters.as_of` (required:
+/// a projection needs a "now"). Columns: `contract`, `as_of`, `committed_minor`,
+/// `spent_minor`, `run_rate_per_day_minor`, `projected_total_minor`,
+/// `projected_shortfall_minor`, `exhaustion_date`, `term_elapsed_share`, `burned_share`.
+pub fn projection(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+    as_of: NaiveDate,
+    window_days: i64,
+) -> PolarsResult<DataFrame> {
+    let filters = Filters {
+        as_of: Some(as_of),
+        ..filters.clone()
+    };
+    let daily = ledger
+        .daily_usage(&filters)
+        .select([col("contract"), col("date"), col("amount_minor")])
+        .collect()?;
+    let mut by_contract: HashMap<&str, Vec<(NaiveDate, i64)>> = HashMap::new();
+    let names = daily.column("contract")?.str()?;
+    let dates = daily
+        .column("date")?
+        .date()?
+        .as_date_iter()
+        .collect::<Vec<_>>();
+    let amounts = daily.column("amount_minor")?.i64()?;
+    for ((name, date), amount) in names.iter().zip(dates).zip(amounts.iter()) {
+        if let (Some(name), Some(date), Some(amount)) = (name, date, amount) {
+            by_contract.entry(name).or_default().push((date, amount));
+        }
+    }
+    let contracts = ledger
+        .filtered_contracts(&filters)
+        .sort(["contract"], SortMultipleOptions::default())
+        .collect()?;
+    let refs = contracts.column("contract")?.str()?;
+    let committed = contracts.column("committed_minor")?.i64()?;
+    let starts = contracts
+        .column("start_date")?
+        .date()?
+        .as_date_iter()
+        .collect::<Vec<_>>();
+    let ends = contracts
+        .column("end_date")?
+        .date()?
+        .as_date_iter()
+        .collect::<Vec<_>>();
+    let mut rows = Vec::new();
+    for i in 0..contracts.height() {
+        if let (Some(name), Some(committed), Some(start), Some(end)) =
+            (refs.get(i), committed.get(i), starts[i], ends[i])
+        {
+            let daily = by_contract.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            rows.push(project(
+                name,
+                committed,
+                (start, end),
+                daily,
+                as_of,
+                window_days,
+            ));
+        }
+    }
+    df!(
+        "contract" => rows.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
+        "as_of" => vec![as_of; rows.len()],
+        "committed_minor" => rows.iter().map(|p| p.committed_minor).collect::<Vec<_>>(),
+        "spent_minor" => rows.iter().map(|p| p.spent_minor).collect::<Vec<_>>(),
+        "run_rate_per_day_minor" => rows.iter().map(|p| p.run_rate_minor_per_day.round() as i64).collect::<Vec<_>>(),
+        "projected_total_minor" => rows.iter().map(|p| p.projected_total_minor).collect::<Vec<_>>(),
+        "projected_shortfall_minor" => rows.iter().map(|p| p.projected_shortfall_minor).collect::<Vec<_>>(),
+        "exhaustion_date" => rows.iter().map(|p| p.exhaustion_date).collect::<Vec<_>>(),
+        "term_elapsed_share" => rows.iter().map(|p| p.term_elapsed_share).collect::<Vec<_>>(),
+        "burned_share" => rows.iter().map(|p| p.burned_share).collect::<Vec<_>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A 100-day term (Jan 1 – Apr 10) committing 10,000.00; as of day 30 (Jan 30).
+    const TERM: (&str, &str) = ("2026-01-01", "2026-04-10");
+
+    fn every_day(from: &str, to: &str, minor: i64) -> Vec<(NaiveDate, i64)> {
+        let mut out = Vec::new();
+        let mut day = d(from);
+        while day <= d(to) {
+            out.push((day, minor));
+            day += Duration::days(1);
+        }
+        out
+    }
+
+    #[test]
+    fn under_consumption_projects_a_shortfall() {
+        // 50.00 a day for 30 days = 1,500.00 spent; 70 days left at 50.00 = 3,500.00 more.
+        let daily = every_day("2026-01-01", "2026-01-30", 5_000);
+        let p = project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            &daily,
+            d("2026-01-30"),
+            90,
+        );
+        assert_eq!(p.spent_minor, 150_000);
+        assert_eq!(
+            p.run_rate_minor_per_day, 5_000.0,
+            "the window is capped at the 30 days since the start"
+        );
+        assert_eq!(p.projected_total_minor, 500_000);
+        assert_eq!(p.projected_shortfall_minor, 500_000);
+        assert_eq!(p.exhaustion_date, None);
+        assert!((p.term_elapsed_share - 0.30).abs() < 1e-12);
+        assert!((p.burned_share - 0.15).abs() < 1e-12);
+    }
+
+    #[test]
+    fn over_consumption_projects_an_early_exhaustion_date() {
+        // 200.00 a day: 6,000.00 by Jan 30; the remaining 4,000.00 lasts 20 more days → Feb 19.
+        let daily = every_day("2026-01-01", "2026-01-30", 20_000);
+        let p = project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            &daily,
+            d("2026-01-30"),
+            90,
+        );
+        assert_eq!(p.projected_total_minor, 600_000 + 70 * 20_000);
+        assert_eq!(p.projected_shortfall_minor, 0);
+        assert_eq!(p.exhaustion_date, Some(d("2026-02-19")));
+    }
+
+    #[test]
+    fn the_trailing_window_sets_the_run_rate() {
+        // 100.00 a day in January, then nothing: a 7-day window at Feb 7 sees no spend.
+        let daily = every_day("2026-01-01", "2026-01-31", 10_000);
+        let p = project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            &daily,
+            d("2026-02-07"),
+            7,
+        );
+        assert_eq!(p.run_rate_minor_per_day, 0.0);
+        assert_eq!(p.projected_total_minor, 310_000);
+        let p = project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            &daily,
+            d("2026-02-07"),
+            14,
+        );
+        assert_eq!(
+            p.run_rate_minor_per_day,
+            70_000.0 / 14.0,
+            "7 days of January in the window"
+        );
+    }
+
+    #[test]
+    fn an_exhausted_commitment_reports_the_day_it_ran_out() {
+        let daily = every_day("2026-01-01", "2026-01-30", 50_000);
+        let p = project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            &daily,
+            d("2026-01-30"),
+            90,
+        );
+        assert_eq!(
+            p.exhaustion_date,
+            Some(d("2026-01-20")),
+            "20 days × 500.00 = 10,000.00"
+        );
+    }
+
+    #[test]
+    fn the_report_covers_contracts_without_usage() {
+        let frames = crate::ledger::worked_example::frames();
+        let out = projection(&frames, &Filters::default(), d("2026-02-28"), 90).unwrap();
+        assert_eq!(out.height(), 2);
+        let spent: Vec<_> = out
+            .column("spent_minor")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(spent, [35_050, 40_000]);
+    }
+}

@@ -1,0 +1,82 @@
+//! Frames straight from the DOMAIN.md CSV files, for a full recompute from raw rows (the
+//! benchmark against DuckDB). polars reads the files in parallel; amounts are read as f64 and
+//! rounded to cents, which is exact for amounts with at most two places below 2^53/100
+//! (≈ 90 trillion) — the shape the importer enforces. The store's own path is integer-exact.
+
+use crate::LedgerFrames;
+use polars::prelude::*;
+use std::path::Path;
+
+fn scan(dir: &Path, file: &str, dtypes: &[(&str, DataType)]) -> PolarsResult<LazyFrame> {
+    let path = dir.join(file);
+    let path = path
+        .to_str()
+        .ok_or_else(|| polars_err!(ComputeError: "path is not UTF-8: {}", path.display()))?;
+    let schema: Schema = dtypes
+        .iter()
+        .map(|(name, dtype)| Field::new((*name).into(), dtype.clone()))
+        .collect();
+    LazyCsvReader::new(PlRefPath::new(path))
+        .with_has_header(true)
+        .with_dtype_overwrite(Some(Arc::new(schema)))
+        .finish()
+}
+
+fn cents(column: &str) -> Expr {
+    (col(column) * lit(100.0))
+        .round(0, RoundMode::HalfAwayFromZero)
+        .cast(DataType::Int64)
+}
+
+/// Reads `contracts.csv`, `usage.csv` and `revenue.csv` from `dir`.
+pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
+    let contracts = scan(
+        dir,
+        "contracts.csv",
+        &[
+            ("reference", DataType::String),
+            ("vendor", DataType::String),
+            ("start_date", DataType::Date),
+            ("end_date", DataType::Date),
+            ("committed_amount", DataType::Float64),
+        ],
+    )?
+    .select([
+        col("reference").alias("contract"),
+        col("vendor"),
+        cents("committed_amount").alias("committed_minor"),
+        col("start_date"),
+        col("end_date"),
+    ])
+    .collect()?;
+    let usage = scan(
+        dir,
+        "usage.csv",
+        &[
+            ("contract", DataType::String),
+            ("date", DataType::Date),
+            ("amount", DataType::Float64),
+        ],
+    )?
+    .select([
+        col("contract"),
+        col("date"),
+        cents("amount").alias("amount_minor"),
+    ])
+    .collect()?;
+    let revenue = scan(
+        dir,
+        "revenue.csv",
+        &[
+            ("period_start", DataType::Date),
+            ("amount", DataType::Float64),
+        ],
+    )?
+    .select([col("period_start"), cents("amount").alias("amount_minor")])
+    .collect()?;
+    Ok(LedgerFrames {
+        contracts,
+        usage,
+        revenue,
+    })
+}

@@ -1,0 +1,194 @@
+//! The benchmark (run by scripts/bench.sh): for each data size it measures
+//! - CSV import of usage into a fresh SQLite file (rows/s, peak memory of the importer),
+//! - the three DOMAIN.md reports recomputed from the raw CSVs with polars, against DuckDB on
+//!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
+//! - report latency from the live store (p50/p95 over repeated requests).
+//!
+//! Timing assertions do not belong in tests; this prints figures and ratios instead.
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Parser)]
+struct Args {
+    /// Usage rows per run (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1000000,10000000")]
+    rows: Vec<u64>,
+    /// Where generated data and databases go.
+    #[arg(long, default_value = "bench-data")]
+    data: PathBuf,
+    /// The compute-ledger binary to import with.
+    #[arg(long)]
+    bin: PathBuf,
+    /// Repetitions of each recompute (the best is kept).
+    #[arg(long, default_value_t = 3)]
+    runs: u32,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut lines = Vec::new();
+    for &rows in &args.rows {
+        let dir = args.data.join(format!("rows-{rows}"));
+        if !dir.join("usage.csv").exists() {
+            run(Command::new("python3")
+                .args(["bench/gen_ledger.py", "--rows", &rows.to_string(), "--out"])
+                .arg(&dir))?;
+        }
+        let import = import(&args.bin, &dir, rows)?;
+        let (ours, duck) = recompute(&dir, args.runs)?;
+        let latency = live_latency(&dir).await?;
+        lines.push(format!(
+            "| {rows} | {:.0} rows/s ({:.1} s) | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
+            import.rows_per_second,
+            import.seconds,
+            import.peak_mb,
+            ours / duck,
+            latency
+        ));
+        println!("{}", lines.last().unwrap());
+    }
+    println!("\n| usage rows | import into SQLite | importer peak RSS | recompute (polars) | recompute (DuckDB) | ours ÷ DuckDB | live-store report p50 / p95 |");
+    println!("|---|---|---|---|---|---|---|");
+    for line in lines {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn run(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+struct Import {
+    seconds: f64,
+    rows_per_second: f64,
+    peak_mb: u64,
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("bench.db").display())
+}
+
+/// Imports vendors and contracts, then times the usage import alone under /usr/bin/time.
+fn import(bin: &Path, dir: &Path, rows: u64) -> anyhow::Result<Import> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("bench.db{suffix}")));
+    }
+    let url = db_url(dir);
+    run(Command::new(bin)
+        .args(["--database-url", &url, "import"])
+        .arg(dir.join("vendors.csv"))
+        .arg(dir.join("contracts.csv"))
+        .arg(dir.join("revenue.csv")))?;
+    let started = Instant::now();
+    let out = run(Command::new("/usr/bin/time")
+        .args(["-f", "peak-kb=%M"])
+        .arg(bin)
+        .args(["--database-url", &url, "import"])
+        .arg(dir.join("usage.csv")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak_kb: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Ok(Import {
+        seconds,
+        rows_per_second: rows as f64 / seconds,
+        peak_mb: peak_kb / 1024,
+    })
+}
+
+/// Best-of-`runs` wall time of the three reports from raw CSV, ours and DuckDB's, after
+/// checking that both give the same numbers.
+fn recompute(dir: &Path, runs: u32) -> anyhow::Result<(f64, f64)> {
+    let mut best = f64::MAX;
+    let mut tables = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let frames = analytics::raw::frames_from_csv(dir)?;
+        let filters = analytics::Filters::default();
+        let reports = [
+            analytics::burn_down(&frames, &filters)?,
+            analytics::vendor_concentration(&frames, &filters)?,
+            analytics::infra_to_revenue(&frames, &filters)?,
+        ];
+        best = best.min(started.elapsed().as_secs_f64());
+        tables = reports
+            .iter()
+            .map(analytics::ReportTable::from_frame)
+            .collect::<Result<_, _>>()?;
+    }
+    let out = dir.join("duckdb-out");
+    let duck: f64 = run(Command::new("python3")
+        .arg("bench/duckdb_reports.py")
+        .arg(dir)
+        .arg(&out)
+        .arg(runs.to_string()))?
+    .trim()
+    .parse()?;
+    for (table, name) in tables.iter().zip(["burndown", "concentration", "ratio"]) {
+        compare(table, &out.join(format!("{name}.csv")), name)?;
+    }
+    Ok((best, duck))
+}
+
+/// Money must match exactly; floats to 1e-9 relative.
+fn compare(ours: &analytics::ReportTable, duck_csv: &Path, name: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(duck_csv)?;
+    let duck: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    if duck.len() != ours.rows.len() {
+        bail!(
+            "{name}: {} rows from DuckDB, {} from us",
+            duck.len(),
+            ours.rows.len()
+        );
+    }
+    for (i, (a, b)) in ours.rows.iter().zip(&duck).enumerate() {
+        for ((x, y), kind) in a.iter().zip(b).zip(&ours.kinds) {
+            let same = match kind {
+                analytics::table::CellKind::Number => {
+                    let (x, y): (f64, f64) = (x.parse()?, y.parse()?);
+                    (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+                }
+                _ => x == y,
+            };
+            if !same {
+                bail!("{name} row {i}: ours {a:?}, DuckDB {b:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Report latency from the imported SQLite store, as a request would see it.
+async fn live_latency(dir: &Path) -> anyhow::Result<String> {
+    let db = store::connect(&db_url(dir)).await?;
+    let request = app::reports::ReportRequest::default();
+    let mut cells = Vec::new();
+    for name in app::reports::ReportName::ALL {
+        let mut ms = Vec::new();
+        for _ in 0..30 {
+            let started = Instant::now();
+            app::reports::run(&db, *name, &request).await?;
+            ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        cells.push(format!(
+            "{} {:.1} / {:.1} ms",
+            name.as_str(),
+            ms[ms.len() / 2],
+            ms[ms.len() * 95 / 100]
+        ));
+    }
+    Ok(cells.join(", "))
+}

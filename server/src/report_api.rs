@@ -1,0 +1,74 @@
+//! `GET /api/reports/{name}.csv|.json?as_of=YYYY-MM-DD&vendor=V&contract=C&window_days=90`
+//!
+//! `vendor` and `contract` may repeat or hold comma-separated lists. Money is an exact decimal
+//! with two places (a string in JSON); shares and ratios are floats at full precision. CSV
+//! text cells are escaped against spreadsheet formula injection.
+
+use app::reports::{self, ReportError, ReportName, ReportRequest};
+use app::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+pub async fn report(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    match render(&state, &file, query.as_deref().unwrap_or("")).await {
+        Ok(response) => response,
+        Err(ReportError::BadRequest(message)) => {
+            (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, file, "report failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response()
+        }
+    }
+}
+
+async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
+    let (name, format) = file
+        .rsplit_once('.')
+        .filter(|(_, ext)| matches!(*ext, "csv" | "json"))
+        .ok_or_else(|| {
+            ReportError::BadRequest(format!("{file:?}: ask for <report>.csv or <report>.json"))
+        })?;
+    let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
+    let (mut as_of, mut vendors, mut contracts, mut window) = (None, Vec::new(), Vec::new(), None);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "as_of" => as_of = Some(value),
+            "vendor" => vendors.push(value),
+            "contract" => contracts.push(value),
+            "window_days" => window = Some(value),
+            other => {
+                return Err(ReportError::BadRequest(format!(
+                    "unknown parameter {other:?}; use as_of, vendor, contract, window_days"
+                )))
+            }
+        }
+    }
+    let request = ReportRequest::new(reports::parse_filters(
+        as_of.as_deref(),
+        &vendors,
+        &contracts,
+    )?)
+    .with_window(window.as_deref())?;
+    let table = reports::run(&state.db, name, &request).await?;
+    Ok(if format == "csv" {
+        let disposition = format!("attachment; filename=\"{}.csv\"", name.as_str());
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            table.to_csv_string(),
+        )
+            .into_response()
+    } else {
+        axum::Json(table.to_json()).into_response()
+    })
+}

@@ -1,0 +1,61 @@
+//! The report inputs, read from the rollups rather than the raw usage rows: a report at 10M
+//! usage rows reads one row per contract and day.
+
+use chrono::NaiveDate;
+use domain::snapshot::{ContractFacts, DailyUsage, LedgerSnapshot, MonthlyRevenue};
+use domain::Currency;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+
+pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
+    let backend = db.get_database_backend();
+    let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
+
+    let contracts = db
+        .query_all_raw(query(
+            "SELECT c.id, c.reference, v.name AS vendor, c.committed_minor, c.currency, c.start_date, c.end_date \
+             FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
+        ))
+        .await?
+        .into_iter()
+        .map(|row| {
+            let currency: String = row.try_get("", "currency")?;
+            Ok(ContractFacts {
+                id: row.try_get("", "id")?,
+                reference: row.try_get("", "reference")?,
+                vendor: row.try_get("", "vendor")?,
+                committed_minor: row.try_get("", "committed_minor")?,
+                currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
+                start_date: row.try_get("", "start_date")?,
+                end_date: row.try_get("", "end_date")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+
+    let mut usage = DailyUsage::default();
+    for row in db
+        .query_all_raw(query(
+            "SELECT contract_id, date, amount_minor FROM usage_daily ORDER BY contract_id, date",
+        ))
+        .await?
+    {
+        usage.contract_id.push(row.try_get("", "contract_id")?);
+        usage.date.push(row.try_get::<NaiveDate>("", "date")?);
+        usage.amount_minor.push(row.try_get("", "amount_minor")?);
+    }
+
+    let mut revenue = MonthlyRevenue::default();
+    for row in db
+        .query_all_raw(query(
+            "SELECT period_start, amount_minor FROM revenue_entries ORDER BY period_start",
+        ))
+        .await?
+    {
+        revenue.period_start.push(row.try_get("", "period_start")?);
+        revenue.amount_minor.push(row.try_get("", "amount_minor")?);
+    }
+    Ok(LedgerSnapshot {
+        contracts,
+        usage,
+        revenue,
+    })
+}
