@@ -29,37 +29,12 @@ mod tests {
     #[test]
     fn matches_the_domain_worked_example() {
         let out = vendor_concentration(&worked_example::frames(), &Filters::default()).unwrap();
-        let vendors: Vec<_> = out
-            .column("vendor")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let vendors: Vec<_> = worked_example::strs(&out, "vendor");
         assert_eq!(vendors, ["A", "B", "A", "B"]);
-        let spend: Vec<_> = out
-            .column("spend_minor")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let spend: Vec<_> = worked_example::i64s(&out, "spend_minor");
         assert_eq!(spend, [15_050, 30_000, 20_000, 10_000]);
-        let share: Vec<_> = out
-            .column("share")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        let hhi: Vec<_> = out
-            .column("hhi")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let share: Vec<_> = worked_example::f64s(&out, "share");
+        let hhi: Vec<_> = worked_example::f64s(&out, "hhi");
         let jan_a = 150.50 / 450.50;
         let jan_hhi = 10_000.0 * (jan_a * jan_a + (300.0 / 450.5f64).powi(2));
         for (got, want) in share
@@ -89,13 +64,7 @@ mod one_vendor {
             ..Default::default()
         };
         let out = vendor_concentration(&worked_example::frames(), &filters).unwrap();
-        let hhi: Vec<_> = out
-            .column("hhi")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let hhi: Vec<_> = worked_example::f64s(&out, "hhi");
         assert_eq!(hhi, [10_000.0, 10_000.0]);
     }
 }

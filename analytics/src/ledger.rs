@@ -9,11 +9,36 @@ use std::collections::HashMap;
 ///   `end_date` date
 /// - `usage`: `contract` str, `date` date, `amount_minor` i64 (raw rows or daily sums)
 /// - `revenue`: `period_start` date, `amount_minor` i64
+/// - `phases`: `contract`, `phase`, `resource` str, `planned_date` date,
+///   `planned_quantity_micros` i64
+/// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64
 #[derive(Clone)]
 pub struct LedgerFrames {
     pub contracts: DataFrame,
     pub usage: DataFrame,
     pub revenue: DataFrame,
+    pub phases: DataFrame,
+    pub receipts: DataFrame,
+}
+
+impl LedgerFrames {
+    /// Delivery frames with no rows, for callers that only have usage and revenue.
+    pub fn no_deliveries() -> PolarsResult<(DataFrame, DataFrame)> {
+        let phases = df!(
+            "contract" => Vec::<&str>::new(),
+            "phase" => Vec::<&str>::new(),
+            "resource" => Vec::<&str>::new(),
+            "planned_date" => Vec::<NaiveDate>::new(),
+            "planned_quantity_micros" => Vec::<i64>::new(),
+        )?;
+        let receipts = df!(
+            "contract" => Vec::<&str>::new(),
+            "phase" => Vec::<&str>::new(),
+            "date" => Vec::<NaiveDate>::new(),
+            "quantity_micros" => Vec::<i64>::new(),
+        )?;
+        Ok((phases, receipts))
+    }
 }
 
 /// As-of date (entries after it are ignored) and vendor / contract filters (empty = all).
@@ -51,10 +76,27 @@ impl LedgerFrames {
             "period_start" => &snapshot.revenue.period_start,
             "amount_minor" => &snapshot.revenue.amount_minor,
         )?;
+        let p = &snapshot.phases;
+        let phases = df!(
+            "contract" => p.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
+            "phase" => p.iter().map(|p| p.phase.as_str()).collect::<Vec<_>>(),
+            "resource" => p.iter().map(|p| p.resource.as_str()).collect::<Vec<_>>(),
+            "planned_date" => p.iter().map(|p| p.planned_date).collect::<Vec<_>>(),
+            "planned_quantity_micros" => p.iter().map(|p| p.planned_quantity_micros).collect::<Vec<_>>(),
+        )?;
+        let r = &snapshot.receipts;
+        let receipts = df!(
+            "contract" => r.iter().map(|r| r.contract.as_str()).collect::<Vec<_>>(),
+            "phase" => r.iter().map(|r| r.phase.as_str()).collect::<Vec<_>>(),
+            "date" => r.iter().map(|r| r.date).collect::<Vec<_>>(),
+            "quantity_micros" => r.iter().map(|r| r.quantity_micros).collect::<Vec<_>>(),
+        )?;
         Ok(Self {
             contracts,
             usage,
             revenue,
+            phases,
+            receipts,
         })
     }
 
@@ -135,10 +177,61 @@ pub(crate) mod worked_example {
             "amount_minor" => [90_000i64, 100_000],
         )
         .unwrap();
+        // The fixture deliveries of store/tests/fixtures/ledger: C1 phases initial (100 by
+        // Feb 1) and expansion (250.5 by Sep 30), C2 cluster (64 by Mar 15).
+        let phases = df!(
+            "contract" => ["C1", "C1", "C2"],
+            "phase" => ["initial", "expansion", "cluster"],
+            "resource" => ["GB200", "GB300", "H100"],
+            "planned_date" => [d("2026-02-01"), d("2026-09-30"), d("2026-03-15")],
+            "planned_quantity_micros" => [100_000_000i64, 250_500_000, 64_000_000],
+        )
+        .unwrap();
+        let receipts = df!(
+            "contract" => ["C1", "C1", "C2"],
+            "phase" => ["initial", "initial", "cluster"],
+            "date" => [d("2026-02-03"), d("2026-02-20"), d("2026-03-10")],
+            "quantity_micros" => [60_000_000i64, 40_000_000, 64_000_000],
+        )
+        .unwrap();
         LedgerFrames {
             contracts,
             usage,
             revenue,
+            phases,
+            receipts,
         }
+    }
+
+    pub fn i64s(frame: &DataFrame, column: &str) -> Vec<i64> {
+        frame
+            .column(column)
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect()
+    }
+
+    pub fn f64s(frame: &DataFrame, column: &str) -> Vec<f64> {
+        frame
+            .column(column)
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect()
+    }
+
+    pub fn strs(frame: &DataFrame, column: &str) -> Vec<String> {
+        frame
+            .column(column)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(str::to_owned)
+            .collect()
     }
 }

@@ -3,17 +3,21 @@
 //! only shares and ratios are floats. No database or web types here.
 
 pub mod burn_down;
+pub mod commitments;
 pub mod concentration;
 pub mod ledger;
 pub mod projection;
 pub mod ratio;
 pub mod raw;
+pub mod slippage;
 pub mod table;
 
 pub use burn_down::burn_down;
+pub use commitments::{commitment_concentration, ratio_ttm};
 pub use concentration::vendor_concentration;
 pub use ledger::{Filters, LedgerFrames};
 pub use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 pub use projection::projection;
 pub use ratio::infra_to_revenue;
+pub use slippage::delivery_slippage;
 pub use table::ReportTable;

@@ -282,13 +282,7 @@ mod tests {
         let frames = crate::ledger::worked_example::frames();
         let out = projection(&frames, &Filters::default(), d("2026-02-28"), 90).unwrap();
         assert_eq!(out.height(), 2);
-        let spent: Vec<_> = out
-            .column("spent_minor")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let spent = crate::ledger::worked_example::i64s(&out, "spent_minor");
         assert_eq!(spent, [35_050, 40_000]);
     }
 }

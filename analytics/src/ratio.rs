@@ -31,21 +31,9 @@ mod tests {
     #[test]
     fn matches_the_domain_worked_example() {
         let out = infra_to_revenue(&worked_example::frames(), &Filters::default()).unwrap();
-        let spend: Vec<_> = out
-            .column("infra_spend_minor")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let spend: Vec<_> = worked_example::i64s(&out, "infra_spend_minor");
         assert_eq!(spend, [45_050, 30_000]);
-        let ratio: Vec<_> = out
-            .column("ratio")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
+        let ratio: Vec<_> = worked_example::f64s(&out, "ratio");
         assert!((ratio[0] - 450.50 / 900.0).abs() < 1e-15, "{}", ratio[0]);
         assert!((ratio[1] - 0.3).abs() < 1e-15, "{}", ratio[1]);
     }

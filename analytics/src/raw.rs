@@ -74,9 +74,12 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     )?
     .select([col("period_start"), cents("amount").alias("amount_minor")])
     .collect()?;
+    let (phases, receipts) = LedgerFrames::no_deliveries()?;
     Ok(LedgerFrames {
         contracts,
         usage,
         revenue,
+        phases,
+        receipts,
     })
 }

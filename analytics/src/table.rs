@@ -1,9 +1,10 @@
 //! A report frame as a table of display-ready cells, written as CSV or JSON with the same
 //! numbers. Columns named `*_minor` are money: exactly two places, the suffix dropped from the
-//! header. Floats keep full precision (shortest round-trip form). Text cells that a spreadsheet
+//! header; `*_micros` are quantities, with as few places as are exact. Floats keep full
+//! precision (shortest round-trip form). Text cells that a spreadsheet
 //! would run as a formula are escaped.
 
-use domain::decimal::format_scaled;
+use domain::decimal::{format_scaled, format_scaled_trimmed};
 use polars::prelude::*;
 use std::io::Write;
 
@@ -12,6 +13,7 @@ pub enum CellKind {
     Text,
     Date,
     Money,
+    Quantity,
     Number,
 }
 
@@ -47,6 +49,15 @@ impl ReportTable {
                         .i64()?
                         .iter()
                         .map(|v| v.map(|v| format_scaled(v, 2)).unwrap_or_default())
+                        .collect(),
+                ),
+                DataType::Int64 if name.ends_with("_micros") => (
+                    name.trim_end_matches("_micros").to_owned(),
+                    CellKind::Quantity,
+                    series
+                        .i64()?
+                        .iter()
+                        .map(|v| v.map(|v| format_scaled_trimmed(v, 6)).unwrap_or_default())
                         .collect(),
                 ),
                 DataType::Int64 | DataType::Int32 | DataType::UInt32 | DataType::UInt64 => (

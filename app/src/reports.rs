@@ -10,6 +10,9 @@ pub enum ReportName {
     Concentration,
     Ratio,
     Projection,
+    Slippage,
+    RatioTtm,
+    CommitmentConcentration,
 }
 
 impl ReportName {
@@ -18,6 +21,9 @@ impl ReportName {
         ReportName::Concentration,
         ReportName::Ratio,
         ReportName::Projection,
+        ReportName::Slippage,
+        ReportName::RatioTtm,
+        ReportName::CommitmentConcentration,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +32,9 @@ impl ReportName {
             ReportName::Concentration => "concentration",
             ReportName::Ratio => "ratio",
             ReportName::Projection => "projection",
+            ReportName::Slippage => "slippage",
+            ReportName::RatioTtm => "ratio-ttm",
+            ReportName::CommitmentConcentration => "commitment-concentration",
         }
     }
 
@@ -133,6 +142,13 @@ pub async fn run(
         .map_err(|e| ReportError::Worker(e.to_string()))?
 }
 
+/// Reports about "now" (projection, outstanding commitments) use today unless told otherwise.
+fn as_of_or_today(filters: &Filters) -> chrono::NaiveDate {
+    filters
+        .as_of
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
 fn compute(
     name: ReportName,
     request: &ReportRequest,
@@ -144,8 +160,12 @@ fn compute(
         ReportName::BurnDown => analytics::burn_down(&frames, filters)?,
         ReportName::Concentration => analytics::vendor_concentration(&frames, filters)?,
         ReportName::Ratio => analytics::infra_to_revenue(&frames, filters)?,
+        ReportName::Slippage => analytics::delivery_slippage(&frames, filters)?,
+        ReportName::RatioTtm => analytics::ratio_ttm(&frames, filters)?,
+        ReportName::CommitmentConcentration => {
+            analytics::commitment_concentration(&frames, filters, as_of_or_today(filters))?
+        }
         ReportName::Projection => {
-            // A projection needs a "now": today unless an as-of date is given.
             let as_of = filters
                 .as_of
                 .unwrap_or_else(|| chrono::Utc::now().date_naive());

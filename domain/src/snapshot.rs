@@ -3,6 +3,7 @@
 //! analytics engine and the analytics can read it without knowing the database.
 
 use crate::Currency;
+
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +32,30 @@ pub struct MonthlyRevenue {
     pub amount_minor: Vec<i64>,
 }
 
+/// A delivery phase: what the contract promises, by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseFacts {
+    pub contract: String,
+    pub phase: String,
+    pub resource: String,
+    pub planned_date: NaiveDate,
+    pub planned_quantity_micros: i64,
+}
+
+/// A delivery receipt: what arrived, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptFacts {
+    pub contract: String,
+    pub phase: String,
+    pub date: NaiveDate,
+    pub quantity_micros: i64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerSnapshot {
     pub contracts: Vec<ContractFacts>,
     pub usage: DailyUsage,
     pub revenue: MonthlyRevenue,
+    pub phases: Vec<PhaseFacts>,
+    pub receipts: Vec<ReceiptFacts>,
 }

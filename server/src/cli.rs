@@ -35,7 +35,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Export the raw ledger as the six CSV files, in the import format.
     Export(ExportArgs),
-    /// Print or save a report as CSV (or JSON): burndown, concentration, ratio, projection.
+    /// Print or save a report as CSV (or JSON): burndown, concentration, ratio, projection, slippage.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.

@@ -192,7 +192,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     let (status, body) = get(&state, "/api/reports/forecast.csv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.contains("the reports are burndown, concentration, ratio, projection"),
+        body.contains("the reports are burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration"),
         "{body}"
     );
     let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;
@@ -236,4 +236,19 @@ async fn the_projection_report_carries_the_run_rate_to_the_end_of_the_term() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+#[tokio::test]
+async fn the_slippage_report_shows_late_partial_receipts_and_what_is_outstanding() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    let (status, csv) = get(&state, "/api/reports/slippage.csv?contract=C1").await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert_eq!(
+        csv,
+        "contract,phase,resource,planned_date,planned_quantity,receipt_date,received_quantity,cumulative_received,days_late,outstanding_quantity\n\
+         C1,expansion,GB300,2026-09-30,250.5,,0,0,,250.5\n\
+         C1,initial,GB200,2026-02-01,100,2026-02-03,60,60,2,40\n\
+         C1,initial,GB200,2026-02-01,100,2026-02-20,40,100,19,0\n"
+    );
 }

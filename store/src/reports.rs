@@ -2,7 +2,9 @@
 //! usage rows reads one row per contract and day.
 
 use chrono::NaiveDate;
-use domain::snapshot::{ContractFacts, DailyUsage, LedgerSnapshot, MonthlyRevenue};
+use domain::snapshot::{
+    ContractFacts, DailyUsage, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
+};
 use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
@@ -53,9 +55,44 @@ pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         revenue.period_start.push(row.try_get("", "period_start")?);
         revenue.amount_minor.push(row.try_get("", "amount_minor")?);
     }
+    let phases = db
+        .query_all_raw(query(
+            "SELECT c.reference, p.phase, p.resource, p.planned_date, p.planned_quantity_micros \
+             FROM delivery_phases p JOIN contracts c ON c.id = p.contract_id ORDER BY p.id",
+        ))
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(PhaseFacts {
+                contract: row.try_get("", "reference")?,
+                phase: row.try_get("", "phase")?,
+                resource: row.try_get("", "resource")?,
+                planned_date: row.try_get("", "planned_date")?,
+                planned_quantity_micros: row.try_get("", "planned_quantity_micros")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    let receipts = db
+        .query_all_raw(query(
+            "SELECT c.reference, p.phase, r.date, r.quantity_micros FROM delivery_receipts r \
+             JOIN delivery_phases p ON p.id = r.phase_id JOIN contracts c ON c.id = p.contract_id ORDER BY r.id",
+        ))
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(ReceiptFacts {
+                contract: row.try_get("", "reference")?,
+                phase: row.try_get("", "phase")?,
+                date: row.try_get("", "date")?,
+                quantity_micros: row.try_get("", "quantity_micros")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(LedgerSnapshot {
         contracts,
         usage,
         revenue,
+        phases,
+        receipts,
     })
 }
