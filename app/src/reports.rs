@@ -3,6 +3,7 @@
 
 use analytics::{Filters, LedgerFrames, ReportTable};
 use domain::date::parse_iso_date;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportName {
@@ -129,15 +130,44 @@ impl ReportRequest {
     }
 }
 
+/// Report frames kept until the ledger changes (see `store::reports::ledger_version`), so a
+/// report request reads one number from the database and computes over frames in memory.
+#[derive(Clone, Default)]
+pub struct ReportCache(Arc<tokio::sync::Mutex<Option<(i64, Arc<LedgerFrames>)>>>);
+
+impl ReportCache {
+    pub async fn frames(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+    ) -> Result<Arc<LedgerFrames>, ReportError> {
+        let version = store::reports::ledger_version(db).await?;
+        let mut slot = self.0.lock().await;
+        if let Some((cached, frames)) = slot.as_ref() {
+            if *cached == version {
+                return Ok(frames.clone());
+            }
+        }
+        // Read after the version: a write in between makes the next request reload.
+        let snapshot = store::reports::snapshot(db).await?;
+        let frames = tokio::task::spawn_blocking(move || LedgerFrames::from_snapshot(&snapshot))
+            .await
+            .map_err(|e| ReportError::Worker(e.to_string()))??;
+        let frames = Arc::new(frames);
+        *slot = Some((version, frames.clone()));
+        Ok(frames)
+    }
+}
+
 pub async fn run(
+    cache: &ReportCache,
     db: &sea_orm::DatabaseConnection,
     name: ReportName,
     request: &ReportRequest,
 ) -> Result<ReportTable, ReportError> {
-    let snapshot = store::reports::snapshot(db).await?;
+    let frames = cache.frames(db).await?;
     let request = request.clone();
     // polars is CPU-bound and blocks: keep it off the async workers.
-    tokio::task::spawn_blocking(move || compute(name, &request, &snapshot))
+    tokio::task::spawn_blocking(move || compute(name, &request, &frames))
         .await
         .map_err(|e| ReportError::Worker(e.to_string()))?
 }
@@ -152,10 +182,9 @@ fn as_of_or_today(filters: &Filters) -> chrono::NaiveDate {
 fn compute(
     name: ReportName,
     request: &ReportRequest,
-    snapshot: &domain::snapshot::LedgerSnapshot,
+    frames: &LedgerFrames,
 ) -> Result<ReportTable, ReportError> {
     let filters = &request.filters;
-    let frames = LedgerFrames::from_snapshot(snapshot)?;
     let frame = match name {
         ReportName::BurnDown => analytics::burn_down(&frames, filters)?,
         ReportName::Concentration => analytics::vendor_concentration(&frames, filters)?,

@@ -6,6 +6,17 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    pub reports: crate::reports::ReportCache,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection) -> Self {
+        Self {
+            leptos_options,
+            db,
+            reports: Default::default(),
+        }
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -174,12 +174,13 @@ fn compare(ours: &analytics::ReportTable, duck_csv: &Path, name: &str) -> anyhow
 async fn live_latency(dir: &Path) -> anyhow::Result<String> {
     let db = store::connect(&db_url(dir)).await?;
     let request = app::reports::ReportRequest::default();
+    let cache = app::reports::ReportCache::default();
     let mut cells = Vec::new();
     for name in app::reports::ReportName::ALL {
         let mut ms = Vec::new();
         for _ in 0..30 {
             let started = Instant::now();
-            app::reports::run(&db, *name, &request).await?;
+            app::reports::run(&cache, &db, *name, &request).await?;
             ms.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         ms.sort_by(f64::total_cmp);

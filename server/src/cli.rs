@@ -196,7 +196,7 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
         &args.contract,
     )?)
     .with_window(args.window_days.as_deref())?;
-    let table = reports::run(db, name, &request).await?;
+    let table = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
     let text = if args.format == "json" {
         format!("{}\n", serde_json::to_string_pretty(&table.to_json())?)
     } else {

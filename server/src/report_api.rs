@@ -57,7 +57,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
         &contracts,
     )?)
     .with_window(window.as_deref())?;
-    let table = reports::run(&state.db, name, &request).await?;
+    let table = reports::run(&state.reports, &state.db, name, &request).await?;
     Ok(if format == "csv" {
         let disposition = format!("attachment; filename=\"{}.csv\"", name.as_str());
         (

@@ -59,7 +59,7 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
-    let app = router(AppState { leptos_options, db });
+    let app = router(AppState::new(leptos_options, db));
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");
     axum::serve(listener, app)

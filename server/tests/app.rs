@@ -18,7 +18,7 @@ async fn demo_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
         .output_name("compute-ledger")
         .site_root(dir.path().to_string_lossy().into_owned())
         .build();
-    (AppState { leptos_options, db }, database)
+    (AppState::new(leptos_options, db), database)
 }
 
 async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
@@ -119,7 +119,7 @@ async fn worked_example_state(dir: &tempfile::TempDir) -> (AppState, TestDatabas
         .output_name("compute-ledger")
         .site_root(dir.path().to_string_lossy().into_owned())
         .build();
-    (AppState { leptos_options, db }, database)
+    (AppState::new(leptos_options, db), database)
 }
 
 #[tokio::test]
@@ -251,4 +251,29 @@ async fn the_slippage_report_shows_late_partial_receipts_and_what_is_outstanding
          C1,initial,GB200,2026-02-01,100,2026-02-03,60,60,2,40\n\
          C1,initial,GB200,2026-02-01,100,2026-02-20,40,100,19,0\n"
     );
+}
+
+#[tokio::test]
+async fn cached_report_frames_are_refreshed_when_the_ledger_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    let (_, before) = get(&state, "/api/reports/burndown.csv?contract=C1").await;
+    let (_, again) = get(&state, "/api/reports/burndown.csv?contract=C1").await;
+    assert_eq!(before, again);
+    let usage = "contract,date,amount,quantity,unit,sku\nC1,2026-03-01,49.50,1,gpu_hour,x\n";
+    let source = store::ImportSource::from_bytes(
+        store::LedgerFile::Usage,
+        "late.csv",
+        usage.as_bytes().to_vec(),
+    );
+    store::import_files(
+        &state.db,
+        vec![source],
+        "tester",
+        std::sync::Arc::new(store::import::NoProgress),
+    )
+    .await
+    .unwrap();
+    let (_, after) = get(&state, "/api/reports/burndown.csv?contract=C1").await;
+    assert_eq!(after, format!("{before}C1,2026-03-01,400.00,600.00\n"));
 }

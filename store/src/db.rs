@@ -3,6 +3,29 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
+/// Page cache per SQLite connection, in KiB (negative = KiB in SQLite's PRAGMA).
+const SQLITE_CACHE_KIB: i64 = -65_536;
+/// Page cache while a bulk import holds the write transaction: the usage index is written in
+/// random order, and a cache that holds it avoids rewriting pages. Bounded (256 MiB) to keep
+/// an import well under 1 GB.
+pub(crate) const SQLITE_IMPORT_CACHE_KIB: i64 = -262_144;
+
+/// Sets the connection's page cache (SQLite only; a no-op elsewhere).
+pub(crate) async fn set_sqlite_cache(
+    conn: &impl sea_orm::ConnectionTrait,
+    kib: i64,
+) -> Result<(), DbErr> {
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        conn.execute_unprepared(&format!("PRAGMA cache_size = {kib}"))
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn reset_sqlite_cache(conn: &impl sea_orm::ConnectionTrait) -> Result<(), DbErr> {
+    set_sqlite_cache(conn, SQLITE_CACHE_KIB).await
+}
+
 /// The embedded SQLite file used when `DATABASE_URL` is not set.
 pub fn default_database_url() -> String {
     "sqlite://data/ledger.db?mode=rwc".to_owned()
@@ -22,6 +45,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // SQLite's default 2 MB page cache makes big writes spill and re-read pages.
+                .pragma("cache_size", SQLITE_CACHE_KIB.to_string())
+                .pragma("temp_store", "memory")
         });
     } else {
         options

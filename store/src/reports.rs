@@ -96,3 +96,18 @@ pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         receipts,
     })
 }
+
+/// A version of the whole ledger: every write to it records an audit entry in the same
+/// transaction, so the newest audit id changes exactly when the ledger does (also when
+/// another server process wrote it).
+pub async fn ledger_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let sql = "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS version FROM audit_log";
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("version query returned no row".into()))?;
+    row.try_get("", "version")
+}

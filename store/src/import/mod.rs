@@ -128,6 +128,7 @@ pub async fn import_files(
 ) -> Result<ImportReport, ImportError> {
     sources.sort_by_key(|s| s.kind.import_order());
     let txn = db.begin().await?;
+    crate::db::set_sqlite_cache(&txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
     let mut lookups = Lookups::load(&txn).await?;
     let mut rejections = Rejections::default();
     let mut files = Vec::new();
@@ -170,6 +171,8 @@ pub async fn import_files(
             import_id,
         });
     }
+    // The pooled connection keeps its pragmas: give the import's cache back either way.
+    crate::db::reset_sqlite_cache(&txn).await?;
     if !rejections.is_empty() {
         txn.rollback().await?;
         return Err(ImportError::Rejected {
