@@ -49,19 +49,23 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         col("end_date"),
     ])
     .collect()?;
+    // Sum per contract and day before parsing dates: 10M date parses become a few thousand.
+    // Reports regroup by day anyway, so the result is the same.
     let usage = scan(
         dir,
         "usage.csv",
         &[
             ("contract", DataType::String),
-            ("date", DataType::Date),
+            ("date", DataType::String),
             ("amount", DataType::Float64),
         ],
     )?
+    .group_by([col("contract"), col("date")])
+    .agg([cents("amount").sum().alias("amount_minor")])
     .select([
         col("contract"),
-        col("date"),
-        cents("amount").alias("amount_minor"),
+        col("date").cast(DataType::Date),
+        col("amount_minor"),
     ])
     .collect()?;
     let revenue = scan(
@@ -82,4 +86,27 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         phases,
         receipts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::ReportTable;
+
+    #[test]
+    fn the_worked_example_from_csv_gives_the_domain_burn_down() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/tests/fixtures");
+        let frames = frames_from_csv(&fixtures.join("ledger")).unwrap();
+        let out = crate::burn_down(&frames, &crate::Filters::default()).unwrap();
+        let expected = std::fs::read_to_string(fixtures.join("expected-burndown.csv")).unwrap();
+        assert_eq!(
+            ReportTable::from_frame(&out).unwrap().to_csv_string(),
+            expected
+        );
+        let ratio = crate::infra_to_revenue(&frames, &crate::Filters::default()).unwrap();
+        assert_eq!(
+            ReportTable::from_frame(&ratio).unwrap().to_csv_string(),
+            "month,infra_spend,revenue,ratio\n2026-01-01,450.50,900.00,0.5005555555555555\n2026-02-01,300.00,1000.00,0.3\n"
+        );
+    }
 }

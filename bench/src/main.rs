@@ -23,6 +23,9 @@ struct Args {
     /// The compute-ledger binary to import with.
     #[arg(long)]
     bin: PathBuf,
+    /// Reuse the database of an earlier run instead of importing again.
+    #[arg(long)]
+    skip_import: bool,
     /// Repetitions of each recompute (the best is kept).
     #[arg(long, default_value_t = 3)]
     runs: u32,
@@ -39,7 +42,15 @@ async fn main() -> anyhow::Result<()> {
                 .args(["bench/gen_ledger.py", "--rows", &rows.to_string(), "--out"])
                 .arg(&dir))?;
         }
-        let import = import(&args.bin, &dir, rows)?;
+        let import = if args.skip_import {
+            Import {
+                seconds: f64::NAN,
+                rows_per_second: f64::NAN,
+                peak_mb: 0,
+            }
+        } else {
+            import(&args.bin, &dir, rows)?
+        };
         let (ours, duck) = recompute(&dir, args.runs)?;
         let latency = live_latency(&dir).await?;
         lines.push(format!(
