@@ -179,6 +179,18 @@ mod tests {
     /// A 100-day term (Jan 1 – Apr 10) committing 10,000.00; as of day 30 (Jan 30).
     const TERM: (&str, &str) = ("2026-01-01", "2026-04-10");
 
+    /// The 10,000.00 commitment over TERM, as of `as_of`.
+    fn project_term(daily: &[(NaiveDate, i64)], as_of: &str, window: i64) -> Projection {
+        project(
+            "C",
+            1_000_000,
+            (d(TERM.0), d(TERM.1)),
+            daily,
+            d(as_of),
+            window,
+        )
+    }
+
     fn every_day(from: &str, to: &str, minor: i64) -> Vec<(NaiveDate, i64)> {
         let mut out = Vec::new();
         let mut day = d(from);
@@ -193,14 +205,7 @@ mod tests {
     fn under_consumption_projects_a_shortfall() {
         // 50.00 a day for 30 days = 1,500.00 spent; 70 days left at 50.00 = 3,500.00 more.
         let daily = every_day("2026-01-01", "2026-01-30", 5_000);
-        let p = project(
-            "C",
-            1_000_000,
-            (d(TERM.0), d(TERM.1)),
-            &daily,
-            d("2026-01-30"),
-            90,
-        );
+        let p = project_term(&daily, "2026-01-30", 90);
         assert_eq!(p.spent_minor, 150_000);
         assert_eq!(
             p.run_rate_minor_per_day, 5_000.0,
@@ -217,14 +222,7 @@ mod tests {
     fn over_consumption_projects_an_early_exhaustion_date() {
         // 200.00 a day: 6,000.00 by Jan 30; the remaining 4,000.00 lasts 20 more days → Feb 19.
         let daily = every_day("2026-01-01", "2026-01-30", 20_000);
-        let p = project(
-            "C",
-            1_000_000,
-            (d(TERM.0), d(TERM.1)),
-            &daily,
-            d("2026-01-30"),
-            90,
-        );
+        let p = project_term(&daily, "2026-01-30", 90);
         assert_eq!(p.projected_total_minor, 600_000 + 70 * 20_000);
         assert_eq!(p.projected_shortfall_minor, 0);
         assert_eq!(p.exhaustion_date, Some(d("2026-02-19")));
@@ -234,24 +232,10 @@ mod tests {
     fn the_trailing_window_sets_the_run_rate() {
         // 100.00 a day in January, then nothing: a 7-day window at Feb 7 sees no spend.
         let daily = every_day("2026-01-01", "2026-01-31", 10_000);
-        let p = project(
-            "C",
-            1_000_000,
-            (d(TERM.0), d(TERM.1)),
-            &daily,
-            d("2026-02-07"),
-            7,
-        );
+        let p = project_term(&daily, "2026-02-07", 7);
         assert_eq!(p.run_rate_minor_per_day, 0.0);
         assert_eq!(p.projected_total_minor, 310_000);
-        let p = project(
-            "C",
-            1_000_000,
-            (d(TERM.0), d(TERM.1)),
-            &daily,
-            d("2026-02-07"),
-            14,
-        );
+        let p = project_term(&daily, "2026-02-07", 14);
         assert_eq!(
             p.run_rate_minor_per_day,
             70_000.0 / 14.0,
@@ -262,14 +246,7 @@ mod tests {
     #[test]
     fn an_exhausted_commitment_reports_the_day_it_ran_out() {
         let daily = every_day("2026-01-01", "2026-01-30", 50_000);
-        let p = project(
-            "C",
-            1_000_000,
-            (d(TERM.0), d(TERM.1)),
-            &daily,
-            d("2026-01-30"),
-            90,
-        );
+        let p = project_term(&daily, "2026-01-30", 90);
         assert_eq!(
             p.exhaustion_date,
             Some(d("2026-01-20")),
