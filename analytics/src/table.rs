@@ -103,8 +103,15 @@ impl ReportTable {
             kinds.push(kind);
             cells.push(values);
         }
+        // Columns to rows, moving each cell rather than copying it.
+        let mut columns_iter: Vec<_> = cells.into_iter().map(Vec::into_iter).collect();
         let rows = (0..frame.height())
-            .map(|i| cells.iter().map(|c| c[i].clone()).collect())
+            .map(|_| {
+                columns_iter
+                    .iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect()
+            })
             .collect();
         Ok(Self {
             columns,
