@@ -4,13 +4,14 @@ use domain::views::ContractOverview;
 use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
-/// Active contracts with their vendor and the spend burned so far, by reference.
+/// Active contracts with their vendor and the spend burned so far, by reference. Reads the
+/// per-day rollup, not the raw usage rows (millions of them).
 pub async fn contract_overviews(db: &impl ConnectionTrait) -> Result<Vec<ContractOverview>, DbErr> {
     let sql = "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
                       c.committed_minor, CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned \
                FROM contracts c \
                JOIN vendors v ON v.id = c.vendor_id \
-               LEFT JOIN (SELECT contract_id, SUM(amount_minor) AS burned FROM usage_entries GROUP BY contract_id) u \
+               LEFT JOIN (SELECT contract_id, SUM(amount_minor) AS burned FROM usage_daily GROUP BY contract_id) u \
                       ON u.contract_id = c.id \
                WHERE c.archived_at IS NULL \
                ORDER BY c.reference";

@@ -129,15 +129,37 @@ pub async fn import_files(
     sources.sort_by_key(|s| s.kind.import_order());
     let txn = db.begin().await?;
     crate::db::set_sqlite_cache(&txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
-    let mut lookups = Lookups::load(&txn).await?;
+    let outcome = import_in(&txn, sources, actor, progress).await;
+    // The pooled connection keeps its pragmas: give the import's cache back on every path.
+    crate::db::reset_sqlite_cache(&txn).await?;
+    match outcome {
+        Ok(report) => {
+            txn.commit().await?;
+            Ok(report)
+        }
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// The body of an import, inside its transaction; any error means roll back.
+async fn import_in(
+    txn: &DatabaseTransaction,
+    sources: Vec<ImportSource>,
+    actor: &str,
+    progress: Arc<dyn Progress>,
+) -> Result<ImportReport, ImportError> {
+    let mut lookups = Lookups::load(txn).await?;
     let mut rejections = Rejections::default();
     let mut files = Vec::new();
     for source in sources {
         let kind = source.kind;
         let file_name = source.name.clone();
-        let import_id = start_import_record(&txn, kind, &file_name, actor).await?;
+        let import_id = start_import_record(txn, kind, &file_name, actor).await?;
         let outcome = files::import_file(
-            &txn,
+            txn,
             source,
             import_id,
             lookups,
@@ -148,9 +170,9 @@ pub async fn import_files(
         lookups = outcome.lookups;
         rejections = outcome.rejections;
         if rejections.is_empty() {
-            insert::insert_rows(&txn, outcome.daily).await?;
+            insert::insert_rows(txn, outcome.daily).await?;
             finish_import_record(
-                &txn,
+                txn,
                 kind,
                 &file_name,
                 import_id,
@@ -162,7 +184,7 @@ pub async fn import_files(
             .await?;
         }
         if rejections.is_empty() {
-            lookups.reload(&txn, kind).await?;
+            lookups.reload(txn, kind).await?;
         }
         files.push(FileSummary {
             kind,
@@ -171,16 +193,12 @@ pub async fn import_files(
             import_id,
         });
     }
-    // The pooled connection keeps its pragmas: give the import's cache back either way.
-    crate::db::reset_sqlite_cache(&txn).await?;
     if !rejections.is_empty() {
-        txn.rollback().await?;
         return Err(ImportError::Rejected {
             errors: rejections.errors,
             omitted: rejections.omitted,
         });
     }
-    txn.commit().await?;
     Ok(ImportReport { files })
 }
 
