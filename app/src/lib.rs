@@ -1,16 +1,26 @@
 //! The Leptos app: pages and the server functions behind them. Server functions hold no SQL;
-//! they call `store` (and later `analytics`).
+//! they parse input with the domain types and call `store` (and `analytics` for reports).
 
 pub mod contracts;
+pub mod deliveries;
+pub mod forms;
+pub mod history;
+pub mod paging;
+pub mod report_names;
 #[cfg(feature = "ssr")]
 pub mod reports;
+pub mod reports_page;
+pub mod revenue;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod upload;
+pub mod usage;
+pub mod vendors;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,6 +49,8 @@ pub fn App() -> impl IntoView {
     // styles can tell a live page from server-rendered HTML.
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
+    // Async: the server waits for the data, so every page's HTML is complete without wasm.
+    let ssr = SsrMode::Async;
     view! {
         <Stylesheet id="leptos" href="/pkg/compute-ledger.css"/>
         <Title text="Compute Ledger"/>
@@ -46,13 +58,30 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <A href="/" attr:class="brand">"Compute Ledger"</A>
                 <nav aria-label="Main">
-                    <A href="/">"Contracts"</A>
+                    <A href="/contracts">"Contracts"</A>
+                    <A href="/vendors">"Vendors"</A>
+                    <A href="/deliveries">"Deliveries"</A>
+                    <A href="/usage">"Usage"</A>
+                    <A href="/revenue">"Revenue"</A>
+                    <A href="/import">"Import"</A>
+                    <A href="/reports">"Reports"</A>
+                    <A href="/audit">"Audit"</A>
                 </nav>
             </header>
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
-                    // Async: the server waits for the data, so the HTML is complete without wasm.
-                    <Route path=StaticSegment("") view=contracts::ContractsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=contracts::ContractsPage ssr=ssr.clone()/>
+                    <Route path=path!("/contracts") view=contracts::ContractsPage ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/new") view=contracts::NewContractPage ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/:reference") view=contracts::ContractPage ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/:reference/edit") view=contracts::EditContractPage ssr=ssr.clone()/>
+                    <Route path=path!("/vendors") view=vendors::VendorsPage ssr=ssr.clone()/>
+                    <Route path=path!("/deliveries") view=deliveries::DeliveriesPage ssr=ssr.clone()/>
+                    <Route path=path!("/usage") view=usage::UsagePage ssr=ssr.clone()/>
+                    <Route path=path!("/revenue") view=revenue::RevenuePage ssr=ssr.clone()/>
+                    <Route path=path!("/import") view=upload::ImportPage ssr=ssr.clone()/>
+                    <Route path=path!("/reports") view=reports_page::ReportsPage ssr=ssr.clone()/>
+                    <Route path=path!("/audit") view=history::AuditPage ssr=ssr/>
                 </Routes>
             </main>
         </Router>

@@ -5,57 +5,7 @@ use analytics::{Filters, LedgerFrames, ReportTable};
 use domain::date::parse_iso_date;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportName {
-    BurnDown,
-    Concentration,
-    Ratio,
-    Projection,
-    Slippage,
-    RatioTtm,
-    CommitmentConcentration,
-}
-
-impl ReportName {
-    pub const ALL: &'static [ReportName] = &[
-        ReportName::BurnDown,
-        ReportName::Concentration,
-        ReportName::Ratio,
-        ReportName::Projection,
-        ReportName::Slippage,
-        ReportName::RatioTtm,
-        ReportName::CommitmentConcentration,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportName::BurnDown => "burndown",
-            ReportName::Concentration => "concentration",
-            ReportName::Ratio => "ratio",
-            ReportName::Projection => "projection",
-            ReportName::Slippage => "slippage",
-            ReportName::RatioTtm => "ratio-ttm",
-            ReportName::CommitmentConcentration => "commitment-concentration",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|r| r.as_str() == raw)
-            .ok_or_else(|| {
-                format!(
-                    "unknown report {raw:?}; the reports are {}",
-                    Self::ALL
-                        .iter()
-                        .map(|r| r.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-    }
-}
+pub use crate::report_names::ReportName;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

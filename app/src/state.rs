@@ -1,4 +1,4 @@
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{use_context, LeptosOptions, ServerFnError};
 use sea_orm::DatabaseConnection;
 
 /// What every request handler and server function can reach (provided as Leptos context).
@@ -7,7 +7,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub reports: crate::reports::ReportCache,
+    /// Largest CSV the upload endpoint accepts.
+    pub upload_limit_bytes: u64,
 }
+
+/// 512 MiB: about 10M usage rows.
+pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection) -> Self {
@@ -15,6 +20,7 @@ impl AppState {
             leptos_options,
             db,
             reports: Default::default(),
+            upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
         }
     }
 }
@@ -23,4 +29,15 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
+}
+
+/// The state inside a server function (leptos_axum provides it as context).
+pub fn app_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+}
+
+/// Who the audit trail names for a change made through the web. Until sign-in exists every
+/// web change is attributed to "web"; sessions will name the signed-in user here.
+pub fn actor() -> String {
+    "web".to_owned()
 }

@@ -16,6 +16,7 @@ pub struct ContractOverview {
     pub currency: Currency,
     pub committed_minor: i64,
     pub burned_minor: i64,
+    pub archived: bool,
 }
 
 impl ContractOverview {
@@ -39,4 +40,138 @@ impl ContractOverview {
             self.burned_minor as f64 / self.committed_minor as f64
         }
     }
+}
+
+/// One page of a longer list, and how many rows the whole list has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(self.page_size.max(1)).max(1)
+    }
+}
+
+/// Contracts are few (tens, not millions), so the list is filtered and totalled whole and then
+/// cut into pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractList {
+    pub page: Page<ContractOverview>,
+    /// Committed and burned over every contract that matches the filter, per currency.
+    pub totals: Vec<(Money, Money)>,
+    pub vendors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub contracts: i64,
+}
+
+/// Everything the contract page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractDetail {
+    pub overview: ContractOverview,
+    pub commitment_model: String,
+    pub fulfillment_interval: String,
+    pub notes: String,
+    pub archived_at: Option<String>,
+    pub phases: Vec<PhaseProgress>,
+    pub recent_usage: Vec<UsageRow>,
+    pub history: Vec<AuditRow>,
+}
+
+/// A planned delivery and what has arrived against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseProgress {
+    pub contract: String,
+    pub vendor: String,
+    pub phase: String,
+    pub resource: String,
+    pub region: String,
+    pub planned_date: NaiveDate,
+    pub planned_micros: i64,
+    pub received_micros: i64,
+    pub receipts: Vec<ReceiptRow>,
+}
+
+impl PhaseProgress {
+    pub fn outstanding_micros(&self) -> i64 {
+        (self.planned_micros - self.received_micros).max(0)
+    }
+
+    /// Over-receipt is allowed (vendors ship extra) but shown, so someone can check the invoice.
+    pub fn over_received_micros(&self) -> Option<i64> {
+        (self.received_micros > self.planned_micros)
+            .then(|| self.received_micros - self.planned_micros)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRow {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub quantity_micros: i64,
+    pub note: String,
+    /// Days after the planned date; 0 when on time or early.
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageRow {
+    pub id: i64,
+    pub contract: String,
+    pub date: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub quantity_micros: i64,
+    pub unit: String,
+    pub sku: String,
+}
+
+impl UsageRow {
+    pub fn amount(&self) -> Money {
+        Money::from_minor(self.amount_minor, self.currency)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevenueRow {
+    pub id: i64,
+    pub period_start: NaiveDate,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub action: String,
+    /// Fields whose value differs, `(field, before, after)`; everything for a create.
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// What the upload endpoint answers: the files imported (or checked), a preview of the first
+/// rows, and on rejection every bad row as `file:line: column: reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ImportOutcome {
+    pub imported: bool,
+    pub dry_run: bool,
+    pub message: String,
+    pub rows: u64,
+    pub header: Vec<String>,
+    pub preview: Vec<Vec<String>>,
+    pub errors: Vec<String>,
+    pub omitted: u64,
 }

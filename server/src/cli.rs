@@ -44,7 +44,7 @@ pub enum Command {
     Migrate,
 }
 
-#[derive(Debug, clap::Args, Default)]
+#[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on (default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000); port 0 picks a free port.
     #[arg(long)]
@@ -52,6 +52,21 @@ pub struct ServeArgs {
     /// Do not load the demo ledger into an empty database.
     #[arg(long, env = "LEDGER_NO_DEMO")]
     pub no_demo: bool,
+    /// Largest CSV the browser upload accepts, in MiB (bigger files: use `import` on the server).
+    #[arg(long, env = "LEDGER_MAX_UPLOAD_MB", default_value_t = app::state::DEFAULT_UPLOAD_LIMIT_BYTES / (1024 * 1024))]
+    pub max_upload_mb: u64,
+}
+
+impl ServeArgs {
+    /// `serve` with no flags: defaults and environment variables, as if typed on its own.
+    pub fn from_env() -> Self {
+        #[derive(Parser)]
+        struct ServeOnly {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        ServeOnly::parse_from(["compute-ledger"]).args
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -118,7 +133,9 @@ fn default_actor() -> String {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::from_env()));
     let db = store::connect(&cli.database_url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(&cli.database_url)))?;

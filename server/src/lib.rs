@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod progress;
 pub mod report_api;
+pub mod upload;
 pub mod web;

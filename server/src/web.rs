@@ -20,6 +20,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/reports/{file}", get(crate::report_api::report))
+        .route(
+            "/api/imports",
+            crate::upload::route(state.upload_limit_bytes),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
@@ -59,7 +63,9 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
-    let app = router(AppState::new(leptos_options, db));
+    let mut state = AppState::new(leptos_options, db);
+    state.upload_limit_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    let app = router(state);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");
     axum::serve(listener, app)

@@ -73,3 +73,27 @@ fn create_parent_dir(url: &str) -> Result<(), DbErr> {
         _ => Ok(()),
     }
 }
+
+/// A raw statement written with `?` placeholders, numbered `$1, $2…` for PostgreSQL.
+pub(crate) fn statement(
+    backend: sea_orm::DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
+        let mut numbered = String::with_capacity(sql.len() + 16);
+        let mut n = 0;
+        for ch in sql.chars() {
+            if ch == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(ch);
+            }
+        }
+        numbered
+    } else {
+        sql.to_owned()
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}

@@ -10,8 +10,11 @@ pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod reports;
+mod rollup;
 pub mod testing;
 
 pub use db::{connect, default_database_url};
-pub use import::{import_files, ImportError, ImportReport, ImportSource, LedgerFile, RowError};
+pub use import::{
+    check_files, import_files, ImportError, ImportReport, ImportSource, LedgerFile, RowError,
+};
 pub use sea_orm::{DatabaseConnection, DbErr};

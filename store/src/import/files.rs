@@ -5,6 +5,7 @@ use super::columns::{ColumnSpec, Header};
 use super::insert::{insert_rows, InsertRow};
 use super::lookups::{ContractKey, Lookups};
 use super::{ImportSource, Progress, Rejections, RowError};
+use crate::rollup::DailyUsageRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::entries::{RawContract, RawPhase, RawReceipt, RawRevenue, RawUsage, RawVendor};
 use domain::{FieldError, NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};
@@ -740,40 +741,6 @@ impl RowParser for UsageRow {
             contract,
             import_id: cx.import_id,
         })
-    }
-}
-
-/// One (contract, day) of the usage rollup; inserting adds to what the day already holds.
-#[derive(Debug, Default)]
-pub(super) struct DailyUsageRow {
-    contract_id: i64,
-    date: NaiveDate,
-    amount_minor: i64,
-    quantity_micros: i64,
-    entries: i64,
-}
-
-impl InsertRow for DailyUsageRow {
-    const TABLE: &'static str = "usage_daily";
-    const COLUMNS: &'static [&'static str] = &[
-        "contract_id",
-        "date",
-        "amount_minor",
-        "quantity_micros",
-        "entries",
-    ];
-    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, date) DO UPDATE SET \
-        amount_minor = usage_daily.amount_minor + excluded.amount_minor, \
-        quantity_micros = usage_daily.quantity_micros + excluded.quantity_micros, \
-        entries = usage_daily.entries + excluded.entries";
-    fn push_values(self, out: &mut Vec<Value>) {
-        out.extend([
-            self.contract_id.into(),
-            self.date.into(),
-            self.amount_minor.into(),
-            self.quantity_micros.into(),
-            self.entries.into(),
-        ]);
     }
 }
 

@@ -14,12 +14,12 @@
 
 mod columns;
 mod files;
-mod insert;
+pub(crate) mod insert;
 mod lookups;
 mod source;
 
 pub use files::LedgerFile;
-pub use source::ImportSource;
+pub use source::{preview, ImportSource};
 
 use crate::audit;
 use crate::entities::import;
@@ -122,9 +122,30 @@ impl Rejections {
 /// Imports the given files in one transaction; on any error nothing is written.
 pub async fn import_files(
     db: &DatabaseConnection,
+    sources: Vec<ImportSource>,
+    actor: &str,
+    progress: Arc<dyn Progress>,
+) -> Result<ImportReport, ImportError> {
+    run(db, sources, actor, progress, true).await
+}
+
+/// Validates the files exactly as an import would (references, duplicates, re-imports), then
+/// rolls back: the answer an import would give, with nothing written.
+pub async fn check_files(
+    db: &DatabaseConnection,
+    sources: Vec<ImportSource>,
+    actor: &str,
+    progress: Arc<dyn Progress>,
+) -> Result<ImportReport, ImportError> {
+    run(db, sources, actor, progress, false).await
+}
+
+async fn run(
+    db: &DatabaseConnection,
     mut sources: Vec<ImportSource>,
     actor: &str,
     progress: Arc<dyn Progress>,
+    commit: bool,
 ) -> Result<ImportReport, ImportError> {
     sources.sort_by_key(|s| s.kind.import_order());
     let txn = db.begin().await?;
@@ -133,8 +154,12 @@ pub async fn import_files(
     // The pooled connection keeps its pragmas: give the import's cache back on every path.
     crate::db::reset_sqlite_cache(&txn).await?;
     match outcome {
-        Ok(report) => {
+        Ok(report) if commit => {
             txn.commit().await?;
+            Ok(report)
+        }
+        Ok(report) => {
+            txn.rollback().await?;
             Ok(report)
         }
         Err(e) => {

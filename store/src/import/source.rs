@@ -74,3 +74,23 @@ impl ImportSource {
         Ok(sources)
     }
 }
+
+/// The header and first `rows` records of a CSV, as text, for a preview before or after import.
+pub fn preview(path: &Path, rows: usize) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| e.to_string())?;
+    let header = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut records = Vec::new();
+    for record in reader.records().take(rows) {
+        let record = record.map_err(|e| e.to_string())?;
+        records.push(record.iter().map(str::to_owned).collect());
+    }
+    Ok((header, records))
+}

@@ -1,4 +1,4 @@
-//! Read queries over the ledger.
+//! The contracts overview and table counts.
 
 use domain::views::ContractOverview;
 use domain::Currency;
@@ -7,13 +7,22 @@ use sea_orm::{ConnectionTrait, DbErr, Statement};
 /// Active contracts with their vendor and the spend burned so far, by reference. Reads the
 /// per-day rollup, not the raw usage rows (millions of them).
 pub async fn contract_overviews(db: &impl ConnectionTrait) -> Result<Vec<ContractOverview>, DbErr> {
+    let mut all = all_contract_overviews(db).await?;
+    all.retain(|c| !c.archived);
+    Ok(all)
+}
+
+/// Archived contracts too (the contracts list filters by status).
+pub async fn all_contract_overviews(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<ContractOverview>, DbErr> {
     let sql = "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
-                      c.committed_minor, CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned \
+                      c.committed_minor, CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned, \
+                      CASE WHEN c.archived_at IS NULL THEN 0 ELSE 1 END AS archived \
                FROM contracts c \
                JOIN vendors v ON v.id = c.vendor_id \
                LEFT JOIN (SELECT contract_id, SUM(amount_minor) AS burned FROM usage_daily GROUP BY contract_id) u \
                       ON u.contract_id = c.id \
-               WHERE c.archived_at IS NULL \
                ORDER BY c.reference";
     let rows = db
         .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -30,6 +39,7 @@ pub async fn contract_overviews(db: &impl ConnectionTrait) -> Result<Vec<Contrac
                 currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
                 committed_minor: row.try_get("", "committed_minor")?,
                 burned_minor: row.try_get("", "burned")?,
+                archived: row.try_get::<i32>("", "archived")? != 0,
             })
         })
         .collect()

@@ -1,0 +1,68 @@
+//! The reports by name, and what each one answers (shared by the server and the browser).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportName {
+    BurnDown,
+    Concentration,
+    Ratio,
+    Projection,
+    Slippage,
+    RatioTtm,
+    CommitmentConcentration,
+}
+
+impl ReportName {
+    pub const ALL: &'static [ReportName] = &[
+        ReportName::BurnDown,
+        ReportName::Concentration,
+        ReportName::Ratio,
+        ReportName::Projection,
+        ReportName::Slippage,
+        ReportName::RatioTtm,
+        ReportName::CommitmentConcentration,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportName::BurnDown => "burndown",
+            ReportName::Concentration => "concentration",
+            ReportName::Ratio => "ratio",
+            ReportName::Projection => "projection",
+            ReportName::Slippage => "slippage",
+            ReportName::RatioTtm => "ratio-ttm",
+            ReportName::CommitmentConcentration => "commitment-concentration",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == raw)
+            .ok_or_else(|| {
+                format!(
+                    "unknown report {raw:?}; the reports are {}",
+                    Self::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+}
+
+impl ReportName {
+    /// One line for the reports page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReportName::BurnDown => "Per contract and day: cumulative spend and remaining commitment.",
+            ReportName::Concentration => "Per month: each vendor's share of spend, and the HHI.",
+            ReportName::Ratio => "Per month: infrastructure spend, revenue and their ratio.",
+            ReportName::Projection => "Per contract: run-rate projection to the end of term, shortfall or exhaustion date.",
+            ReportName::Slippage => "Per delivery phase: planned vs received, days late, capacity outstanding.",
+            ReportName::RatioTtm => "Trailing twelve months ratio, and outstanding commitments ÷ annualised revenue.",
+            ReportName::CommitmentConcentration => "Outstanding commitments by vendor, share and HHI.",
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Contracts: list, detail, create, edit and archive. A contract is never deleted: its usage,
+//! deliveries and audit history stay readable after it is archived.
+
+use super::{overview, vendors, PageRequest, WriteError};
+use crate::audit::{self, Change};
+use crate::entities::{contract, vendor};
+use domain::entries::NewContract;
+use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
+use domain::{FieldError, Money};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Active,
+    Archived,
+    All,
+}
+
+impl Status {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "" | "active" => Ok(Status::Active),
+            "archived" => Ok(Status::Archived),
+            "all" => Ok(Status::All),
+            other => Err(format!("must be active, archived or all (got {other:?})")),
+        }
+    }
+
+    fn admits(self, c: &ContractOverview) -> bool {
+        match self {
+            Status::Active => !c.archived,
+            Status::Archived => c.archived,
+            Status::All => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub vendor: Option<String>,
+    pub status: Status,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    page: PageRequest,
+) -> Result<ContractList, DbErr> {
+    let all = overview::all_contract_overviews(db).await?;
+    let mut vendors: Vec<String> = all.iter().map(|c| c.vendor.clone()).collect();
+    vendors.sort();
+    vendors.dedup();
+    let matching: Vec<ContractOverview> = all
+        .into_iter()
+        .filter(|c| filter.status.admits(c))
+        .filter(|c| filter.vendor.as_ref().is_none_or(|v| &c.vendor == v))
+        .collect();
+    let mut totals: Vec<(Money, Money)> = Vec::new();
+    for c in &matching {
+        match totals.iter_mut().find(|(m, _)| m.currency() == c.currency) {
+            Some((committed, burned)) => {
+                *committed = Money::from_minor(committed.minor() + c.committed_minor, c.currency);
+                *burned = Money::from_minor(burned.minor() + c.burned_minor, c.currency);
+            }
+            None => totals.push((c.committed(), c.burned())),
+        }
+    }
+    let total = matching.len() as u64;
+    let rows = matching
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.page_size as usize)
+        .collect();
+    Ok(ContractList {
+        page: Page {
+            rows,
+            total,
+            page: page.page,
+            page_size: page.page_size,
+        },
+        totals,
+        vendors,
+    })
+}
+
+pub(crate) async fn find(
+    conn: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Option<contract::Model>, DbErr> {
+    contract::Entity::find()
+        .filter(contract::Column::Reference.eq(reference))
+        .one(conn)
+        .await
+}
+
+/// The contract an entry names, or an error on that form field.
+pub(crate) async fn require(
+    conn: &impl ConnectionTrait,
+    reference: &str,
+    column: &str,
+) -> Result<contract::Model, WriteError> {
+    find(conn, reference)
+        .await?
+        .ok_or_else(|| FieldError::new(column, format!("no contract {reference:?}")).into())
+}
+
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Option<ContractDetail>, DbErr> {
+    let Some(model) = find(db, reference).await? else {
+        return Ok(None);
+    };
+    let Some(overview) = overview::all_contract_overviews(db)
+        .await?
+        .into_iter()
+        .find(|c| c.reference == reference)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ContractDetail {
+        overview,
+        commitment_model: model.commitment_model.clone(),
+        fulfillment_interval: model.fulfillment_interval.clone(),
+        notes: model.notes.clone(),
+        archived_at: model.archived_at.map(super::utc_text),
+        phases: super::deliveries::phases(db, Some(reference)).await?,
+        recent_usage: super::usage::recent(db, &model, 10).await?,
+        history: super::history::for_contract(db, reference, 50).await?,
+    }))
+}
+
+fn snapshot(c: &contract::Model, vendor: &str) -> serde_json::Value {
+    json!({
+        "reference": c.reference,
+        "vendor": vendor,
+        "title": c.title,
+        "start_date": c.start_date.to_string(),
+        "end_date": c.end_date.to_string(),
+        "committed_amount": domain::decimal::format_scaled(c.committed_minor, domain::money::MINOR_PLACES),
+        "currency": c.currency,
+        "commitment_model": c.commitment_model,
+        "fulfillment_interval": c.fulfillment_interval,
+        "notes": c.notes,
+        "archived_at": c.archived_at.map(super::utc_text),
+    })
+}
+
+async fn vendor_name(conn: &impl ConnectionTrait, id: i64) -> Result<String, DbErr> {
+    Ok(vendor::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|v| v.name)
+        .unwrap_or_default())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &str,
+    new: NewContract,
+) -> Result<(), WriteError> {
+    let txn = db.begin().await?;
+    let vendor = vendors::require(&txn, &new.vendor, "vendor").await?;
+    if find(&txn, &new.reference).await?.is_some() {
+        return Err(FieldError::new(
+            "reference",
+            format!("a contract {:?} already exists", new.reference),
+        )
+        .into());
+    }
+    let saved = contract::ActiveModel {
+        reference: Set(new.reference),
+        vendor_id: Set(vendor.id),
+        title: Set(new.title),
+        start_date: Set(new.term.start()),
+        end_date: Set(new.term.end()),
+        committed_minor: Set(new.committed.minor()),
+        currency: Set(new.committed.currency().as_str().to_owned()),
+        commitment_model: Set(new.commitment_model.as_str().to_owned()),
+        fulfillment_interval: Set(new.fulfillment_interval.as_str().to_owned()),
+        notes: Set(new.notes),
+        created_at: Set(chrono::Utc::now()),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "contract",
+            entity_id: Some(saved.reference.clone()),
+            action: "create",
+            before: None,
+            after: Some(snapshot(&saved, &vendor.name)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Edits everything but the reference (files and reports name the contract by it). A new term
+/// or currency must still fit the usage already recorded.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &str,
+    reference: &str,
+    new: NewContract,
+) -> Result<(), WriteError> {
+    let txn = db.begin().await?;
+    let before = find(&txn, reference)
+        .await?
+        .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;
+    let mut errors = Vec::new();
+    if new.reference != before.reference {
+        errors.push(FieldError::new(
+            "reference",
+            "the reference cannot be changed (files and reports name the contract by it)",
+        ));
+    }
+    let vendor = match vendors::require(&txn, &new.vendor, "vendor").await {
+        Ok(v) => Some(v),
+        Err(WriteError::Invalid(mut e)) => {
+            errors.append(&mut e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some((first, last)) = super::usage::date_span(&txn, before.id).await? {
+        if !new.term.contains(first) || !new.term.contains(last) {
+            errors.push(FieldError::new(
+                "end_date",
+                format!("usage is recorded from {first} to {last}; the term must cover it"),
+            ));
+        }
+        if new.committed.currency().as_str() != before.currency {
+            errors.push(FieldError::new(
+                "currency",
+                format!(
+                    "usage is recorded in {}; the currency cannot change",
+                    before.currency
+                ),
+            ));
+        }
+    }
+    let Some(vendor) = vendor.filter(|_| errors.is_empty()) else {
+        return Err(WriteError::Invalid(errors));
+    };
+    let before_vendor = vendor_name(&txn, before.vendor_id).await?;
+    let mut active = before.clone().into_active_model();
+    active.vendor_id = Set(vendor.id);
+    active.title = Set(new.title);
+    active.start_date = Set(new.term.start());
+    active.end_date = Set(new.term.end());
+    active.committed_minor = Set(new.committed.minor());
+    active.currency = Set(new.committed.currency().as_str().to_owned());
+    active.commitment_model = Set(new.commitment_model.as_str().to_owned());
+    active.fulfillment_interval = Set(new.fulfillment_interval.as_str().to_owned());
+    active.notes = Set(new.notes);
+    let after = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "contract",
+            entity_id: Some(reference.to_owned()),
+            action: "update",
+            before: Some(snapshot(&before, &before_vendor)),
+            after: Some(snapshot(&after, &vendor.name)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Archived contracts leave the default list and the reports' active set; nothing is deleted.
+pub async fn archive(
+    db: &DatabaseConnection,
+    actor: &str,
+    reference: &str,
+) -> Result<(), WriteError> {
+    let txn = db.begin().await?;
+    let before = find(&txn, reference)
+        .await?
+        .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;
+    if before.archived_at.is_some() {
+        return Err(FieldError::new("reference", "this contract is already archived").into());
+    }
+    let vendor = vendor_name(&txn, before.vendor_id).await?;
+    let mut active = before.clone().into_active_model();
+    active.archived_at = Set(Some(chrono::Utc::now()));
+    let after = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "contract",
+            entity_id: Some(reference.to_owned()),
+            action: "archive",
+            before: Some(snapshot(&before, &vendor)),
+            after: Some(snapshot(&after, &vendor)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Usage entries: spend burned against a contract. Listing reads the raw rows a page at a
+//! time (counting through the daily rollup, which is thousands of times smaller); every write
+//! moves the rollup by the same delta in the same transaction.
+
+use super::{contracts, PageRequest, WriteError};
+use crate::audit::{self, Change};
+use crate::entities::{contract, usage_entry};
+use crate::rollup::{self, DailyUsageRow};
+use chrono::NaiveDate;
+use domain::entries::NewUsage;
+use domain::views::{Page, UsageRow};
+use domain::{Currency, Quantity};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryResult, Set, TransactionTrait, Value,
+};
+use serde_json::json;
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub contract: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Filter {
+    /// The WHERE clause over a table with `contract_id` and `date`, and its values.
+    fn clause(&self, table: &str) -> (String, Vec<Value>) {
+        let mut parts = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(reference) = &self.contract {
+            parts.push(format!(
+                "{table}.contract_id = (SELECT id FROM contracts WHERE reference = ?)"
+            ));
+            values.push(reference.clone().into());
+        }
+        if let Some(from) = self.from {
+            parts.push(format!("{table}.date >= ?"));
+            values.push(from.into());
+        }
+        if let Some(to) = self.to {
+            parts.push(format!("{table}.date <= ?"));
+            values.push(to.into());
+        }
+        if parts.is_empty() {
+            (String::new(), values)
+        } else {
+            (format!("WHERE {}", parts.join(" AND ")), values)
+        }
+    }
+}
+
+const ROW_COLUMNS: &str = "u.id, c.reference, u.date, u.amount_minor, u.currency, \
+                           u.quantity_micros, u.unit, u.sku";
+
+fn usage_row(row: &QueryResult) -> Result<UsageRow, DbErr> {
+    let currency: String = row.try_get("", "currency")?;
+    Ok(UsageRow {
+        id: row.try_get("", "id")?,
+        contract: row.try_get("", "reference")?,
+        date: row.try_get("", "date")?,
+        amount_minor: row.try_get("", "amount_minor")?,
+        currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
+        quantity_micros: row.try_get("", "quantity_micros")?,
+        unit: row.try_get("", "unit")?,
+        sku: row.try_get("", "sku")?,
+    })
+}
+
+/// Newest first. With a contract filter the (contract_id, date) index serves the order.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    page: PageRequest,
+) -> Result<Page<UsageRow>, DbErr> {
+    let backend = db.get_database_backend();
+    let (clause, mut values) = filter.clause("u");
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM usage_entries u JOIN contracts c ON c.id = u.contract_id \
+         {clause} ORDER BY u.date DESC, u.id DESC LIMIT ? OFFSET ?"
+    );
+    let count_values = values.clone();
+    values.push((page.page_size as i64).into());
+    values.push((page.offset() as i64).into());
+    let rows = db
+        .query_all_raw(crate::db::statement(backend, &sql, values))
+        .await?;
+    let (daily_clause, _) = filter.clause("d");
+    let count_sql = format!(
+        "SELECT CAST(COALESCE(SUM(d.entries), 0) AS BIGINT) AS n FROM usage_daily d {daily_clause}"
+    );
+    let total: i64 = match db
+        .query_one_raw(crate::db::statement(backend, &count_sql, count_values))
+        .await?
+    {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(Page {
+        rows: rows.iter().map(usage_row).collect::<Result<_, _>>()?,
+        total: total as u64,
+        page: page.page,
+        page_size: page.page_size,
+    })
+}
+
+pub(crate) async fn recent(
+    db: &impl ConnectionTrait,
+    contract: &contract::Model,
+    limit: u64,
+) -> Result<Vec<UsageRow>, DbErr> {
+    let filter = Filter {
+        contract: Some(contract.reference.clone()),
+        ..Default::default()
+    };
+    Ok(list(db, &filter, PageRequest::new(1, limit)).await?.rows)
+}
+
+/// First and last day with usage on a contract, if any.
+pub(crate) async fn date_span(
+    conn: &impl ConnectionTrait,
+    contract_id: i64,
+) -> Result<Option<(NaiveDate, NaiveDate)>, DbErr> {
+    let backend = conn.get_database_backend();
+    let sql = "SELECT MIN(date) AS first, MAX(date) AS last FROM usage_daily \
+               WHERE contract_id = ? AND entries > 0";
+    let Some(row) = conn
+        .query_one_raw(crate::db::statement(backend, sql, vec![contract_id.into()]))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let first: Option<NaiveDate> = row.try_get("", "first")?;
+    let last: Option<NaiveDate> = row.try_get("", "last")?;
+    Ok(first.zip(last))
+}
+
+fn snapshot(u: &usage_entry::Model, reference: &str) -> serde_json::Value {
+    json!({
+        "contract": reference,
+        "date": u.date.to_string(),
+        "amount": domain::decimal::format_scaled(u.amount_minor, domain::money::MINOR_PLACES),
+        "currency": u.currency,
+        "quantity": Quantity::from_micros(u.quantity_micros).to_string(),
+        "unit": u.unit,
+        "sku": u.sku,
+    })
+}
+
+fn daily(u: &usage_entry::Model, sign: i64) -> DailyUsageRow {
+    DailyUsageRow {
+        contract_id: u.contract_id,
+        date: u.date,
+        amount_minor: sign * u.amount_minor,
+        quantity_micros: sign * u.quantity_micros,
+        entries: sign,
+    }
+}
+
+/// The contract a usage entry names, checked against its term.
+async fn usage_contract(
+    conn: &impl ConnectionTrait,
+    new: &NewUsage,
+) -> Result<contract::Model, WriteError> {
+    let contract = contracts::require(conn, &new.contract, "contract").await?;
+    let term = domain::date::Term::new(contract.start_date, contract.end_date).map_err(|e| {
+        DbErr::Custom(format!(
+            "contract {} has a bad term: {e}",
+            contract.reference
+        ))
+    })?;
+    new.check_within_term(&term)?;
+    Ok(contract)
+}
+
+pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<i64, WriteError> {
+    let txn = db.begin().await?;
+    let contract = usage_contract(&txn, &new).await?;
+    let saved = usage_entry::ActiveModel {
+        contract_id: Set(contract.id),
+        date: Set(new.date),
+        amount_minor: Set(new.amount_minor),
+        currency: Set(contract.currency.clone()),
+        quantity_micros: Set(new.quantity.micros()),
+        unit: Set(new.unit),
+        sku: Set(new.sku),
+        import_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    rollup::add(&txn, daily(&saved, 1)).await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "usage",
+            entity_id: Some(format!("{}/{}", contract.reference, saved.id)),
+            action: "create",
+            before: None,
+            after: Some(snapshot(&saved, &contract.reference)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}
+
+/// Replaces an entry's values; the original stays in the audit trail.
+pub async fn correct(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i64,
+    new: NewUsage,
+) -> Result<(), WriteError> {
+    let txn = db.begin().await?;
+    let before = usage_entry::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| WriteError::NotFound(format!("no usage entry #{id}")))?;
+    let before_contract = contract::Entity::find_by_id(before.contract_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::Custom(format!("usage entry #{id} has no contract")))?;
+    let contract = usage_contract(&txn, &new).await?;
+    let mut active = before.clone().into_active_model();
+    active.contract_id = Set(contract.id);
+    active.date = Set(new.date);
+    active.amount_minor = Set(new.amount_minor);
+    active.currency = Set(contract.currency.clone());
+    active.quantity_micros = Set(new.quantity.micros());
+    active.unit = Set(new.unit);
+    active.sku = Set(new.sku);
+    let after = active.update(&txn).await?;
+    rollup::add(&txn, daily(&before, -1)).await?;
+    rollup::add(&txn, daily(&after, 1)).await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "usage",
+            entity_id: Some(format!("{}/{}", contract.reference, id)),
+            action: "correct",
+            before: Some(snapshot(&before, &before_contract.reference)),
+            after: Some(snapshot(&after, &contract.reference)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

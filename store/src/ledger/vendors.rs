@@ -1,0 +1,137 @@
+//! Vendors: the clouds and neoclouds the commitments are signed with.
+
+use super::WriteError;
+use crate::audit::{self, Change};
+use crate::entities::vendor;
+use domain::entries::NewVendor;
+use domain::views::VendorRow;
+use domain::FieldError;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<VendorRow>, DbErr> {
+    let sql = "SELECT v.id, v.name, v.kind, COUNT(c.id) AS contracts \
+               FROM vendors v LEFT JOIN contracts c ON c.vendor_id = v.id \
+               GROUP BY v.id, v.name, v.kind ORDER BY v.name";
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(crate::db::statement(backend, sql, vec![]))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(VendorRow {
+                id: row.try_get("", "id")?,
+                name: row.try_get("", "name")?,
+                kind: row.try_get("", "kind")?,
+                contracts: row.try_get("", "contracts")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn find_by_name(
+    conn: &impl ConnectionTrait,
+    name: &str,
+) -> Result<Option<vendor::Model>, DbErr> {
+    vendor::Entity::find()
+        .filter(vendor::Column::Name.eq(name))
+        .one(conn)
+        .await
+}
+
+/// The vendor a form names, or an error on that form field.
+pub(crate) async fn require(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    column: &str,
+) -> Result<vendor::Model, WriteError> {
+    find_by_name(conn, name).await?.ok_or_else(|| {
+        FieldError::new(
+            column,
+            format!("no vendor named {name:?}; add it on the Vendors page first"),
+        )
+        .into()
+    })
+}
+
+fn snapshot(v: &vendor::Model) -> serde_json::Value {
+    json!({ "name": v.name, "kind": v.kind })
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &str,
+    new: NewVendor,
+) -> Result<i64, WriteError> {
+    let txn = db.begin().await?;
+    if find_by_name(&txn, &new.name).await?.is_some() {
+        return Err(FieldError::new(
+            "name",
+            format!("a vendor named {:?} already exists", new.name),
+        )
+        .into());
+    }
+    let saved = vendor::ActiveModel {
+        name: Set(new.name),
+        kind: Set(new.kind.as_str().to_owned()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "vendor",
+            entity_id: Some(saved.name.clone()),
+            action: "create",
+            before: None,
+            after: Some(snapshot(&saved)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i64,
+    new: NewVendor,
+) -> Result<(), WriteError> {
+    let txn = db.begin().await?;
+    let before = vendor::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| WriteError::NotFound(format!("no vendor with id {id}")))?;
+    if new.name != before.name && find_by_name(&txn, &new.name).await?.is_some() {
+        return Err(FieldError::new(
+            "name",
+            format!("a vendor named {:?} already exists", new.name),
+        )
+        .into());
+    }
+    let mut active = before.clone().into_active_model();
+    active.name = Set(new.name);
+    active.kind = Set(new.kind.as_str().to_owned());
+    let after = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Change {
+            actor,
+            entity: "vendor",
+            entity_id: Some(after.name.clone()),
+            action: "update",
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
