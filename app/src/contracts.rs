@@ -355,13 +355,15 @@ pub fn ContractPage() -> impl IntoView {
                     Ok(Some(detail)) => EitherOf3::A(view! {
                         <ContractView detail add_phase log_receipt archive/>
                     }),
-                    Ok(None) => EitherOf3::B(view! {
+                    Ok(None) => EitherOf3::B({
+                        crate::respond_not_found();
+                        view! {
                         <h1>"Contract not found"</h1>
                         <p class="empty">
                             {format!("There is no contract {:?}. ", reference.get_untracked())}
                             <A href="/contracts">"Back to the contracts"</A>
                         </p>
-                    }),
+                    }}),
                     Err(e) => EitherOf3::C(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
                 }
             })}

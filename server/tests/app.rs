@@ -2,36 +2,12 @@
 //! contracts, /healthz answers, and the import command rejects bad files with exit code 2.
 
 use app::state::AppState;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use clap::Parser;
-use leptos::prelude::LeptosOptions;
+mod common;
+
+use common::{demo_state, get};
 use store::testing::{fresh_database, TestDatabase};
-use tower::ServiceExt;
-
-async fn demo_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
-    let database = fresh_database().await.unwrap();
-    let db = store::connect(&database.url).await.unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    store::demo::load_if_empty(&db, today).await.unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("compute-ledger")
-        .site_root(dir.path().to_string_lossy().into_owned())
-        .build();
-    (AppState::new(leptos_options, db), database)
-}
-
-async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
-    let response = server::web::router(state.clone())
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
 
 #[tokio::test]
 async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
@@ -61,6 +37,12 @@ async fn healthz_and_not_found() {
     let (status, html) = get(&state, "/no-such-page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found."));
+    let (status, html) = get(&state, "/contracts/NO-SUCH-CONTRACT").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("There is no contract"));
+    let (status, html) = get(&state, "/contracts/AWS-2025-38B").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Log a receipt") && html.contains("GB200"));
 }
 
 #[tokio::test]
@@ -115,11 +97,7 @@ async fn worked_example_state(dir: &tempfile::TempDir) -> (AppState, TestDatabas
         std::process::ExitCode::SUCCESS
     );
     let db = store::connect(&url).await.unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("compute-ledger")
-        .site_root(dir.path().to_string_lossy().into_owned())
-        .build();
-    (AppState::new(leptos_options, db), database)
+    (AppState::new(common::options(dir), db), database)
 }
 
 #[tokio::test]

@@ -1,0 +1,757 @@
+//! Every server function behind the ledger pages, called over HTTP as the browser calls it:
+//! valid input, each class of invalid input (a clear error and nothing written), and not found.
+
+mod common;
+
+use app::state::AppState;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{call, demo_state, send};
+use serde_json::Value;
+use store::ledger::{table_counts, TableCounts};
+
+async fn counts(state: &AppState) -> TableCounts {
+    table_counts(&state.db).await.unwrap()
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// A write that succeeded: its message.
+async fn saved(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> String {
+    let (status, body) = call(state, endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    match json(&body) {
+        Value::Object(o) if o.contains_key("Ok") => o["Ok"].as_str().unwrap().to_owned(),
+        other => panic!("{endpoint}: expected a saved answer, got {other}"),
+    }
+}
+
+/// A write refused for bad input: the fields named, and nothing written (audit included).
+async fn refused(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Vec<(String, String)> {
+    let before = counts(state).await;
+    let (status, body) = call(state, endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    let errors = match json(&body) {
+        Value::Object(o) if o.contains_key("Err") => o["Err"].as_array().unwrap().clone(),
+        other => panic!("{endpoint}: expected field errors, got {other}"),
+    };
+    assert_eq!(
+        counts(state).await,
+        before,
+        "{endpoint}: a refused write wrote nothing"
+    );
+    errors
+        .iter()
+        .map(|e| {
+            let reason = e["reason"].as_str().unwrap().to_owned();
+            assert!(!reason.is_empty(), "every error says why");
+            (e["column"].as_str().unwrap().to_owned(), reason)
+        })
+        .collect()
+}
+
+fn columns(errors: &[(String, String)]) -> Vec<&str> {
+    errors.iter().map(|(c, _)| c.as_str()).collect()
+}
+
+/// A call that failed as a whole (not found, bad parameter): not 200, a message, nothing written.
+async fn failed(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> String {
+    let before = counts(state).await;
+    let (status, body) = call(state, endpoint, form).await;
+    assert_ne!(status, StatusCode::OK, "{endpoint}: {body}");
+    assert_eq!(
+        counts(state).await,
+        before,
+        "{endpoint}: a failed call wrote nothing"
+    );
+    assert!(
+        !body.contains("SELECT") && !body.contains("sqlx"),
+        "no SQL in errors: {body}"
+    );
+    body
+}
+
+async fn read(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Value {
+    let (status, body) = call(state, endpoint, form).await;
+    assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+    json(&body)
+}
+
+fn contract_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(String, &'a str)> {
+    let mut form: Vec<(String, &str)> = [
+        ("reference", "NEB-2026-1"),
+        ("vendor", "Nebius"),
+        ("title", "H200 capacity"),
+        ("start_date", "2026-01-01"),
+        ("end_date", "2027-12-31"),
+        ("committed_amount", "1000000.00"),
+        ("currency", "USD"),
+        ("commitment_model", "build_up"),
+        ("fulfillment_interval", "term"),
+        ("notes", ""),
+    ]
+    .iter()
+    .map(|(k, v)| {
+        let value = fields.iter().find(|(f, _)| f == k).map_or(*v, |(_, v)| *v);
+        (format!("contract[{k}]"), value)
+    })
+    .collect();
+    form.sort();
+    form
+}
+
+fn as_pairs<'a>(form: &'a [(String, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    form.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
+/// Nebius with contract NEB-2026-1 (2026–2027, 1,000,000.00 USD).
+async fn with_contract(state: &AppState) {
+    saved(
+        state,
+        "create_vendor",
+        &[("name", "Nebius"), ("kind", "neocloud")],
+    )
+    .await;
+    let form = contract_form(&[]);
+    saved(state, "create_contract", &as_pairs(&form)).await;
+}
+
+async fn burned(state: &AppState, reference: &str) -> String {
+    let detail = read(state, "get_contract", &[("reference", reference)]).await;
+    let minor = detail["overview"]["burned_minor"].as_i64().unwrap();
+    format!("{minor}")
+}
+
+#[tokio::test]
+async fn vendors_are_created_validated_and_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let before = counts(&state).await;
+    let message = saved(
+        &state,
+        "create_vendor",
+        &[("name", "Nebius"), ("kind", "neocloud")],
+    )
+    .await;
+    assert_eq!(message, "Vendor Nebius added.");
+    let after = counts(&state).await;
+    assert_eq!(
+        (after.vendors, after.audit_log),
+        (before.vendors + 1, before.audit_log + 1)
+    );
+
+    let errors = refused(&state, "create_vendor", &[("name", " "), ("kind", "cloud")]).await;
+    assert_eq!(columns(&errors), ["name", "kind"]);
+    let errors = refused(&state, "create_vendor", &[("name", "Nebius"), ("kind", "")]).await;
+    assert_eq!(columns(&errors), ["name"]);
+    assert!(errors[0].1.contains("already exists"));
+
+    let vendors = read(&state, "list_vendors", &[]).await;
+    let nebius = vendors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "Nebius")
+        .unwrap();
+    let id = nebius["id"].as_i64().unwrap().to_string();
+    assert_eq!(nebius["contracts"], 0);
+    saved(
+        &state,
+        "update_vendor",
+        &[("id", &id), ("name", "Nebius Group"), ("kind", "neocloud")],
+    )
+    .await;
+    let vendors = read(&state, "list_vendors", &[]).await;
+    assert!(vendors
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["name"] == "Nebius Group"));
+    let errors = refused(
+        &state,
+        "update_vendor",
+        &[("id", &id), ("name", "Lambda"), ("kind", "")],
+    )
+    .await;
+    assert_eq!(
+        columns(&errors),
+        ["name"],
+        "renaming onto another vendor is refused"
+    );
+
+    assert!(failed(
+        &state,
+        "update_vendor",
+        &[("id", "999999"), ("name", "X"), ("kind", "")]
+    )
+    .await
+    .contains("no vendor with id 999999"));
+    assert!(failed(
+        &state,
+        "update_vendor",
+        &[("id", "abc"), ("name", "X"), ("kind", "")]
+    )
+    .await
+    .contains("not a vendor number"));
+}
+
+#[tokio::test]
+async fn contracts_are_created_edited_archived_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    saved(
+        &state,
+        "create_vendor",
+        &[("name", "Nebius"), ("kind", "neocloud")],
+    )
+    .await;
+
+    let bad = contract_form(&[
+        ("end_date", "2025-01-01"),
+        ("committed_amount", "12.345"),
+        ("currency", "usd"),
+    ]);
+    let errors = refused(&state, "create_contract", &as_pairs(&bad)).await;
+    assert_eq!(
+        columns(&errors),
+        ["end_date", "currency"],
+        "amount is checked once the currency is known"
+    );
+    let unknown_vendor = contract_form(&[("vendor", "Nobody")]);
+    let errors = refused(&state, "create_contract", &as_pairs(&unknown_vendor)).await;
+    assert_eq!(columns(&errors), ["vendor"]);
+
+    let form = contract_form(&[]);
+    let (status, body) = call(&state, "create_contract", &as_pairs(&form)).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
+    let detail = read(&state, "get_contract", &[("reference", "NEB-2026-1")]).await;
+    assert_eq!(detail["overview"]["committed_minor"], 100_000_000);
+    assert_eq!(detail["overview"]["vendor"], "Nebius");
+    let errors = refused(&state, "create_contract", &as_pairs(&form)).await;
+    assert_eq!(
+        columns(&errors),
+        ["reference"],
+        "a duplicate reference is refused"
+    );
+
+    assert_eq!(
+        read(&state, "get_contract", &[("reference", "NOPE")]).await,
+        Value::Null
+    );
+
+    // Edit: a longer term and a new amount are fine.
+    let edited = contract_form(&[
+        ("end_date", "2028-12-31"),
+        ("committed_amount", "2000000.50"),
+    ]);
+    let mut update = as_pairs(&edited);
+    update.push(("original_reference", "NEB-2026-1"));
+    assert_eq!(
+        saved(&state, "update_contract", &update).await,
+        "Contract NEB-2026-1 saved."
+    );
+    let detail = read(&state, "get_contract", &[("reference", "NEB-2026-1")]).await;
+    assert_eq!(detail["overview"]["committed_minor"], 200_000_050);
+    assert_eq!(detail["overview"]["end_date"], "2028-12-31");
+    assert!(detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["action"] == "update"));
+
+    // With usage recorded, the term must cover it and the currency cannot change.
+    saved(
+        &state,
+        "add_usage",
+        &usage_form("NEB-2026-1", "2026-06-01", "10.00"),
+    )
+    .await;
+    let shrunk = contract_form(&[("end_date", "2026-03-31"), ("currency", "EUR")]);
+    let mut update = as_pairs(&shrunk);
+    update.push(("original_reference", "NEB-2026-1"));
+    let errors = refused(&state, "update_contract", &update).await;
+    assert_eq!(columns(&errors), ["end_date", "currency"]);
+    let renamed = contract_form(&[("reference", "NEB-OTHER")]);
+    let mut update = as_pairs(&renamed);
+    update.push(("original_reference", "NEB-2026-1"));
+    assert_eq!(
+        columns(&refused(&state, "update_contract", &update).await),
+        ["reference"]
+    );
+    let mut update = as_pairs(&form);
+    update.push(("original_reference", "NOPE"));
+    assert!(failed(&state, "update_contract", &update)
+        .await
+        .contains("no contract"));
+
+    // Archive: once, never deleted, listed under "archived".
+    let before = counts(&state).await;
+    saved(&state, "archive_contract", &[("reference", "NEB-2026-1")]).await;
+    assert_eq!(
+        counts(&state).await.contracts,
+        before.contracts,
+        "archiving deletes nothing"
+    );
+    let errors = refused(&state, "archive_contract", &[("reference", "NEB-2026-1")]).await;
+    assert!(errors[0].1.contains("already archived"));
+    assert!(failed(&state, "archive_contract", &[("reference", "NOPE")])
+        .await
+        .contains("no contract"));
+
+    let active = read(
+        &state,
+        "list_contracts",
+        &[("vendor", ""), ("status", ""), ("page", "1")],
+    )
+    .await;
+    let refs = |list: &Value| -> Vec<String> {
+        list["page"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["reference"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!refs(&active).contains(&"NEB-2026-1".to_owned()));
+    let archived = read(
+        &state,
+        "list_contracts",
+        &[("vendor", ""), ("status", "archived"), ("page", "1")],
+    )
+    .await;
+    assert_eq!(refs(&archived), ["NEB-2026-1"]);
+    let aws = read(
+        &state,
+        "list_contracts",
+        &[
+            ("vendor", "Amazon Web Services"),
+            ("status", "all"),
+            ("page", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(refs(&aws), ["AWS-2025-38B"]);
+    assert_eq!(aws["totals"][0][0]["minor"], 3_800_000_000_000i64);
+    assert!(failed(
+        &state,
+        "list_contracts",
+        &[("vendor", ""), ("status", "gone"), ("page", "1")]
+    )
+    .await
+    .contains("status"));
+    assert!(!read(&state, "contract_references", &[])
+        .await
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("NEB-2026-1")));
+}
+
+#[tokio::test]
+async fn phases_and_receipts_track_planned_against_received() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    with_contract(&state).await;
+    let phase = |name: &'static str, quantity: &'static str| {
+        vec![
+            ("contract", "NEB-2026-1"),
+            ("phase", name),
+            ("resource", "H200 nodes"),
+            ("region", "eu-north1"),
+            ("planned_date", "2026-03-01"),
+            ("planned_quantity", quantity),
+        ]
+    };
+    saved(&state, "add_phase", &phase("P1", "100")).await;
+    assert_eq!(
+        columns(&refused(&state, "add_phase", &phase("P1", "5")).await),
+        ["phase"],
+        "duplicate phase"
+    );
+    assert_eq!(
+        columns(&refused(&state, "add_phase", &phase("P2", "-5")).await),
+        ["planned_quantity"]
+    );
+    let mut unknown = phase("P2", "5");
+    unknown[0].1 = "NOPE";
+    assert_eq!(
+        columns(&refused(&state, "add_phase", &unknown).await),
+        ["contract"]
+    );
+
+    let receipt = |phase: &'static str, quantity: &'static str| {
+        vec![
+            ("contract", "NEB-2026-1"),
+            ("phase", phase),
+            ("date", "2026-03-11"),
+            ("quantity", quantity),
+            ("note", ""),
+        ]
+    };
+    let message = saved(&state, "log_receipt", &receipt("P1", "40")).await;
+    assert_eq!(message, "Receipt logged: 40 of 100 received for P1.");
+    let message = saved(&state, "log_receipt", &receipt("P1", "70")).await;
+    assert!(
+        message.contains("110 of 100") && message.contains("More than planned"),
+        "{message}"
+    );
+    assert_eq!(
+        columns(&refused(&state, "log_receipt", &receipt("P9", "1")).await),
+        ["phase"]
+    );
+    assert_eq!(
+        columns(&refused(&state, "log_receipt", &receipt("P1", "x")).await),
+        ["quantity"]
+    );
+
+    let phases = read(&state, "list_deliveries", &[]).await;
+    let p1 = phases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["contract"] == "NEB-2026-1")
+        .unwrap();
+    assert_eq!(p1["received_micros"], 110_000_000);
+    assert_eq!(p1["receipts"][0]["days_late"], 10);
+}
+
+fn usage_form<'a>(
+    contract: &'a str,
+    date: &'a str,
+    amount: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("usage[contract]", contract),
+        ("usage[date]", date),
+        ("usage[amount]", amount),
+        ("usage[quantity]", "10"),
+        ("usage[unit]", "gpu_hour"),
+        ("usage[sku]", "h200"),
+    ]
+}
+
+#[tokio::test]
+async fn usage_is_added_and_corrected_and_moves_the_burn() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    with_contract(&state).await;
+    saved(
+        &state,
+        "add_usage",
+        &usage_form("NEB-2026-1", "2026-02-01", "1234.56"),
+    )
+    .await;
+    saved(
+        &state,
+        "add_usage",
+        &usage_form("NEB-2026-1", "2026-02-02", "-34.56"),
+    )
+    .await;
+    assert_eq!(
+        burned(&state, "NEB-2026-1").await,
+        "120000",
+        "credits are signed"
+    );
+
+    let errors = refused(
+        &state,
+        "add_usage",
+        &usage_form("NEB-2026-1", "2029-01-01", "1.00"),
+    )
+    .await;
+    assert_eq!(columns(&errors), ["date"]);
+    assert!(errors[0].1.contains("outside contract NEB-2026-1's term"));
+    assert_eq!(
+        columns(
+            &refused(
+                &state,
+                "add_usage",
+                &usage_form("NEB-2026-1", "2026-02-30", "1.001")
+            )
+            .await
+        ),
+        ["date", "amount"]
+    );
+    assert_eq!(
+        columns(
+            &refused(
+                &state,
+                "add_usage",
+                &usage_form("NOPE", "2026-02-01", "1.00")
+            )
+            .await
+        ),
+        ["contract"]
+    );
+
+    let page = read(
+        &state,
+        "list_usage",
+        &[
+            ("contract", "NEB-2026-1"),
+            ("from", ""),
+            ("to", ""),
+            ("page", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(page["total"], 2);
+    let first_id = page["rows"][1]["id"].as_i64().unwrap().to_string();
+    assert_eq!(page["rows"][1]["amount_minor"], 123_456, "newest first");
+
+    let mut correction = usage_form("NEB-2026-1", "2026-02-03", "1000.00");
+    correction.push(("id", &first_id));
+    saved(&state, "correct_usage", &correction).await;
+    assert_eq!(burned(&state, "NEB-2026-1").await, "96544");
+    let filtered = read(
+        &state,
+        "list_usage",
+        &[
+            ("contract", "NEB-2026-1"),
+            ("from", "2026-02-03"),
+            ("to", "2026-02-28"),
+            ("page", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(filtered["total"], 1);
+    assert_eq!(filtered["rows"][0]["amount_minor"], 100_000);
+
+    let history = read(&state, "list_audit", &[("entity", "usage"), ("page", "1")]).await;
+    let correction_entry = &history["rows"][0];
+    assert_eq!(correction_entry["action"], "correct");
+    assert!(correction_entry["changes"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!(["amount", "1234.56", "1000.00"])));
+
+    let mut bad = usage_form("NEB-2026-1", "2026-02-03", "");
+    bad.push(("id", &first_id));
+    assert_eq!(
+        columns(&refused(&state, "correct_usage", &bad).await),
+        ["amount"]
+    );
+    let mut missing = usage_form("NEB-2026-1", "2026-02-03", "1.00");
+    missing.push(("id", "999999999"));
+    assert!(failed(&state, "correct_usage", &missing)
+        .await
+        .contains("no usage entry #999999999"));
+    assert!(failed(
+        &state,
+        "list_usage",
+        &[
+            ("contract", ""),
+            ("from", "yesterday"),
+            ("to", ""),
+            ("page", "1")
+        ]
+    )
+    .await
+    .contains("from"));
+}
+
+#[tokio::test]
+async fn revenue_is_one_entry_per_month_and_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let month = |period: &'static str, amount: &'static str| {
+        vec![
+            ("period_start", period),
+            ("amount", amount),
+            ("currency", "EUR"),
+        ]
+    };
+    saved(&state, "add_revenue", &month("2026-01-01", "5000.00")).await;
+    let errors = refused(&state, "add_revenue", &month("2026-01-01", "1.00")).await;
+    assert_eq!(columns(&errors), ["period_start"]);
+    assert!(errors[0].1.contains("correct that entry instead"));
+    assert_eq!(
+        columns(&refused(&state, "add_revenue", &month("2026-01-15", "-1")).await),
+        ["period_start", "amount"]
+    );
+
+    let rows = read(
+        &state,
+        "list_revenue",
+        &[("from", "2026-01"), ("to", "2026-01")],
+    )
+    .await;
+    let eur: Vec<&Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["amount"]["currency"] == "EUR")
+        .collect();
+    assert_eq!(eur.len(), 1);
+    let id = eur[0]["id"].as_i64().unwrap().to_string();
+    let mut correction = month("2026-01-01", "5500.00");
+    correction.push(("id", &id));
+    saved(&state, "correct_revenue", &correction).await;
+    let rows = read(
+        &state,
+        "list_revenue",
+        &[("from", "2026-01-01"), ("to", "2026-01-31")],
+    )
+    .await;
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["amount"]["minor"] == 550_000));
+    let mut missing = month("2026-01-01", "1.00");
+    missing.push(("id", "999999"));
+    assert!(failed(&state, "correct_revenue", &missing)
+        .await
+        .contains("no revenue entry"));
+    assert!(
+        failed(&state, "list_revenue", &[("from", "Jan"), ("to", "")])
+            .await
+            .contains("from")
+    );
+}
+
+#[tokio::test]
+async fn the_audit_list_filters_by_entity_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    saved(&state, "create_vendor", &[("name", "Nebius"), ("kind", "")]).await;
+    let all = read(&state, "list_audit", &[("entity", ""), ("page", "1")]).await;
+    assert_eq!(all["rows"][0]["entity"], "vendor");
+    assert_eq!(all["rows"][0]["actor"], "web");
+    let imports = read(&state, "list_audit", &[("entity", "import"), ("page", "1")]).await;
+    assert!(
+        imports["total"].as_u64().unwrap() >= 6,
+        "the demo loader's imports"
+    );
+    assert!(imports["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["entity"] == "import"));
+    assert!(
+        failed(&state, "list_audit", &[("entity", "users"), ("page", "1")])
+            .await
+            .contains("not an entity")
+    );
+    let limit = read(&state, "upload_limit", &[]).await;
+    assert_eq!(limit, app::state::DEFAULT_UPLOAD_LIMIT_BYTES);
+}
+
+async fn upload(state: &AppState, query: &str, csv: &str) -> (StatusCode, Value) {
+    let request = Request::post(format!("/api/imports{query}"))
+        .header("content-type", "text/csv")
+        .header("content-length", csv.len())
+        .body(Body::from(csv.to_owned()))
+        .unwrap();
+    let (status, body) = send(state, request).await;
+    (status, json(&body))
+}
+
+#[tokio::test]
+async fn uploads_import_all_or_nothing_check_only_and_respect_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut state, _db) = demo_state(&dir).await;
+    with_contract(&state).await;
+    let good = "contract,date,amount,quantity,unit,sku\n\
+                NEB-2026-1,2026-01-05,100.00,10,gpu_hour,h200\n\
+                NEB-2026-1,2026-01-06,200.50,20,gpu_hour,h200\n";
+
+    let before = counts(&state).await;
+    let (status, outcome) = upload(&state, "?name=usage.csv&check=1", good).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["dry_run"], true);
+    assert_eq!(outcome["rows"], 2);
+    assert_eq!(counts(&state).await, before, "check only writes nothing");
+
+    let (status, outcome) = upload(&state, "?name=usage.csv", good).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(
+        outcome["message"],
+        "Imported 2 usage row(s) from usage.csv."
+    );
+    assert_eq!(outcome["header"][0], "contract");
+    assert_eq!(outcome["preview"][1][2], "200.50");
+    assert_eq!(counts(&state).await.usage_entries, before.usage_entries + 2);
+    assert_eq!(burned(&state, "NEB-2026-1").await, "30050");
+
+    let bad = "contract,date,amount,quantity,unit,sku\n\
+               NEB-2026-1,2026-01-07,1.00,1,gpu_hour,\n\
+               NEB-2026-1,2026-01-08,abc,1,gpu_hour,\n";
+    let before = counts(&state).await;
+    let (status, outcome) = upload(&state, "?name=jan.csv&kind=usage", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(outcome["errors"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("jan.csv:3: amount: "));
+    assert_eq!(
+        counts(&state).await,
+        before,
+        "a rejected upload writes nothing"
+    );
+
+    let (status, outcome) = upload(&state, "?name=usage.csv", good).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the same file twice is refused"
+    );
+    assert!(outcome["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("already imported"));
+
+    let (status, outcome) = upload(&state, "?name=mystery.csv", good).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(outcome["message"]
+        .as_str()
+        .unwrap()
+        .contains("Cannot tell what"));
+
+    state.upload_limit_bytes = 64;
+    let (status, outcome) = upload(&state, "?name=usage.csv", good).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(outcome["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than the upload limit"));
+    assert_eq!(counts(&state).await, before);
+}
+
+/// Each server function registered by the app is exercised above; a new one must be added.
+#[test]
+fn every_server_function_is_covered_here() {
+    let covered = [
+        "list_contracts",
+        "get_contract",
+        "create_contract",
+        "update_contract",
+        "archive_contract",
+        "list_vendors",
+        "create_vendor",
+        "update_vendor",
+        "list_deliveries",
+        "add_phase",
+        "log_receipt",
+        "list_usage",
+        "contract_references",
+        "add_usage",
+        "correct_usage",
+        "list_revenue",
+        "add_revenue",
+        "correct_revenue",
+        "list_audit",
+        "upload_limit",
+    ];
+    let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    registered.sort();
+    let mut expected: Vec<String> = covered.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(registered, expected);
+}
