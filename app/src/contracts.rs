@@ -1,6 +1,7 @@
 //! Contracts: the list (filter by vendor and status, paged, totals), the contract page (terms,
 //! burn, phases, recent usage, history) and the forms to create, edit and archive.
 
+use crate::auth::CsrfField;
 use crate::deliveries::{PhaseForm, PhaseTable, ReceiptForm};
 use crate::forms::{
     field_errors, server_message, word_options, Field, FormStatus, Saved, SelectField,
@@ -12,17 +13,19 @@ use domain::views::{ContractDetail, ContractList, ContractOverview};
 use domain::{CommitmentModel, FieldError, FulfillmentInterval, Money};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub const PAGE_SIZE: u64 = 50;
 
-#[server(prefix = "/api", endpoint = "list_contracts")]
+#[server(prefix = "/api", endpoint = "list_contracts", input = GetUrl)]
 pub async fn list_contracts(
     vendor: String,
     status: String,
     page: u64,
 ) -> Result<ContractList, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     use store::ledger::contracts::{Filter, Status};
     let state = crate::state::app_state()?;
     let filter = Filter {
@@ -35,8 +38,9 @@ pub async fn list_contracts(
         .map_err(crate::forms::database_error)
 }
 
-#[server(prefix = "/api", endpoint = "get_contract")]
+#[server(prefix = "/api", endpoint = "get_contract", input = GetUrl)]
 pub async fn get_contract(reference: String) -> Result<Option<ContractDetail>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     store::ledger::contracts::detail(&state.db, &reference)
         .await
@@ -79,13 +83,14 @@ impl ContractInput {
 /// On success the browser goes to the new contract's page.
 #[server(prefix = "/api", endpoint = "create_contract")]
 pub async fn create_contract(contract: ContractInput) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match contract.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
     let reference = new.reference.clone();
-    let result = store::ledger::contracts::create(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::contracts::create(&state.db, &who.username, new).await;
     if result.is_ok() {
         leptos_axum::redirect(&format!(
             "/contracts/{}",
@@ -100,26 +105,22 @@ pub async fn update_contract(
     original_reference: String,
     contract: ContractInput,
 ) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match contract.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
-    let result = store::ledger::contracts::update(
-        &state.db,
-        &crate::state::actor(),
-        &original_reference,
-        new,
-    )
-    .await;
+    let result =
+        store::ledger::contracts::update(&state.db, &who.username, &original_reference, new).await;
     crate::forms::answer(result.map(|()| format!("Contract {original_reference} saved.")))
 }
 
 #[server(prefix = "/api", endpoint = "archive_contract")]
 pub async fn archive_contract(reference: String) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
-    let result =
-        store::ledger::contracts::archive(&state.db, &crate::state::actor(), &reference).await;
+    let result = store::ledger::contracts::archive(&state.db, &who.username, &reference).await;
     crate::forms::answer(result.map(|()| format!("Contract {reference} archived.")))
 }
 
@@ -136,7 +137,9 @@ pub fn ContractsPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Contracts"</h1>
-            <A href="/contracts/new" attr:class="button">"New contract"</A>
+            {crate::auth::may(domain::Permission::WriteEntries).then(|| view! {
+                <A href="/contracts/new" attr:class="button">"New contract"</A>
+            })}
         </div>
         <Suspense fallback=|| view! { <p class="loading">"Loading contracts…"</p> }>
             {move || Suspend::new(async move {
@@ -382,16 +385,18 @@ fn ContractView(
     let segment = crate::paging::path_segment(&c.reference);
     let phase_names: Vec<String> = detail.phases.iter().map(|p| p.phase.clone()).collect();
     let archived = detail.archived_at.clone();
+    let writer = crate::auth::may(domain::Permission::WriteEntries);
     view! {
         <div class="page-head">
             <h1>{c.reference.clone()} {archived.as_ref().map(|_| view! { <span class="badge">"archived"</span> })}</h1>
             <div class="actions">
-                <A href=format!("/contracts/{segment}/edit") attr:class="button">"Edit"</A>
+                {writer.then(|| view! { <A href=format!("/contracts/{segment}/edit") attr:class="button">"Edit"</A> })}
                 <A href=format!("/usage?contract={segment}") attr:class="button secondary">"Usage"</A>
-                {archived.is_none().then(|| {
+                {(writer && archived.is_none()).then(|| {
                     let reference = c.reference.clone();
                     view! {
                     <ActionForm action=archive>
+                        <CsrfField/>
                         <input type="hidden" name="reference" value=reference/>
                         <button type="submit" class="secondary">"Archive"</button>
                     </ActionForm>
@@ -416,10 +421,12 @@ fn ContractView(
         </dl>
         <h2>"Deliveries"</h2>
         <PhaseTable phases=detail.phases.clone() show_contract=false/>
-        <div class="form-row">
-            <ReceiptForm action=log_receipt contract=c.reference.clone() phases=phase_names/>
-            <PhaseForm action=add_phase contract=c.reference.clone()/>
-        </div>
+        {writer.then(|| view! {
+            <div class="form-row">
+                <ReceiptForm action=log_receipt contract=c.reference.clone() phases=phase_names/>
+                <PhaseForm action=add_phase contract=c.reference.clone()/>
+            </div>
+        })}
         <h2>"Recent usage"</h2>
         <UsageTable rows=detail.recent_usage.clone() correct=None/>
         <h2>"History"</h2>
@@ -432,6 +439,10 @@ pub fn NewContractPage() -> impl IntoView {
     let create = ServerAction::<CreateContract>::new();
     let errors = field_errors(create.value());
     let vendors = Resource::new(|| (), |_| crate::vendors::list_vendors());
+    if !crate::auth::may(domain::Permission::WriteEntries) {
+        return view! { <h1>"New contract"</h1><crate::auth::NotAllowed what="create contracts"/> }
+            .into_any();
+    }
     view! {
         <h1>"New contract"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -440,6 +451,7 @@ pub fn NewContractPage() -> impl IntoView {
                 let names: Vec<String> = vendors.into_iter().map(|v| v.name).collect();
                 view! {
                     <ActionForm action=create>
+                        <CsrfField/>
                         <ContractFields errors vendors=names initial=ContractInput { currency: "USD".into(), ..Default::default() } editing=false/>
                         <button type="submit">"Create contract"</button>
                         <FormStatus answer=create.value() pending=create.pending()/>
@@ -448,6 +460,7 @@ pub fn NewContractPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -480,6 +493,7 @@ pub fn EditContractPage() -> impl IntoView {
                         view! {
                             <h1>{format!("Edit {}", c.reference)}</h1>
                             <ActionForm action=update>
+                                <CsrfField/>
                                 <input type="hidden" name="original_reference" value=c.reference.clone()/>
                                 <ContractFields errors vendors=names initial editing=true/>
                                 <button type="submit">"Save changes"</button>

@@ -1,15 +1,18 @@
 //! Phased deliveries: the plan and what has arrived. Procurement logs a receipt in one step on
 //! the contract page; over-receipt is accepted and flagged.
 
+use crate::auth::CsrfField;
 use crate::forms::{field_errors, server_message, Field, FormStatus, Saved, SelectField};
 use domain::views::PhaseProgress;
 use domain::Quantity;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::A;
 
-#[server(prefix = "/api", endpoint = "list_deliveries")]
+#[server(prefix = "/api", endpoint = "list_deliveries", input = GetUrl)]
 pub async fn list_deliveries() -> Result<Vec<PhaseProgress>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     store::ledger::deliveries::phases(&state.db, None)
         .await
@@ -25,6 +28,7 @@ pub async fn add_phase(
     planned_date: String,
     planned_quantity: String,
 ) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let raw = domain::entries::RawPhase {
         contract: &contract,
@@ -39,7 +43,7 @@ pub async fn add_phase(
         Err(errors) => return Ok(Err(errors)),
     };
     let name = new.phase.clone();
-    let result = store::ledger::deliveries::add_phase(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::deliveries::add_phase(&state.db, &who.username, new).await;
     crate::forms::answer(result.map(|()| format!("Phase {name} added.")))
 }
 
@@ -51,6 +55,7 @@ pub async fn log_receipt(
     quantity: String,
     note: String,
 ) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let raw = domain::entries::RawReceipt {
         contract: &contract,
@@ -64,8 +69,7 @@ pub async fn log_receipt(
         Err(errors) => return Ok(Err(errors)),
     };
     let name = new.phase.clone();
-    let result =
-        store::ledger::deliveries::log_receipt(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::deliveries::log_receipt(&state.db, &who.username, new).await;
     crate::forms::answer(result.map(|logged| {
         let mut message = format!(
             "Receipt logged: {} of {} received for {name}.",
@@ -164,6 +168,7 @@ pub fn PhaseForm(action: ServerAction<AddPhase>, contract: String) -> impl IntoV
     let errors = field_errors(action.value());
     view! {
         <ActionForm action>
+            <CsrfField/>
             <fieldset class="form-grid compact">
                 <legend>"Add a phase to the plan"</legend>
                 <input type="hidden" name="contract" value=contract/>
@@ -194,6 +199,7 @@ pub fn ReceiptForm(
     let options: Vec<(String, String)> = phases.into_iter().map(|p| (p.clone(), p)).collect();
     Either::Right(view! {
         <ActionForm action>
+            <CsrfField/>
             <fieldset class="form-grid compact">
                 <legend>"Log a receipt"</legend>
                 <input type="hidden" name="contract" value=contract/>

@@ -5,13 +5,15 @@ use crate::paging::{page_param, param, Pager};
 use domain::views::{AuditRow, Page};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 pub const PAGE_SIZE: u64 = 100;
 
-#[server(prefix = "/api", endpoint = "list_audit")]
+#[server(prefix = "/api", endpoint = "list_audit", input = GetUrl)]
 pub async fn list_audit(entity: String, page: u64) -> Result<Page<AuditRow>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     use store::ledger::history::{self, ENTITIES};
     let state = crate::state::app_state()?;
     let entity = Some(entity.trim()).filter(|e| !e.is_empty());

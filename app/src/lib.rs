@@ -1,6 +1,8 @@
 //! The Leptos app: pages and the server functions behind them. Server functions hold no SQL;
 //! they parse input with the domain types and call `store` (and `analytics` for reports).
 
+pub mod account;
+pub mod auth;
 pub mod contracts;
 pub mod deliveries;
 pub mod forms;
@@ -41,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/png" href="/favicon.png"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                {auth::session_meta()}
                 <MetaTags/>
             </head>
             <body>
@@ -59,6 +62,9 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| set_hydrated.set(true));
     // Async: the server waits for the data, so every page's HTML is complete without wasm.
     let ssr = SsrMode::Async;
+    // Known before anything renders, so every page and form sees the same role and CSRF
+    // token on the server and after hydration.
+    provide_context(auth::Session(auth::initial_session()));
     view! {
         <Stylesheet id="leptos" href="/pkg/compute-ledger.css"/>
         <Title text="Compute Ledger"/>
@@ -75,10 +81,13 @@ pub fn App() -> impl IntoView {
                     <A href="/reports">"Reports"</A>
                     <A href="/audit">"Audit"</A>
                 </nav>
+                <auth::UserMenu/>
             </header>
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
                     <Route path=path!("/") view=contracts::ContractsPage ssr=ssr.clone()/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone()/>
+                    <Route path=path!("/account") view=account::AccountPage ssr=ssr.clone()/>
                     <Route path=path!("/contracts") view=contracts::ContractsPage ssr=ssr.clone()/>
                     <Route path=path!("/contracts/new") view=contracts::NewContractPage ssr=ssr.clone()/>
                     <Route path=path!("/contracts/:reference") view=contracts::ContractPage ssr=ssr.clone()/>
@@ -89,7 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/revenue") view=revenue::RevenuePage ssr=ssr.clone()/>
                     <Route path=path!("/import") view=upload::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/reports") view=reports_page::ReportsPage ssr=ssr.clone()/>
-                    <Route path=path!("/audit") view=history::AuditPage ssr=ssr/>
+                    <Route path=path!("/audit") view=history::AuditPage ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

@@ -1,15 +1,18 @@
 //! Revenue: one entry per month and currency; add one or correct one.
 
+use crate::auth::CsrfField;
 use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
 use crate::paging::param;
 use domain::views::RevenueRow;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-#[server(prefix = "/api", endpoint = "list_revenue")]
+#[server(prefix = "/api", endpoint = "list_revenue", input = GetUrl)]
 pub async fn list_revenue(from: String, to: String) -> Result<Vec<RevenueRow>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     let month = |raw: &str, what: &str| -> Result<Option<chrono::NaiveDate>, ServerFnError> {
         if raw.trim().is_empty() {
@@ -49,12 +52,13 @@ pub async fn add_revenue(
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match parse(&period_start, &amount, &currency) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
-    let result = store::ledger::revenue::add(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::revenue::add(&state.db, &who.username, new).await;
     crate::forms::answer(result.map(|id| format!("Revenue entry #{id} added.")))
 }
 
@@ -65,6 +69,7 @@ pub async fn correct_revenue(
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id
         .trim()
@@ -74,7 +79,7 @@ pub async fn correct_revenue(
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
-    let result = store::ledger::revenue::correct(&state.db, &crate::state::actor(), id, new).await;
+    let result = store::ledger::revenue::correct(&state.db, &who.username, id, new).await;
     crate::forms::answer(result.map(|()| format!("Revenue entry #{id} corrected.")))
 }
 
@@ -105,8 +110,9 @@ pub fn RevenuePage() -> impl IntoView {
             <Field form="revenue-filter" name="to" label="To month" errors=no_errors input_type="month" value=param(&q, "to")/>
             <button type="submit">"Apply"</button>
         </Form>
-        <div class="form-row">
+        <div class="form-row" class:hidden=!crate::auth::may(domain::Permission::WriteEntries)>
             <ActionForm action=add>
+                <CsrfField/>
                 <fieldset class="form-grid compact">
                     <legend>"Add a month's revenue"</legend>
                     <Field form="add-revenue" name="period_start" label="Month (first day)" errors=add_errors input_type="date" required=true/>
@@ -120,6 +126,7 @@ pub fn RevenuePage() -> impl IntoView {
                 let errors = field_errors(correct.value());
                 view! {
                     <ActionForm action=correct>
+                        <CsrfField/>
                         <fieldset class="form-grid compact">
                             <legend>{format!("Correct entry #{}", row.id)}</legend>
                             <input type="hidden" name="id" value=row.id.to_string()/>

@@ -9,7 +9,14 @@ pub struct AppState {
     pub reports: crate::reports::ReportCache,
     /// Largest CSV the upload endpoint accepts.
     pub upload_limit_bytes: u64,
+    /// How long a sign-in lasts.
+    pub session_lifetime: chrono::Duration,
+    /// Mark the session cookie `Secure` (also done per request behind a TLS proxy).
+    pub secure_cookies: bool,
 }
+
+/// A working day and then some; after it the user signs in again.
+pub const DEFAULT_SESSION_HOURS: i64 = 12;
 
 /// 512 MiB: about 10M usage rows.
 pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
@@ -21,6 +28,8 @@ impl AppState {
             db,
             reports: Default::default(),
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+            session_lifetime: chrono::Duration::hours(DEFAULT_SESSION_HOURS),
+            secure_cookies: false,
         }
     }
 }
@@ -34,10 +43,4 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 /// The state inside a server function (leptos_axum provides it as context).
 pub fn app_state() -> Result<AppState, ServerFnError> {
     use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
-}
-
-/// Who the audit trail names for a change made through the web. Until sign-in exists every
-/// web change is attributed to "web"; sessions will name the signed-in user here.
-pub fn actor() -> String {
-    "web".to_owned()
 }

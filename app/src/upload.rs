@@ -6,6 +6,7 @@
 use domain::views::ImportOutcome;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 
 /// The file kinds the server accepts, as `(kind, label)`; empty means "tell by the file name".
 const KINDS: &[(&str, &str)] = &[
@@ -18,8 +19,9 @@ const KINDS: &[(&str, &str)] = &[
     ("revenue", "revenue.csv — revenue"),
 ];
 
-#[server(prefix = "/api", endpoint = "upload_limit")]
+#[server(prefix = "/api", endpoint = "upload_limit", input = GetUrl)]
 pub async fn upload_limit() -> Result<u64, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     Ok(crate::state::app_state()?.upload_limit_bytes)
 }
 
@@ -41,12 +43,21 @@ pub fn ImportPage() -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let kind_select = NodeRef::<leptos::html::Select>::new();
     let check_box = NodeRef::<leptos::html::Input>::new();
+    // Read while rendering: event handlers run outside the component's context.
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let csrf = crate::auth::use_session()
+        .map(|s| s.csrf_token)
+        .unwrap_or_default();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
-        browser::start(file_input, kind_select, check_box, upload);
+        browser::start(file_input, kind_select, check_box, csrf.clone(), upload);
     };
     let busy = move || matches!(upload.get(), Upload::Sending { .. } | Upload::Processing);
+    if !crate::auth::may(domain::Permission::Import) {
+        return view! { <h1>"Import"</h1><crate::auth::NotAllowed what="import files"/> }
+            .into_any();
+    }
     view! {
         <h1>"Import"</h1>
         <p class="lead">
@@ -79,6 +90,7 @@ pub fn ImportPage() -> impl IntoView {
         </form>
         <UploadStatus upload/>
     }
+    .into_any()
 }
 
 #[component]
@@ -157,6 +169,7 @@ mod browser {
         file_input: NodeRef<leptos::html::Input>,
         kind_select: NodeRef<leptos::html::Select>,
         check_box: NodeRef<leptos::html::Input>,
+        csrf: String,
         upload: RwSignal<Upload>,
     ) {
         let (Some(file_input), Some(kind), Some(check)) =
@@ -184,17 +197,18 @@ mod browser {
             ])
         );
         upload.set(Upload::Sending { fraction: None });
-        send(url, file, upload);
+        send(url, file, csrf, upload);
     }
 
     /// Sends the file with XMLHttpRequest: unlike fetch, it reports upload progress.
-    fn send(url: String, file: web_sys::File, upload: RwSignal<Upload>) {
+    fn send(url: String, file: web_sys::File, csrf: String, upload: RwSignal<Upload>) {
         let fail = move |message: &str| upload.set(Upload::Failed(message.to_owned()));
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
             return fail("This browser cannot upload files.");
         };
         if xhr.open("POST", &url).is_err()
             || xhr.set_request_header("Content-Type", "text/csv").is_err()
+            || xhr.set_request_header("X-CSRF-Token", &csrf).is_err()
         {
             return fail("The upload could not be started.");
         }

@@ -1,12 +1,14 @@
 //! Usage: the spend burned against each contract, a page at a time, with a date-range filter;
 //! add one entry or correct one (the original stays in the audit trail).
 
+use crate::auth::CsrfField;
 use crate::forms::{field_errors, server_message, Field, FormStatus, Saved, SelectField};
 use crate::paging::{page_param, param, Pager};
 use domain::views::{Page, UsageRow};
 use domain::Quantity;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -22,13 +24,14 @@ fn optional_date(raw: &str, what: &str) -> Result<Option<chrono::NaiveDate>, Ser
         .map_err(|e| ServerFnError::new(format!("{what}: {e}")))
 }
 
-#[server(prefix = "/api", endpoint = "list_usage")]
+#[server(prefix = "/api", endpoint = "list_usage", input = GetUrl)]
 pub async fn list_usage(
     contract: String,
     from: String,
     to: String,
     page: u64,
 ) -> Result<Page<UsageRow>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     use store::ledger::{usage::Filter, PageRequest};
     let state = crate::state::app_state()?;
     let filter = Filter {
@@ -42,8 +45,9 @@ pub async fn list_usage(
 }
 
 /// References of the active contracts, for the pickers.
-#[server(prefix = "/api", endpoint = "contract_references")]
+#[server(prefix = "/api", endpoint = "contract_references", input = GetUrl)]
 pub async fn contract_references() -> Result<Vec<String>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     let contracts = store::ledger::contract_overviews(&state.db)
         .await
@@ -78,17 +82,19 @@ impl UsageInput {
 
 #[server(prefix = "/api", endpoint = "add_usage")]
 pub async fn add_usage(usage: UsageInput) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match usage.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
-    let result = store::ledger::usage::add(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::usage::add(&state.db, &who.username, new).await;
     crate::forms::answer(result.map(|id| format!("Usage entry #{id} added.")))
 }
 
 #[server(prefix = "/api", endpoint = "correct_usage")]
 pub async fn correct_usage(id: String, usage: UsageInput) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id
         .trim()
@@ -98,7 +104,7 @@ pub async fn correct_usage(id: String, usage: UsageInput) -> Result<Saved, Serve
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
-    let result = store::ledger::usage::correct(&state.db, &crate::state::actor(), id, new).await;
+    let result = store::ledger::usage::correct(&state.db, &who.username, id, new).await;
     crate::forms::answer(result.map(|()| format!("Usage entry #{id} corrected.")))
 }
 
@@ -130,7 +136,7 @@ pub fn UsagePage() -> impl IntoView {
                 let q = query.get_untracked();
                 view! {
                     <UsageFilters references=references.clone()/>
-                    <div class="form-row">
+                    <div class="form-row" class:hidden=!crate::auth::may(domain::Permission::WriteEntries)>
                         <UsageForm add references=references.clone() selected=param(&q, "contract")/>
                         {move || editing.get().map(|row| view! { <CorrectUsageForm correct row references=references.clone()/> })}
                     </div>
@@ -142,7 +148,7 @@ pub fn UsagePage() -> impl IntoView {
                 let q = query.get_untracked();
                 match usage.await {
                     Ok(page) => Either::Left(view! {
-                        <UsageTable rows=page.rows.clone() correct=Some(editing)/>
+                        <UsageTable rows=page.rows.clone() correct=crate::auth::may(domain::Permission::WriteEntries).then_some(editing)/>
                         <Pager
                             page=page.page
                             page_count=page.page_count()
@@ -216,6 +222,7 @@ fn UsageForm(
     };
     view! {
         <ActionForm action=add>
+            <CsrfField/>
             <fieldset class="form-grid compact">
                 <legend>"Add usage"</legend>
                 <UsageFields form="add-usage" errors references initial/>
@@ -243,6 +250,7 @@ fn CorrectUsageForm(
     };
     view! {
         <ActionForm action=correct>
+            <CsrfField/>
             <fieldset class="form-grid compact">
                 <legend>{format!("Correct entry #{}", row.id)}</legend>
                 <input type="hidden" name="id" value=row.id.to_string()/>

@@ -1,5 +1,6 @@
 //! Vendors: who the commitments are signed with. Create one, rename or re-classify it.
 
+use crate::auth::CsrfField;
 use crate::forms::{
     field_errors, server_message, word_options, Field, FormStatus, Saved, SelectField,
 };
@@ -7,9 +8,11 @@ use domain::views::VendorRow;
 use domain::VendorKind;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 
-#[server(prefix = "/api", endpoint = "list_vendors")]
+#[server(prefix = "/api", endpoint = "list_vendors", input = GetUrl)]
 pub async fn list_vendors() -> Result<Vec<VendorRow>, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     store::ledger::vendors::list(&state.db)
         .await
@@ -23,18 +26,20 @@ fn parse(name: &str, kind: &str) -> Result<domain::NewVendor, Vec<domain::FieldE
 
 #[server(prefix = "/api", endpoint = "create_vendor")]
 pub async fn create_vendor(name: String, kind: String) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match parse(&name, &kind) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
     let display = new.name.clone();
-    let result = store::ledger::vendors::create(&state.db, &crate::state::actor(), new).await;
+    let result = store::ledger::vendors::create(&state.db, &who.username, new).await;
     crate::forms::answer(result.map(|_| format!("Vendor {display} added.")))
 }
 
 #[server(prefix = "/api", endpoint = "update_vendor")]
 pub async fn update_vendor(id: String, name: String, kind: String) -> Result<Saved, ServerFnError> {
+    let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id
         .trim()
@@ -45,7 +50,7 @@ pub async fn update_vendor(id: String, name: String, kind: String) -> Result<Sav
         Err(errors) => return Ok(Err(errors)),
     };
     let display = new.name.clone();
-    let result = store::ledger::vendors::update(&state.db, &crate::state::actor(), id, new).await;
+    let result = store::ledger::vendors::update(&state.db, &who.username, id, new).await;
     crate::forms::answer(result.map(|()| format!("Vendor {display} saved.")))
 }
 
@@ -61,8 +66,9 @@ pub fn VendorsPage() -> impl IntoView {
     let errors = field_errors(create.value());
     view! {
         <h1>"Vendors"</h1>
-        <div class="form-row">
+        <div class="form-row" class:hidden=!crate::auth::may(domain::Permission::WriteEntries)>
             <ActionForm action=create>
+                <CsrfField/>
                 <fieldset class="form-grid compact">
                     <legend>"Add a vendor"</legend>
                     <Field form="vendor" name="name" label="Name" errors required=true hint="CoreWeave"/>
@@ -75,6 +81,7 @@ pub fn VendorsPage() -> impl IntoView {
                 let errors = field_errors(update.value());
                 view! {
                     <ActionForm action=update>
+                        <CsrfField/>
                         <fieldset class="form-grid compact">
                             <legend>{format!("Edit {}", v.name)}</legend>
                             <input type="hidden" name="id" value=v.id.to_string()/>

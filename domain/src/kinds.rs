@@ -40,6 +40,8 @@ macro_rules! word_enum {
     };
 }
 
+pub(crate) use word_enum;
+
 word_enum!(
     /// What kind of provider a vendor is.
     VendorKind { Hyperscaler = "hyperscaler", Neocloud = "neocloud", Colocation = "colocation", Other = "other" }

@@ -2,6 +2,7 @@
 //! builds entries through the `parse` constructors here, so there is one set of rules and one
 //! set of error messages. No I/O: this crate also compiles to wasm for form validation.
 
+pub mod access;
 pub mod currency;
 pub mod date;
 pub mod decimal;
@@ -12,6 +13,7 @@ pub mod money;
 pub mod quantity;
 pub mod text;
 
+pub use access::{Permission, Role, SignedIn};
 pub use currency::Currency;
 pub use entries::{NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};
 pub use error::FieldError;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_ledger;
 mod m20261123_000002_usage_daily;
+mod m20261124_000003_sessions_and_tokens;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_ledger::Migration),
             Box::new(m20261123_000002_usage_daily::Migration),
+            Box::new(m20261124_000003_sessions_and_tokens::Migration),
         ]
     }
 }

@@ -42,6 +42,32 @@ pub enum Command {
     Report(ReportArgs),
     /// Create or upgrade the database schema and exit.
     Migrate,
+    /// Manage users: `user add NAME --role admin` (the password is read from standard input,
+    /// or asked for on a terminal), `user list`, `user disable NAME`.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Roles: viewer (reads, exports), editor (+ ledger entries, uploads),
+    /// analyst (viewer + bulk import), admin (everything, + users).
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: domain::Role,
+    },
+    /// List users with their role and whether they are disabled.
+    List,
+    /// Disable a user: their sessions end and their API tokens stop working.
+    Disable { username: String },
+}
+
+fn parse_role(raw: &str) -> Result<domain::Role, String> {
+    if raw.trim().is_empty() {
+        return Err("give a role: viewer, editor, analyst or admin".into());
+    }
+    domain::Role::parse(raw)
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +81,13 @@ pub struct ServeArgs {
     /// Largest CSV the browser upload accepts, in MiB (bigger files: use `import` on the server).
     #[arg(long, env = "LEDGER_MAX_UPLOAD_MB", default_value_t = app::state::DEFAULT_UPLOAD_LIMIT_BYTES / (1024 * 1024))]
     pub max_upload_mb: u64,
+    /// Hours a sign-in lasts before the user must sign in again.
+    #[arg(long, env = "LEDGER_SESSION_HOURS", default_value_t = app::state::DEFAULT_SESSION_HOURS)]
+    pub session_hours: i64,
+    /// Mark the session cookie Secure (set this when serving over HTTPS; behind a proxy that
+    /// sends X-Forwarded-Proto: https it is set per request anyway).
+    #[arg(long, env = "LEDGER_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl ServeArgs {
@@ -77,9 +110,11 @@ pub struct ImportArgs {
     /// What the given files hold, when their names do not say.
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<LedgerFile>,
-    /// Who the import is attributed to in the audit trail.
-    #[arg(long = "as", default_value_t = default_actor())]
-    pub actor: String,
+    /// The user the import is attributed to in the audit trail; must be allowed to import.
+    /// Without it the import is attributed to the operator (`cli:$USER`), who already holds
+    /// the database itself.
+    #[arg(long = "as")]
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,7 +192,78 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!("schema is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::User(command) => user(&db, command).await,
     }
+}
+
+async fn user(db: &store::DatabaseConnection, command: UserCommand) -> anyhow::Result<ExitCode> {
+    let operator = default_actor();
+    match command {
+        UserCommand::Add { username, role } => {
+            let password = read_password()?;
+            match store::auth::add_user(db, &operator, &username, role, &password).await {
+                Ok(_) => {
+                    println!("added {username} ({role})");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(store::auth::UserError::Invalid(errors)) => {
+                    for e in errors {
+                        eprintln!("{e}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(store::auth::UserError::Database(e)) => Err(e.into()),
+            }
+        }
+        UserCommand::List => {
+            for u in store::auth::list_users(db).await? {
+                let state = if u.disabled_at.is_some() {
+                    "disabled"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{state}", u.username, u.role);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Disable { username } => {
+            if store::auth::disable_user(db, &operator, &username).await? {
+                println!("disabled {username}");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("no user {username:?}");
+                Ok(ExitCode::from(2))
+            }
+        }
+    }
+}
+
+/// The password from a terminal prompt (not echoed), or the first line of standard input.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password("Password: ")?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The audit name of a CLI import: the operator, or a user whose role may import.
+async fn import_actor(
+    db: &store::DatabaseConnection,
+    named: Option<String>,
+) -> anyhow::Result<Result<String, String>> {
+    let Some(name) = named else {
+        return Ok(Ok(default_actor()));
+    };
+    Ok(match store::auth::find_user(db, &name).await? {
+        Some(u) if u.disabled_at.is_none() => match domain::Role::parse(&u.role) {
+            Ok(role) if role.allows(domain::Permission::Import) => Ok(u.username),
+            _ => Err(format!("{name} is a {} and may not import", u.role)),
+        },
+        _ => Err(format!("--as {name}: no such active user")),
+    })
 }
 
 async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -170,9 +276,16 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
         };
         sources.extend(opened.map_err(anyhow::Error::msg)?);
     }
+    let actor = match import_actor(&db, args.actor).await? {
+        Ok(actor) => actor,
+        Err(message) => {
+            eprintln!("import refused: {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let started = Instant::now();
     let progress = Arc::new(crate::progress::TerminalProgress::new());
-    match import_files(&db, sources, &args.actor, progress).await {
+    match import_files(&db, sources, &actor, progress).await {
         Ok(report) => {
             let seconds = started.elapsed().as_secs_f64();
             for file in &report.files {

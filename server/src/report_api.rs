@@ -12,9 +12,13 @@ use axum::response::{IntoResponse, Response};
 
 pub async fn report(
     State(state): State<AppState>,
+    principal: Option<axum::Extension<store::auth::Principal>>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if let Err(response) = crate::auth::require(principal.as_deref(), domain::Permission::Read) {
+        return response;
+    }
     match render(&state, &file, query.as_deref().unwrap_or("")).await {
         Ok(response) => response,
         Err(ReportError::BadRequest(message)) => {

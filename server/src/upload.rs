@@ -12,11 +12,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
-use axum::Json;
+use axum::{Extension, Json};
 use domain::views::ImportOutcome;
+use domain::Permission;
 use futures_util::StreamExt;
 use std::io::Write;
 use std::sync::Arc;
+use store::auth::Principal;
 use store::import::{ImportError, ImportSource, LedgerFile, NoProgress};
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -77,9 +79,14 @@ fn too_large(limit_bytes: u64) -> Response {
 
 async fn upload(
     State(state): State<AppState>,
+    principal: Option<Extension<Principal>>,
     Query(query): Query<UploadQuery>,
     body: Body,
 ) -> Response {
+    let who = match crate::auth::require(principal.as_deref(), Permission::Import) {
+        Ok(p) => p.username.clone(),
+        Err(response) => return response,
+    };
     // Only the last path component of what the browser says the file is called.
     let name = query
         .name
@@ -137,12 +144,11 @@ async fn upload(
         }
     };
     source.name = name.clone();
-    let actor = app::state::actor();
     let progress = Arc::new(NoProgress);
     let result = if check_only {
-        store::check_files(&state.db, vec![source], &actor, progress).await
+        store::check_files(&state.db, vec![source], &who, progress).await
     } else {
-        store::import_files(&state.db, vec![source], &actor, progress).await
+        store::import_files(&state.db, vec![source], &who, progress).await
     };
     match result {
         Ok(report) => {

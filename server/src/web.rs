@@ -1,13 +1,15 @@
 //! The web server: the Leptos app (SSR + hydration), static files, `/healthz`.
 
+use crate::auth;
 use crate::cli::ServeArgs;
 use anyhow::Context;
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use axum::{middleware, Extension};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::DatabaseConnection;
@@ -24,8 +26,16 @@ pub fn router(state: AppState) -> Router {
             "/api/imports",
             crate::upload::route(state.upload_limit_bytes),
         )
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(Extension(auth::LoginLimiter::default()))
+        .layer(middleware::from_fn(auth::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -52,6 +62,7 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
             );
         }
     }
+    first_admin(&db, !args.no_demo).await?;
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
@@ -65,13 +76,36 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
     let bound = listener.local_addr()?;
     let mut state = AppState::new(leptos_options, db);
     state.upload_limit_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
+    state.session_lifetime = chrono::Duration::hours(args.session_hours);
+    state.secure_cookies = args.secure_cookies;
     let app = router(state);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// With no users nobody could sign in. On the demo run an admin is created with a random
+/// password printed once; otherwise the log says how to add one.
+async fn first_admin(db: &DatabaseConnection, demo: bool) -> anyhow::Result<()> {
+    if store::auth::user_count(db).await? > 0 {
+        return Ok(());
+    }
+    if !demo {
+        tracing::warn!("no users yet: add one with `compute-ledger user add NAME --role admin`");
+        return Ok(());
+    }
+    let password = store::auth::new_secret()[..20].to_owned();
+    store::auth::add_user(db, "demo-loader", "admin", domain::Role::Admin, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the first admin: {e}"))?;
+    println!("First sign-in: user admin, password {password} (shown only now; add users with `compute-ledger user add`)");
     Ok(())
 }
 

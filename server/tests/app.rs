@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use clap::Parser;
 mod common;
 
-use common::{demo_state, get};
+use common::{demo_state, get, Ctx};
 use store::testing::{fresh_database, TestDatabase};
 
 #[tokio::test]
@@ -41,7 +41,7 @@ async fn healthz_and_not_found() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("There is no contract"));
     let (status, html) = get(&state, "/contracts/AWS-2025-38B").await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Log a receipt") && html.contains("GB200"));
 }
 
@@ -80,7 +80,7 @@ async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
 }
 
 /// Imports the DOMAIN.md worked example into a fresh database.
-async fn worked_example_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
+async fn worked_example_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
     let database = fresh_database().await.unwrap();
     let url = database.url.clone();
     let fixtures =
@@ -97,7 +97,10 @@ async fn worked_example_state(dir: &tempfile::TempDir) -> (AppState, TestDatabas
         std::process::ExitCode::SUCCESS
     );
     let db = store::connect(&url).await.unwrap();
-    (AppState::new(common::options(dir), db), database)
+    (
+        Ctx::new(AppState::new(common::options(dir), db)).await,
+        database,
+    )
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod common;
 use app::state::AppState;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{call, demo_state, send};
+use common::{call, demo_state, send, Ctx};
 use serde_json::Value;
 use store::ledger::{table_counts, TableCounts};
 
@@ -19,7 +19,7 @@ fn json(body: &str) -> Value {
 }
 
 /// A write that succeeded: its message.
-async fn saved(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> String {
+async fn saved(state: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> String {
     let (status, body) = call(state, endpoint, form).await;
     assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
     match json(&body) {
@@ -29,7 +29,7 @@ async fn saved(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Strin
 }
 
 /// A write refused for bad input: the fields named, and nothing written (audit included).
-async fn refused(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Vec<(String, String)> {
+async fn refused(state: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> Vec<(String, String)> {
     let before = counts(state).await;
     let (status, body) = call(state, endpoint, form).await;
     assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
@@ -57,7 +57,7 @@ fn columns(errors: &[(String, String)]) -> Vec<&str> {
 }
 
 /// A call that failed as a whole (not found, bad parameter): not 200, a message, nothing written.
-async fn failed(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> String {
+async fn failed(state: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> String {
     let before = counts(state).await;
     let (status, body) = call(state, endpoint, form).await;
     assert_ne!(status, StatusCode::OK, "{endpoint}: {body}");
@@ -73,7 +73,7 @@ async fn failed(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Stri
     body
 }
 
-async fn read(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> Value {
+async fn read(state: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> Value {
     let (status, body) = call(state, endpoint, form).await;
     assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
     json(&body)
@@ -107,7 +107,7 @@ fn as_pairs<'a>(form: &'a [(String, &'a str)]) -> Vec<(&'a str, &'a str)> {
 }
 
 /// Nebius with contract NEB-2026-1 (2026–2027, 1,000,000.00 USD).
-async fn with_contract(state: &AppState) {
+async fn with_contract(state: &Ctx) {
     saved(
         state,
         "create_vendor",
@@ -118,7 +118,7 @@ async fn with_contract(state: &AppState) {
     saved(state, "create_contract", &as_pairs(&form)).await;
 }
 
-async fn burned(state: &AppState, reference: &str) -> String {
+async fn burned(state: &Ctx, reference: &str) -> String {
     let detail = read(state, "get_contract", &[("reference", reference)]).await;
     let minor = detail["overview"]["burned_minor"].as_i64().unwrap();
     format!("{minor}")
@@ -621,7 +621,7 @@ async fn the_audit_list_filters_by_entity_and_refuses_unknown_ones() {
     saved(&state, "create_vendor", &[("name", "Nebius"), ("kind", "")]).await;
     let all = read(&state, "list_audit", &[("entity", ""), ("page", "1")]).await;
     assert_eq!(all["rows"][0]["entity"], "vendor");
-    assert_eq!(all["rows"][0]["actor"], "web");
+    assert_eq!(all["rows"][0]["actor"], "admin");
     let imports = read(&state, "list_audit", &[("entity", "import"), ("page", "1")]).await;
     assert!(
         imports["total"].as_u64().unwrap() >= 6,
@@ -641,8 +641,11 @@ async fn the_audit_list_filters_by_entity_and_refuses_unknown_ones() {
     assert_eq!(limit, app::state::DEFAULT_UPLOAD_LIMIT_BYTES);
 }
 
-async fn upload(state: &AppState, query: &str, csv: &str) -> (StatusCode, Value) {
+async fn upload(state: &Ctx, query: &str, csv: &str) -> (StatusCode, Value) {
+    let editor = state.caller(domain::Role::Editor);
     let request = Request::post(format!("/api/imports{query}"))
+        .header("cookie", &editor.cookie)
+        .header("x-csrf-token", &editor.csrf)
         .header("content-type", "text/csv")
         .header("content-length", csv.len())
         .body(Body::from(csv.to_owned()))
@@ -746,6 +749,10 @@ fn every_server_function_is_covered_here() {
         "correct_revenue",
         "list_audit",
         "upload_limit",
+        "current_user",
+        "list_tokens",
+        "create_token",
+        "revoke_token",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())

@@ -3,6 +3,7 @@
 //! through here.
 
 pub mod audit;
+pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod entities;

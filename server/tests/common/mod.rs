@@ -1,12 +1,82 @@
-//! The real router over a fresh database (SQLite, or PostgreSQL in the second test pass).
+//! The real router over a fresh database (SQLite, or PostgreSQL in the second test pass), with
+//! a signed-in session for each role.
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
 use app::state::AppState;
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, Method, Request, StatusCode};
+use domain::Role;
 use leptos::prelude::LeptosOptions;
+use sea_orm::{ActiveModelTrait, Set};
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use store::testing::{fresh_database, TestDatabase};
 use tower::ServiceExt;
+
+pub const ROLES: [Role; 4] = [Role::Viewer, Role::Editor, Role::Analyst, Role::Admin];
+
+/// A browser session: the cookie and the CSRF token its forms carry.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The app state plus one signed-in session per role (users `viewer`, `editor`, …).
+pub struct Ctx {
+    pub state: AppState,
+    pub callers: HashMap<Role, Caller>,
+}
+
+impl Deref for Ctx {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
+impl DerefMut for Ctx {
+    fn deref_mut(&mut self) -> &mut AppState {
+        &mut self.state
+    }
+}
+
+impl Ctx {
+    /// Users are inserted with an unusable password hash (these sessions never sign in by
+    /// password, so no argon2 cost per test); the sign-in tests add real users.
+    pub async fn new(state: AppState) -> Self {
+        let mut callers = HashMap::new();
+        for role in ROLES {
+            let user = store::entities::user::ActiveModel {
+                username: Set(role.as_str().to_owned()),
+                password_hash: Set("!".to_owned()),
+                role: Set(role.as_str().to_owned()),
+                created_at: Set(chrono::Utc::now()),
+                disabled_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await
+            .unwrap();
+            let session =
+                store::auth::create_session(&state.db, user.id, chrono::Duration::hours(1))
+                    .await
+                    .unwrap();
+            callers.insert(
+                role,
+                Caller {
+                    cookie: format!("ledger_session={}", session.secret),
+                    csrf: session.csrf_token,
+                },
+            );
+        }
+        Self { state, callers }
+    }
+
+    pub fn caller(&self, role: Role) -> &Caller {
+        &self.callers[&role]
+    }
+}
 
 pub fn options(dir: &tempfile::TempDir) -> LeptosOptions {
     LeptosOptions::builder()
@@ -16,37 +86,100 @@ pub fn options(dir: &tempfile::TempDir) -> LeptosOptions {
 }
 
 /// A fresh database holding the demo ledger as of 2026-11-23.
-pub async fn demo_state(dir: &tempfile::TempDir) -> (AppState, TestDatabase) {
+pub async fn demo_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
     let database = fresh_database().await.unwrap();
     let db = store::connect(&database.url).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     store::demo::load_if_empty(&db, today).await.unwrap();
-    (AppState::new(options(dir), db), database)
+    (Ctx::new(AppState::new(options(dir), db)).await, database)
 }
 
 pub async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, String) {
+    let (status, _, body) = send_full(state, request).await;
+    (status, body)
+}
+
+pub async fn send_full(
+    state: &AppState,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = server::web::router(state.clone())
         .oneshot(request)
         .await
         .unwrap();
     let status = response.status();
+    let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
-pub async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
-    send(state, Request::get(path).body(Body::empty()).unwrap()).await
+fn with_session(
+    builder: axum::http::request::Builder,
+    caller: Option<&Caller>,
+) -> axum::http::request::Builder {
+    match caller {
+        Some(c) => builder.header(header::COOKIE, &c.cookie),
+        None => builder,
+    }
 }
 
-/// Calls a server function the way the browser does: a form-encoded POST asking for JSON.
-pub async fn call(state: &AppState, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let body = serde_urlencoded::to_string(form).unwrap();
-    let request = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body))
+/// GET as the admin.
+pub async fn get(ctx: &Ctx, path: &str) -> (StatusCode, String) {
+    get_as(ctx, Some(Role::Admin), path).await
+}
+
+pub async fn get_as(ctx: &Ctx, role: Option<Role>, path: &str) -> (StatusCode, String) {
+    let request = with_session(Request::get(path), role.map(|r| ctx.caller(r)))
+        .body(Body::empty())
         .unwrap();
-    send(state, request).await
+    send(ctx, request).await
+}
+
+/// Calls a server function as the admin.
+pub async fn call(ctx: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+    call_as(ctx, Some(Role::Admin), endpoint, form).await
+}
+
+/// Calls a server function the way the browser does: GET with a query for reads, a
+/// form-encoded POST carrying the session's CSRF token for writes, asking for JSON.
+pub async fn call_as(
+    ctx: &Ctx,
+    role: Option<Role>,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let path = format!("/api/{endpoint}");
+    let method = server_fn_method(&path);
+    let caller = role.map(|r| ctx.caller(r));
+    let request = if method == Method::GET {
+        let query = serde_urlencoded::to_string(form).unwrap();
+        with_session(Request::get(format!("{path}?{query}")), caller)
+            .header(header::ACCEPT, "application/json")
+            .body(Body::empty())
+            .unwrap()
+    } else {
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        if let Some(c) = caller {
+            fields.push(("csrf_token", &c.csrf));
+        }
+        with_session(Request::post(&path), caller)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
+            .unwrap()
+    };
+    send(ctx, request).await
+}
+
+pub fn server_fn_method(path: &str) -> Method {
+    leptos::server_fn::axum::server_fn_paths()
+        .find(|(p, _)| *p == path)
+        .map(|(_, m)| m)
+        .unwrap_or_else(|| panic!("no server function at {path}"))
 }

@@ -1,11 +1,13 @@
 //! sea-orm entities, one per table (see `migrations` for the constraints).
 
+pub mod api_token;
 pub mod audit_log;
 pub mod contract;
 pub mod delivery_phase;
 pub mod delivery_receipt;
 pub mod import;
 pub mod revenue_entry;
+pub mod session;
 pub mod usage_entry;
 pub mod user;
 pub mod vendor;

@@ -1,0 +1,384 @@
+//! Who is asking, and may they: sessions and API tokens, sign-in and sign-out, the login rate
+//! limit, CSRF on every state-changing request, and security headers on every response.
+//!
+//! Every request passes [`authenticate`]: a bearer token or the session cookie becomes a
+//! [`Principal`] in the request's extensions (server functions read it from there). Nothing but
+//! the sign-in page, `/healthz` and static files answers without one. Roles are checked where
+//! the work is done (each server function and API handler), so a route cannot be reached by
+//! guessing its URL.
+
+use app::state::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::auth::{same_secret, Principal};
+
+pub const SESSION_COOKIE: &str = "ledger_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Form bodies read to find the CSRF field; bigger bodies must send the header instead.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+fn is_public(path: &str) -> bool {
+    path == "/login" || path == "/healthz" || path == "/favicon.png" || path.starts_with("/pkg/")
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_owned())
+}
+
+fn plain(status: StatusCode, message: &str) -> Response {
+    (status, format!("{message}\n")).into_response()
+}
+
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let lookup = match (bearer(req.headers()), cookie(req.headers(), SESSION_COOKIE)) {
+        (Some(token), _) => store::auth::token_principal(&state.db, &token).await,
+        (None, Some(secret)) => store::auth::session_principal(&state.db, &secret).await,
+        (None, None) => Ok(None),
+    };
+    let principal = match lookup {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "checking the session failed");
+            return plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The ledger could not be reached. Please try again.",
+            );
+        }
+    };
+    let path = req.uri().path().to_owned();
+    let Some(principal) = principal else {
+        if is_public(&path) {
+            return next.run(req).await;
+        }
+        if path.starts_with("/api/") {
+            return plain(
+                StatusCode::UNAUTHORIZED,
+                "Sign in first, or send an API token (Authorization: Bearer …).",
+            );
+        }
+        let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        let location = format!(
+            "/login{}",
+            app::paging::query_string(&[("next", target.to_owned())])
+        );
+        return Redirect::to(&location).into_response();
+    };
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        if let Some(expected) = principal.csrf_token.clone() {
+            req = match check_csrf(req, &expected).await {
+                Ok(req) => req,
+                Err(response) => return response,
+            };
+        }
+    }
+    req.extensions_mut().insert(principal);
+    next.run(req).await
+}
+
+/// The session's CSRF token must come back in the `X-CSRF-Token` header or, for a form post,
+/// in its `csrf_token` field. Token-authenticated requests carry no ambient credentials and
+/// skip this.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
+    let path = req.uri().path().to_owned();
+    let refuse = || {
+        tracing::warn!(%path, "refused a state-changing request without a valid CSRF token");
+        plain(
+            StatusCode::FORBIDDEN,
+            "Missing or wrong CSRF token: reload the page and try again.",
+        )
+    };
+    if let Some(sent) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if same_secret(sent, expected) {
+            Ok(req)
+        } else {
+            Err(refuse())
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refuse());
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return Err(plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is too large.",
+        ));
+    };
+    let sent = form_urlencoded_field(&bytes, CSRF_FIELD);
+    let req = Request::from_parts(parts, Body::from(bytes));
+    match sent {
+        Some(sent) if same_secret(&sent, expected) => Ok(req),
+        _ => Err(refuse()),
+    }
+}
+
+fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Headers on every response. The inline script is Leptos' hydration bootstrap; wasm needs
+/// 'wasm-unsafe-eval'. Nothing may frame the app.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: &'static str, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    );
+    set(headers, "x-content-type-options", "nosniff");
+    set(headers, "x-frame-options", "DENY");
+    set(headers, "referrer-policy", "same-origin");
+    response
+}
+
+/// Failed sign-ins per account and per client address within a window. Kept in memory: with
+/// several app processes each counts its own (the limit then applies per process).
+#[derive(Clone, Default)]
+pub struct LoginLimiter(Arc<Mutex<HashMap<String, Vec<Instant>>>>);
+
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+
+impl LoginLimiter {
+    /// How long until `key` may try again, if it is over `limit`.
+    fn wait(&self, key: &str, limit: usize) -> Option<Duration> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let failures = map.entry(key.to_owned()).or_default();
+        failures.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
+        (failures.len() >= limit).then(|| LOGIN_WINDOW - now.duration_since(failures[0]))
+    }
+
+    fn fail(&self, key: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key.to_owned()).or_default().push(Instant::now());
+    }
+
+    fn clear(&self, key: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(key);
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path on this site: never `//evil.example` or a full URL.
+fn local_target(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn back_to_login(pairs: &[(&str, String)]) -> Response {
+    Redirect::to(&format!("/login{}", app::paging::query_string(pairs))).into_response()
+}
+
+/// Same-origin check for the one state-changing request made without a session.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match (
+        headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()),
+        host,
+    ) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        _ => false,
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<LoginLimiter>,
+    req: Request,
+) -> Response {
+    let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().copied();
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let form: LoginForm = match to_bytes(body, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|bytes| serde_urlencoded::from_bytes(&bytes).ok())
+    {
+        Some(form) => form,
+        None => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "Send username and password as a form.",
+            )
+        }
+    };
+    if cross_site(&headers) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "Sign-in from another site is refused.",
+        );
+    }
+    let next = local_target(&form.next).to_owned();
+    let account_key = format!("user:{}", form.username.trim().to_lowercase());
+    let address_key = format!(
+        "ip:{}",
+        connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+    );
+    let wait = limiter
+        .wait(&account_key, MAX_FAILURES_PER_ACCOUNT)
+        .max(limiter.wait(&address_key, MAX_FAILURES_PER_ADDRESS));
+    if let Some(wait) = wait {
+        tracing::warn!(account = %account_key, address = %address_key, "sign-in refused: too many failures");
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return back_to_login(&[
+            ("error", "locked".into()),
+            ("retry", minutes.to_string()),
+            ("next", next),
+        ]);
+    }
+    let user = match store::auth::verify_password(&state.db, &form.username, &form.password).await {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in: database error");
+            return plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The ledger could not be reached. Please try again.",
+            );
+        }
+    };
+    let Some(user) = user else {
+        limiter.fail(&account_key);
+        limiter.fail(&address_key);
+        tracing::info!(account = %account_key, "sign-in failed");
+        return back_to_login(&[("error", "invalid".into()), ("next", next)]);
+    };
+    limiter.clear(&account_key);
+    let session =
+        match store::auth::create_session(&state.db, user.id, state.session_lifetime).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "sign-in: cannot create the session");
+                return plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The ledger could not be reached. Please try again.",
+                );
+            }
+        };
+    tracing::info!(user = %user.username, "signed in");
+    let secure = state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https");
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session.secret,
+        state.session_lifetime.num_seconds(),
+        if secure { "; Secure" } else { "" }
+    );
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Ends the session (the CSRF check has already run in [`authenticate`]).
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(e) = store::auth::end_session(&state.db, &secret).await {
+            tracing::error!(error = %e, "sign-out: cannot end the session");
+        }
+    }
+    let mut response = back_to_login(&[("signed_out", "1".into())]);
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("ledger_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    response
+}
+
+/// The principal an API handler runs as, if its role allows `permission`.
+pub fn require(
+    principal: Option<&Principal>,
+    permission: domain::Permission,
+) -> Result<&Principal, Response> {
+    match principal {
+        None => Err(plain(StatusCode::UNAUTHORIZED, "Sign in first.")),
+        Some(p) if !p.role.allows(permission) => Err(plain(
+            StatusCode::FORBIDDEN,
+            &format!("A {} may not do this.", p.role),
+        )),
+        Some(p) => Ok(p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            local_target("/contracts?vendor=AWS"),
+            "/contracts?vendor=AWS"
+        );
+        assert_eq!(local_target("//evil.example/x"), "/");
+        assert_eq!(local_target("https://evil.example"), "/");
+        assert_eq!(local_target(""), "/");
+    }
+
+    #[test]
+    fn the_limiter_locks_after_the_limit_and_clears_on_success() {
+        let limiter = LoginLimiter::default();
+        for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+            assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_none());
+            limiter.fail("user:a");
+        }
+        assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_some());
+        assert!(limiter.wait("user:b", MAX_FAILURES_PER_ACCOUNT).is_none());
+        limiter.clear("user:a");
+        assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_none());
+    }
+}
