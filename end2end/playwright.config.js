@@ -10,6 +10,7 @@ const repo = path.resolve(__dirname, '..');
 const bin = process.env.LEDGER_BIN || path.join(repo, 'target/debug/compute-ledger');
 const siteRoot = process.env.LEDGER_SITE_ROOT || path.join(repo, 'target/site');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
+const { PASSWORD: password } = require('./tests/session');
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -33,7 +34,8 @@ module.exports = defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   webServer: {
-    command: `"${bin}" serve --addr 127.0.0.1:${port}`,
+    // One user per role (see tests/session.js), then the app with the demo ledger.
+    command: `sh -c 'for role in viewer editor analyst admin; do echo "${password}" | "${bin}" user add $role --role $role || exit 1; done; exec "${bin}" serve --addr 127.0.0.1:${port}'`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

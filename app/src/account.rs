@@ -39,7 +39,13 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
 
 /// The answer carries the token itself: the only time it is ever shown.
 #[server(prefix = "/api", endpoint = "create_token")]
-pub async fn create_token(name: String) -> Result<Saved, ServerFnError> {
+pub async fn create_token(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    name: String,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     match store::auth::create_token(&state.db, &who.username, who.user_id, &name).await {
@@ -52,7 +58,13 @@ pub async fn create_token(name: String) -> Result<Saved, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "revoke_token")]
-pub async fn revoke_token(id: String) -> Result<Saved, ServerFnError> {
+pub async fn revoke_token(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    id: String,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
     let id: i64 = id

@@ -39,8 +39,8 @@ pub fn initial_session() -> Option<SignedIn> {
     }
 }
 
-/// For the page head (server only): the session as JSON for [`initial_session`].
-#[cfg(feature = "ssr")]
+/// For the page head (rendered on the server only): the session as JSON for
+/// [`initial_session`].
 pub fn session_meta() -> impl IntoView {
     let json = initial_session()
         .and_then(|s| serde_json::to_string(&s).ok())

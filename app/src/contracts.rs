@@ -82,7 +82,13 @@ impl ContractInput {
 
 /// On success the browser goes to the new contract's page.
 #[server(prefix = "/api", endpoint = "create_contract")]
-pub async fn create_contract(contract: ContractInput) -> Result<Saved, ServerFnError> {
+pub async fn create_contract(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    contract: ContractInput,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match contract.parse() {
@@ -102,9 +108,14 @@ pub async fn create_contract(contract: ContractInput) -> Result<Saved, ServerFnE
 
 #[server(prefix = "/api", endpoint = "update_contract")]
 pub async fn update_contract(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+
     original_reference: String,
     contract: ContractInput,
 ) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match contract.parse() {
@@ -117,7 +128,13 @@ pub async fn update_contract(
 }
 
 #[server(prefix = "/api", endpoint = "archive_contract")]
-pub async fn archive_contract(reference: String) -> Result<Saved, ServerFnError> {
+pub async fn archive_contract(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    reference: String,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let result = store::ledger::contracts::archive(&state.db, &who.username, &reference).await;

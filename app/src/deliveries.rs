@@ -21,6 +21,10 @@ pub async fn list_deliveries() -> Result<Vec<PhaseProgress>, ServerFnError> {
 
 #[server(prefix = "/api", endpoint = "add_phase")]
 pub async fn add_phase(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+
     contract: String,
     phase: String,
     resource: String,
@@ -28,6 +32,7 @@ pub async fn add_phase(
     planned_date: String,
     planned_quantity: String,
 ) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let raw = domain::entries::RawPhase {
@@ -49,12 +54,17 @@ pub async fn add_phase(
 
 #[server(prefix = "/api", endpoint = "log_receipt")]
 pub async fn log_receipt(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+
     contract: String,
     phase: String,
     date: String,
     quantity: String,
     note: String,
 ) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let raw = domain::entries::RawReceipt {

@@ -48,10 +48,15 @@ fn parse(
 
 #[server(prefix = "/api", endpoint = "add_revenue")]
 pub async fn add_revenue(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+
     period_start: String,
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match parse(&period_start, &amount, &currency) {
@@ -64,11 +69,16 @@ pub async fn add_revenue(
 
 #[server(prefix = "/api", endpoint = "correct_revenue")]
 pub async fn correct_revenue(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+
     id: String,
     period_start: String,
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id

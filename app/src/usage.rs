@@ -81,7 +81,13 @@ impl UsageInput {
 }
 
 #[server(prefix = "/api", endpoint = "add_usage")]
-pub async fn add_usage(usage: UsageInput) -> Result<Saved, ServerFnError> {
+pub async fn add_usage(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    usage: UsageInput,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match usage.parse() {
@@ -93,7 +99,14 @@ pub async fn add_usage(usage: UsageInput) -> Result<Saved, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "correct_usage")]
-pub async fn correct_usage(id: String, usage: UsageInput) -> Result<Saved, ServerFnError> {
+pub async fn correct_usage(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    id: String,
+    usage: UsageInput,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id

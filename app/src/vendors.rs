@@ -25,7 +25,14 @@ fn parse(name: &str, kind: &str) -> Result<domain::NewVendor, Vec<domain::FieldE
 }
 
 #[server(prefix = "/api", endpoint = "create_vendor")]
-pub async fn create_vendor(name: String, kind: String) -> Result<Saved, ServerFnError> {
+pub async fn create_vendor(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    name: String,
+    kind: String,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let new = match parse(&name, &kind) {
@@ -38,7 +45,15 @@ pub async fn create_vendor(name: String, kind: String) -> Result<Saved, ServerFn
 }
 
 #[server(prefix = "/api", endpoint = "update_vendor")]
-pub async fn update_vendor(id: String, name: String, kind: String) -> Result<Saved, ServerFnError> {
+pub async fn update_vendor(
+    // Checked against the session by the CSRF middleware before this runs; a parameter so
+    // that the form's hidden field survives the server function's serialisation.
+    csrf_token: String,
+    id: String,
+    name: String,
+    kind: String,
+) -> Result<Saved, ServerFnError> {
+    let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
     let id: i64 = id

@@ -2,9 +2,15 @@
 // plan and receipts, usage and its effect on the remaining commitment, CSV upload (good and
 // bad), and a correction found in the audit trail. Every test works on its own contract.
 const { test, expect } = require('@playwright/test');
+const { signIn } = require('./session');
 const path = require('path');
 
 const shots = path.join(__dirname, '..', 'screenshots');
+
+// Procurement work: an editor.
+test.beforeEach(async ({ page }) => {
+  await signIn(page, 'editor');
+});
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
 async function hydrated(page) {
@@ -197,7 +203,7 @@ test('a corrected usage entry shows in the audit trail with before and after', a
   await expect(entry).toHaveCount(1);
   await expect(entry.locator('del')).toHaveText('500.00');
   await expect(entry.locator('ins')).toHaveText('450.00');
-  await expect(entry).toContainText('web');
+  await expect(entry).toContainText('editor');
   await page.screenshot({ path: path.join(shots, 'audit.png'), fullPage: true });
 
   // The contract page's history lists the same change.

@@ -164,10 +164,12 @@ pub async fn call_as(
             .body(Body::empty())
             .unwrap()
     } else {
-        let mut fields: Vec<(&str, &str)> = form.to_vec();
-        if let Some(c) = caller {
-            fields.push(("csrf_token", &c.csrf));
-        }
+        let mut fields: Vec<(&str, &str)> = form
+            .iter()
+            .filter(|(k, _)| *k != "csrf_token")
+            .copied()
+            .collect();
+        fields.push(("csrf_token", caller.map_or("", |c| c.csrf.as_str())));
         with_session(Request::post(&path), caller)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")

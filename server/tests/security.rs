@@ -1,0 +1,608 @@
+//! Nobody gets in where they don't belong: every route and server function as anonymous and as
+//! each role, sign-in (wrong password, rate limit, expiry), CSRF, API tokens, formula
+//! injection in exports, security headers.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{call_as, demo_state, get_as, send_full, server_fn_method, ROLES};
+use domain::{Permission, Role};
+use store::ledger::table_counts;
+use tower::ServiceExt;
+
+/// What a route needs. Pages are readable by every role; writes need their permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    Permission(Permission),
+}
+
+use Needs::*;
+use Permission::*;
+
+/// Every page and server function. A route that is added to the app but not here fails
+/// `the_access_table_names_every_route`.
+const PAGES: &[(&str, Needs)] = &[
+    ("/", Permission(Read)),
+    ("/login", Nothing),
+    ("/account", Permission(Read)),
+    ("/contracts", Permission(Read)),
+    ("/contracts/new", Permission(Read)),
+    ("/contracts/{reference}", Permission(Read)),
+    ("/contracts/{reference}/edit", Permission(Read)),
+    ("/vendors", Permission(Read)),
+    ("/deliveries", Permission(Read)),
+    ("/usage", Permission(Read)),
+    ("/revenue", Permission(Read)),
+    ("/import", Permission(Read)),
+    ("/reports", Permission(Read)),
+    ("/audit", Permission(Read)),
+];
+
+const SERVER_FNS: &[(&str, Needs)] = &[
+    ("current_user", Permission(Read)),
+    ("list_contracts", Permission(Read)),
+    ("get_contract", Permission(Read)),
+    ("create_contract", Permission(WriteEntries)),
+    ("update_contract", Permission(WriteEntries)),
+    ("archive_contract", Permission(WriteEntries)),
+    ("list_vendors", Permission(Read)),
+    ("create_vendor", Permission(WriteEntries)),
+    ("update_vendor", Permission(WriteEntries)),
+    ("list_deliveries", Permission(Read)),
+    ("add_phase", Permission(WriteEntries)),
+    ("log_receipt", Permission(WriteEntries)),
+    ("list_usage", Permission(Read)),
+    ("contract_references", Permission(Read)),
+    ("add_usage", Permission(WriteEntries)),
+    ("correct_usage", Permission(WriteEntries)),
+    ("list_revenue", Permission(Read)),
+    ("add_revenue", Permission(WriteEntries)),
+    ("correct_revenue", Permission(WriteEntries)),
+    ("list_audit", Permission(Read)),
+    ("upload_limit", Permission(Read)),
+    ("list_tokens", Permission(Read)),
+    ("create_token", Permission(Read)),
+    ("revoke_token", Permission(Read)),
+];
+
+/// API routes outside the server functions (method, path, needs).
+const API: &[(&str, &str, Needs)] = &[
+    ("GET", "/healthz", Nothing),
+    ("GET", "/api/reports/burndown.csv", Permission(Read)),
+    (
+        "POST",
+        "/api/imports?name=vendors.csv&check=1",
+        Permission(Import),
+    ),
+];
+
+/// The argument names of each server function (a call missing one is refused before any
+/// check runs, so the access test sends them all, empty).
+fn fields(endpoint: &str) -> Vec<&'static str> {
+    const CONTRACT: &[&str] = &[
+        "contract[reference]",
+        "contract[vendor]",
+        "contract[title]",
+        "contract[start_date]",
+        "contract[end_date]",
+        "contract[committed_amount]",
+        "contract[currency]",
+        "contract[commitment_model]",
+        "contract[fulfillment_interval]",
+        "contract[notes]",
+    ];
+    const USAGE: &[&str] = &[
+        "usage[contract]",
+        "usage[date]",
+        "usage[amount]",
+        "usage[quantity]",
+        "usage[unit]",
+        "usage[sku]",
+    ];
+    let mut f: Vec<&'static str> = match endpoint {
+        "list_contracts" => vec!["vendor", "status", "page"],
+        "get_contract" | "archive_contract" => vec!["reference"],
+        "create_contract" => CONTRACT.to_vec(),
+        "update_contract" => [&["original_reference"][..], CONTRACT].concat(),
+        "create_vendor" => vec!["name", "kind"],
+        "update_vendor" => vec!["id", "name", "kind"],
+        "add_phase" => vec![
+            "contract",
+            "phase",
+            "resource",
+            "region",
+            "planned_date",
+            "planned_quantity",
+        ],
+        "log_receipt" => vec!["contract", "phase", "date", "quantity", "note"],
+        "list_usage" => vec!["contract", "from", "to", "page"],
+        "add_usage" => USAGE.to_vec(),
+        "correct_usage" => [&["id"][..], USAGE].concat(),
+        "list_revenue" => vec!["from", "to"],
+        "add_revenue" => vec!["period_start", "amount", "currency"],
+        "correct_revenue" => vec!["id", "period_start", "amount", "currency"],
+        "list_audit" => vec!["entity", "page"],
+        "create_token" => vec!["name"],
+        "revoke_token" => vec!["id"],
+        _ => vec![],
+    };
+    if !endpoint.starts_with("list_")
+        && !matches!(
+            endpoint,
+            "get_contract" | "current_user" | "contract_references" | "upload_limit"
+        )
+    {
+        f.push("csrf_token");
+    }
+    f.dedup();
+    f
+}
+
+fn expected(needs: Needs, role: Option<Role>) -> &'static str {
+    match (needs, role) {
+        (Nothing, _) => "allow",
+        (Permission(_), None) => "401",
+        (Permission(p), Some(r)) if !r.allows(p) => "403",
+        _ => "allow",
+    }
+}
+
+fn outcome(status: StatusCode, page: bool) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "401",
+        StatusCode::FORBIDDEN => "403",
+        // An anonymous page request is sent to the sign-in page.
+        StatusCode::SEE_OTHER | StatusCode::TEMPORARY_REDIRECT if page => "401",
+        _ => "allow",
+    }
+}
+
+fn concrete(page: &str) -> String {
+    page.replace("{reference}", "AWS-2025-38B")
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_it_should() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let before = table_counts(&ctx.db).await.unwrap();
+    let mut mismatches = Vec::new();
+    let callers: Vec<Option<Role>> = std::iter::once(None).chain(ROLES.map(Some)).collect();
+    for role in &callers {
+        for (page, needs) in PAGES {
+            let (status, _) = get_as(&ctx, *role, &concrete(page)).await;
+            let (want, got) = (expected(*needs, *role), outcome(status, true));
+            if want != got {
+                mismatches.push(format!(
+                    "{role:?} GET {page}: want {want}, got {got} ({status})"
+                ));
+            }
+        }
+        for (endpoint, needs) in SERVER_FNS {
+            // Every field present but empty: allowed callers get field errors or "not found",
+            // never 401/403.
+            let form: Vec<(&str, &str)> = fields(endpoint)
+                .iter()
+                .map(|f| (*f, if *f == "page" { "1" } else { "" }))
+                .collect();
+            let (status, _) = call_as(&ctx, *role, endpoint, &form).await;
+            let (want, got) = (expected(*needs, *role), outcome(status, false));
+            if want != got {
+                mismatches.push(format!(
+                    "{role:?} {endpoint}: want {want}, got {got} ({status})"
+                ));
+            }
+        }
+        for (method, path, needs) in API {
+            let mut request = Request::builder().method(*method).uri(*path);
+            if let Some(r) = role {
+                let caller = ctx.caller(*r);
+                request = request
+                    .header(header::COOKIE, &caller.cookie)
+                    .header("x-csrf-token", &caller.csrf);
+            }
+            let request = request.body(Body::from("name,kind\n")).unwrap();
+            let (status, _, _) = send_full(&ctx, request).await;
+            let (want, got) = (expected(*needs, *role), outcome(status, false));
+            if want != got {
+                mismatches.push(format!(
+                    "{role:?} {method} {path}: want {want}, got {got} ({status})"
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "access table violated:\n{}",
+        mismatches.join("\n")
+    );
+    let after = table_counts(&ctx.db).await.unwrap();
+    assert_eq!(
+        after.vendors, before.vendors,
+        "no empty-input call wrote anything"
+    );
+}
+
+#[test]
+fn the_access_table_names_every_route() {
+    let mut pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .into_iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    pages.sort();
+    pages.dedup();
+    let mut listed: Vec<String> = PAGES.iter().map(|(p, _)| p.to_string()).collect();
+    listed.sort();
+    assert_eq!(pages, listed, "pages in the app vs the access table");
+    let mut fns: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.trim_start_matches("/api/").to_owned())
+        .collect();
+    fns.sort();
+    let mut listed: Vec<String> = SERVER_FNS.iter().map(|(f, _)| f.to_string()).collect();
+    listed.sort();
+    assert_eq!(fns, listed, "server functions vs the access table");
+    // Reads are GET (no CSRF needed, nothing changes); writes are POST.
+    for (endpoint, needs) in SERVER_FNS {
+        let method = server_fn_method(&format!("/api/{endpoint}"));
+        let is_read = endpoint.starts_with("list_")
+            || endpoint.starts_with("get_")
+            || ["current_user", "contract_references", "upload_limit"].contains(endpoint);
+        assert_eq!(
+            method == Method::GET,
+            is_read,
+            "{endpoint} ({needs:?}) uses {method}"
+        );
+    }
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn sign_in(
+    router: &axum::Router,
+    username: &str,
+    password: &str,
+) -> (StatusCode, String, Option<String>) {
+    let body = serde_urlencoded::to_string([
+        ("username", username),
+        ("password", password),
+        ("next", "/usage"),
+    ])
+    .unwrap();
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(body))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    (response.status(), location, cookie)
+}
+
+#[tokio::test]
+async fn sign_in_checks_the_password_sets_a_safe_cookie_and_rate_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    store::auth::add_user(&ctx.db, "test", "cfo", Role::Viewer, PASSWORD)
+        .await
+        .unwrap();
+    let short = store::auth::add_user(&ctx.db, "test", "x", Role::Viewer, "short").await;
+    assert!(short
+        .unwrap_err()
+        .to_string()
+        .contains("at least 12 characters"));
+    let router = server::web::router(ctx.state.clone());
+
+    let (status, location, cookie) = sign_in(&router, "cfo", "wrong password!").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/login?error=invalid"), "{location}");
+    assert!(cookie.is_none(), "no session for a wrong password");
+    let (_, location, _) = sign_in(&router, "nobody", PASSWORD).await;
+    assert!(
+        location.starts_with("/login?error=invalid"),
+        "unknown users look the same"
+    );
+
+    let (status, location, cookie) = sign_in(&router, "cfo", PASSWORD).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/usage")
+    );
+    let cookie = cookie.expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let request = Request::get("/api/current_user")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Five failures lock the account, even against the right password, with a clear message.
+    for _ in 0..5 {
+        sign_in(&router, "cfo", "wrong password!").await;
+    }
+    let (_, location, cookie) = sign_in(&router, "cfo", PASSWORD).await;
+    assert!(
+        location.starts_with("/login?error=locked&retry="),
+        "{location}"
+    );
+    assert!(cookie.is_none());
+    let (status, html) = get_as(&ctx, None, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Too many failed sign-ins. Try again in"),
+        "the page says why"
+    );
+
+    // Sign-out ends the session on the server, not only in the browser.
+    let csrf =
+        store::auth::session_principal(&ctx.db, session.trim_start_matches("ledger_session="))
+            .await
+            .unwrap()
+            .unwrap()
+            .csrf_token
+            .unwrap();
+    let request = Request::post("/logout")
+        .header(header::COOKIE, &session)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf_token={csrf}")))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let request = Request::get("/api/current_user")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        router.clone().oneshot(request).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn expired_sessions_and_disabled_users_are_signed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let user = store::auth::find_user(&ctx.db, "viewer")
+        .await
+        .unwrap()
+        .unwrap();
+    let expired = store::auth::create_session(&ctx.db, user.id, chrono::Duration::seconds(-1))
+        .await
+        .unwrap();
+    let request = Request::get("/contracts")
+        .header(header::COOKIE, format!("ledger_session={}", expired.secret))
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send_full(&ctx, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/login?next=%2Fcontracts");
+
+    assert!(store::auth::disable_user(&ctx.db, "test", "editor")
+        .await
+        .unwrap());
+    let (status, _) = call_as(&ctx, Some(Role::Editor), "list_vendors", &[]).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled user's session ends"
+    );
+}
+
+#[tokio::test]
+async fn writes_without_the_right_csrf_token_are_refused_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let before = table_counts(&ctx.db).await.unwrap();
+    let editor = ctx.caller(Role::Editor).clone();
+    for token in [
+        None,
+        Some("0".repeat(64)),
+        Some(ctx.caller(Role::Admin).csrf.clone()),
+    ] {
+        let mut fields = vec![
+            ("name", "Nebius".to_owned()),
+            ("kind", "neocloud".to_owned()),
+        ];
+        if let Some(t) = &token {
+            fields.push(("csrf_token", t.clone()));
+        }
+        let request = Request::post("/api/create_vendor")
+            .header(header::COOKIE, &editor.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
+            .unwrap();
+        let (status, _, body) = send_full(&ctx, request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "token {token:?}");
+        assert!(body.contains("CSRF"), "{body}");
+    }
+    // The upload takes the token in a header.
+    let request = Request::post("/api/imports?name=vendors.csv")
+        .header(header::COOKIE, &editor.cookie)
+        .header("x-csrf-token", "nope")
+        .body(Body::from("name,kind\nX,other\n"))
+        .unwrap();
+    assert_eq!(send_full(&ctx, request).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(table_counts(&ctx.db).await.unwrap(), before);
+    // With the session's own token the same write goes through.
+    let (status, body) = call_as(
+        &ctx,
+        Some(Role::Editor),
+        "create_vendor",
+        &[("name", "Nebius"), ("kind", "neocloud")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn api_tokens_act_with_their_owners_role_until_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let (status, body) = call_as(
+        &ctx,
+        Some(Role::Analyst),
+        "create_token",
+        &[("name", "nightly export")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body
+        .split("again: ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(['"', '}'])
+        .to_owned();
+    assert!(token.starts_with("cl_"), "{token}");
+    let with_token = |method: &str, path: &str, body: &'static str| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _, csv) =
+        send_full(&ctx, with_token("GET", "/api/reports/burndown.csv", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.starts_with("contract,date,cumulative_spend"),
+        "{}",
+        &csv[..40.min(csv.len())]
+    );
+    // An analyst may import (no CSRF for a token: it is not sent by browsers on their own)…
+    let (status, _, _) = send_full(
+        &ctx,
+        with_token(
+            "POST",
+            "/api/imports?name=vendors.csv&check=1",
+            "name,kind\nX,other\n",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // …but not write single entries.
+    let request = Request::post("/api/create_vendor")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=X&kind=other&csrf_token="))
+        .unwrap();
+    assert_eq!(send_full(&ctx, request).await.0, StatusCode::FORBIDDEN);
+
+    let tokens = call_as(&ctx, Some(Role::Analyst), "list_tokens", &[])
+        .await
+        .1;
+    let id = serde_json::from_str::<serde_json::Value>(&tokens).unwrap()[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let (status, _) = call_as(&ctx, Some(Role::Viewer), "revoke_token", &[("id", &id)]).await;
+    assert_ne!(status, StatusCode::OK, "another user cannot revoke it");
+    let (status, body) = call_as(&ctx, Some(Role::Analyst), "revoke_token", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, _) = send_full(&ctx, with_token("GET", "/api/reports/burndown.csv", "")).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token is refused"
+    );
+    let (status, _, _) = send_full(
+        &ctx,
+        Request::get("/api/reports/burndown.csv")
+            .header(header::AUTHORIZATION, "Bearer cl_made_up")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_formula_in_a_vendor_name_is_escaped_in_csv_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let evil = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let (status, body) = call_as(
+        &ctx,
+        Some(Role::Editor),
+        "create_vendor",
+        &[("name", evil), ("kind", "other")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let contract = [
+        ("contract[reference]", "EVIL-1"),
+        ("contract[vendor]", evil),
+        ("contract[title]", "@SUM(A1)"),
+        ("contract[start_date]", "2026-01-01"),
+        ("contract[end_date]", "2026-12-31"),
+        ("contract[committed_amount]", "1000.00"),
+        ("contract[currency]", "USD"),
+        ("contract[commitment_model]", ""),
+        ("contract[fulfillment_interval]", ""),
+        ("contract[notes]", ""),
+    ];
+    let (status, body) = call_as(&ctx, Some(Role::Editor), "create_contract", &contract).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {body}"
+    );
+    let (status, csv) = get_as(
+        &ctx,
+        Some(Role::Viewer),
+        "/api/reports/commitment-concentration.csv?as_of=2026-06-30",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "escaped with a leading quote:\n{csv}"
+    );
+    assert!(
+        !csv.lines().any(|l| l.starts_with('=') || l.contains(",=")),
+        "no cell starts with =:\n{csv}"
+    );
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_no_internals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let (status, headers, _) =
+        send_full(&ctx, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    for directive in [
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "'wasm-unsafe-eval'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let (status, body) = call_as(
+        &ctx,
+        Some(Role::Admin),
+        "correct_usage",
+        &[("id", "1"), ("usage[contract]", "'; DROP TABLE x; --")],
+    )
+    .await;
+    assert_ne!(status, StatusCode::OK);
+    assert!(
+        !body.contains("SELECT") && !body.contains("sqlx") && !body.contains("panicked"),
+        "{body}"
+    );
+}
