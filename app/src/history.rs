@@ -43,6 +43,8 @@ const ENTITY_OPTIONS: &[(&str, &str)] = &[
     ("usage", "Usage"),
     ("revenue", "Revenue"),
     ("import", "Imports"),
+    ("user", "Users"),
+    ("token", "API tokens"),
 ];
 
 #[component]

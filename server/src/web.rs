@@ -14,22 +14,29 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::DatabaseConnection;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
+
+/// Forms and server-function calls are small; anything bigger than this is refused with 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // Every body is capped; the CSV upload has its own, larger limit (see upload.rs).
+    let uploads = Router::new().route(
+        "/api/imports",
+        crate::upload::route(state.upload_limit_bytes),
+    );
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/reports/{file}", get(crate::report_api::report))
-        .route(
-            "/api/imports",
-            crate::upload::route(state.upload_limit_bytes),
-        )
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 
 /// The entity names the ledger writes (what the audit page's filter offers).
 pub const ENTITIES: &[&str] = &[
-    "vendor", "contract", "phase", "receipt", "usage", "revenue", "import",
+    "vendor", "contract", "phase", "receipt", "usage", "revenue", "import", "user", "token",
 ];
 
 pub async fn list(
