@@ -606,3 +606,46 @@ async fn responses_carry_security_headers_and_no_internals() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn the_cli_imports_only_as_a_user_allowed_to_import() {
+    use clap::Parser;
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, database) = demo_state(&dir).await;
+    let file = dir.path().join("vendors.csv");
+    std::fs::write(&file, "name,kind\nNebius,neocloud\n").unwrap();
+    let import_as = |who: &str| {
+        server::cli::Cli::parse_from([
+            "compute-ledger",
+            "--database-url",
+            &database.url,
+            "import",
+            file.to_str().unwrap(),
+            "--as",
+            who,
+        ])
+    };
+    for refused in ["viewer", "nobody"] {
+        let code = server::cli::run(import_as(refused)).await.unwrap();
+        assert_eq!(code, std::process::ExitCode::from(2), "--as {refused}");
+    }
+    assert_eq!(
+        server::cli::run(import_as("analyst")).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let history = call_as(
+        &ctx,
+        Some(Role::Viewer),
+        "list_audit",
+        &[("entity", "import"), ("page", "1")],
+    )
+    .await
+    .1;
+    let newest = &serde_json::from_str::<serde_json::Value>(&history).unwrap()["rows"][0];
+    assert_eq!(newest["actor"], "analyst");
+    let changes = newest["changes"].to_string();
+    assert!(
+        changes.contains("vendors.csv") && changes.contains("sha256") && changes.contains("rows"),
+        "{changes}"
+    );
+}
