@@ -45,20 +45,34 @@ pub fn parse_scaled(raw: &str, places: u32, allow_negative: bool) -> Result<i64,
     Ok(if negative { -value } else { value })
 }
 
-/// Formats a scaled integer with exactly `places` decimals.
+/// Formats a scaled integer with exactly `places` decimals. Written digit by digit: reports
+/// format hundreds of thousands of cells, and `format!` made that the slowest part of a
+/// report served from memory.
 pub fn format_scaled(value: i64, places: u32) -> String {
-    let scale = 10_u64.pow(places);
-    let sign = if value < 0 { "-" } else { "" };
-    let abs = value.unsigned_abs();
-    if places == 0 {
-        return format!("{sign}{abs}");
+    let mut out = String::with_capacity(24);
+    if value < 0 {
+        out.push('-');
     }
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / scale,
-        abs % scale,
-        width = places as usize
-    )
+    let abs = value.unsigned_abs();
+    let scale = 10_u64.pow(places);
+    push_digits(&mut out, abs / scale, 1);
+    if places > 0 {
+        out.push('.');
+        push_digits(&mut out, abs % scale, places as usize);
+    }
+    out
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+pub fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut start = buf.len();
+    while n > 0 || buf.len() - start < width.max(1) {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(buf[start..].iter().map(|&b| b as char));
 }
 
 /// Formats a scaled integer with as few decimals as represent it exactly ("10", "1234.5").
@@ -73,6 +87,18 @@ pub fn format_scaled_trimmed(value: i64, places: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_exactly_the_given_places() {
+        assert_eq!(format_scaled(0, 2), "0.00");
+        assert_eq!(format_scaled(5, 2), "0.05");
+        assert_eq!(format_scaled(-123_456, 2), "-1234.56");
+        assert_eq!(format_scaled(3_800_000_000_000, 2), "38000000000.00");
+        assert_eq!(format_scaled(i64::MIN, 2), "-92233720368547758.08");
+        assert_eq!(format_scaled(42, 0), "42");
+        assert_eq!(format_scaled_trimmed(1_234_500_000, 6), "1234.5");
+        assert_eq!(format_scaled_trimmed(10_000_000, 6), "10");
+    }
 
     #[test]
     fn parses_whole_and_fractional_amounts() {
