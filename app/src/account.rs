@@ -67,10 +67,7 @@ pub async fn revoke_token(
     let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("{id:?} is not a token number")))?;
+    let id = crate::forms::parse_id(&id, "token")?;
     match store::auth::revoke_token(&state.db, &who, id).await {
         Ok(true) => Ok(Ok(format!("Token #{id} revoked."))),
         Ok(false) => Err(ServerFnError::new(format!("no token #{id} of yours"))),

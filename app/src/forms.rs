@@ -168,6 +168,13 @@ mod server_side {
         }
     }
 
+    /// An entry number from a form's hidden field.
+    pub fn parse_id(raw: &str, what: &str) -> Result<i64, ServerFnError> {
+        raw.trim()
+            .parse()
+            .map_err(|_| ServerFnError::new(format!("{raw:?} is not a {what} number")))
+    }
+
     pub fn database_error(e: impl std::fmt::Display) -> ServerFnError {
         tracing::error!(error = %e, "database error");
         ServerFnError::new("The ledger could not be reached. Please try again.")

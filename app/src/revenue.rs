@@ -81,10 +81,7 @@ pub async fn correct_revenue(
     let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("{id:?} is not a revenue entry number")))?;
+    let id = crate::forms::parse_id(&id, "revenue entry")?;
     let new = match parse(&period_start, &amount, &currency) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),

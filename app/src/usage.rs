@@ -109,10 +109,7 @@ pub async fn correct_usage(
     let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("{id:?} is not a usage entry number")))?;
+    let id = crate::forms::parse_id(&id, "usage entry")?;
     let new = match usage.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),

@@ -56,10 +56,7 @@ pub async fn update_vendor(
     let _ = csrf_token;
     let who = crate::auth::require(domain::Permission::WriteEntries)?;
     let state = crate::state::app_state()?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ServerFnError::new(format!("{id:?} is not a vendor number")))?;
+    let id = crate::forms::parse_id(&id, "vendor")?;
     let new = match parse(&name, &kind) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),

@@ -2,7 +2,7 @@
 //! records an entry in the same transaction as the change itself.
 
 use crate::entities::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, Set};
 use serde_json::Value as Json;
 
 pub struct Change<'a> {
@@ -28,4 +28,11 @@ pub async fn record(conn: &impl ConnectionTrait, change: Change<'_>) -> Result<(
     .insert(conn)
     .await
     .map(|_| ())
+}
+
+/// Records the change and commits the transaction that made it: how every single-entry write
+/// ends, so none can commit without its audit entry.
+pub async fn commit_with(txn: DatabaseTransaction, change: Change<'_>) -> Result<(), DbErr> {
+    record(&txn, change).await?;
+    txn.commit().await
 }

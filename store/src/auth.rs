@@ -135,8 +135,8 @@ pub async fn add_user(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "user",
@@ -147,7 +147,6 @@ pub async fn add_user(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved.id)
 }
 
@@ -178,8 +177,8 @@ pub async fn disable_user(
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "user",
@@ -190,7 +189,6 @@ pub async fn disable_user(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(true)
 }
 
@@ -327,8 +325,8 @@ pub async fn create_token(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "token",
@@ -339,7 +337,6 @@ pub async fn create_token(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok((saved.id, secret))
 }
 
@@ -373,8 +370,8 @@ pub async fn revoke_token(
     let mut active = found.clone().into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor: &actor.username,
             entity: "token",
@@ -385,7 +382,6 @@ pub async fn revoke_token(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(true)
 }
 

@@ -190,8 +190,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "contract",
@@ -202,7 +202,6 @@ pub async fn create(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -265,8 +264,8 @@ pub async fn update(
     active.fulfillment_interval = Set(new.fulfillment_interval.as_str().to_owned());
     active.notes = Set(new.notes);
     let after = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "contract",
@@ -277,7 +276,6 @@ pub async fn update(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -298,8 +296,8 @@ pub async fn archive(
     let mut active = before.clone().into_active_model();
     active.archived_at = Set(Some(chrono::Utc::now()));
     let after = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "contract",
@@ -310,6 +308,5 @@ pub async fn archive(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }

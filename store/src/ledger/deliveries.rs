@@ -101,8 +101,8 @@ pub async fn add_phase(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "phase",
@@ -120,7 +120,6 @@ pub async fn add_phase(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -180,8 +179,8 @@ pub async fn log_receipt(
         .iter()
         .map(|r| r.quantity_micros)
         .sum();
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "receipt",
@@ -198,7 +197,6 @@ pub async fn log_receipt(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(ReceiptLogged {
         planned: Quantity::from_micros(phase.planned_quantity_micros),
         received: Quantity::from_micros(received),

@@ -91,8 +91,8 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Resul
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "revenue",
@@ -103,7 +103,6 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Resul
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved.id)
 }
 
@@ -127,8 +126,8 @@ pub async fn correct(
     active.amount_minor = Set(new.amount.minor());
     active.currency = Set(new.amount.currency().as_str().to_owned());
     let after = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "revenue",
@@ -139,6 +138,5 @@ pub async fn correct(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -190,8 +190,8 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
     .insert(&txn)
     .await?;
     rollup::add(&txn, daily(&saved, 1)).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "usage",
@@ -202,7 +202,6 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved.id)
 }
 
@@ -234,8 +233,8 @@ pub async fn correct(
     let after = active.update(&txn).await?;
     rollup::add(&txn, daily(&before, -1)).await?;
     rollup::add(&txn, daily(&after, 1)).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "usage",
@@ -246,6 +245,5 @@ pub async fn correct(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }

@@ -82,8 +82,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "vendor",
@@ -94,7 +94,6 @@ pub async fn create(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(saved.id)
 }
 
@@ -120,8 +119,8 @@ pub async fn update(
     active.name = Set(new.name);
     active.kind = Set(new.kind.as_str().to_owned());
     let after = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::commit_with(
+        txn,
         Change {
             actor,
             entity: "vendor",
@@ -132,6 +131,5 @@ pub async fn update(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
