@@ -9,7 +9,7 @@ mod common;
 use common::{demo_state, get, Ctx};
 use store::testing::{fresh_database, TestDatabase};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = demo_state(&dir).await;
@@ -26,7 +26,7 @@ async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_and_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = demo_state(&dir).await;
@@ -45,7 +45,7 @@ async fn healthz_and_not_found() {
     assert!(html.contains("Log a receipt") && html.contains("GB200"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let database = fresh_database().await.unwrap();
@@ -103,7 +103,7 @@ async fn worked_example_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_over_http_and_the_cli_are_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
     let (state, database) = worked_example_state(&dir).await;
@@ -158,7 +158,7 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
     assert_eq!(ratio, "month,infra_spend,revenue,ratio\n2026-01-01,450.50,900.00,0.5005555555555555\n2026-02-01,300.00,1000.00,0.3\n");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_requests_with_bad_input_get_a_clear_400() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = worked_example_state(&dir).await;
@@ -190,7 +190,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_projection_report_carries_the_run_rate_to_the_end_of_the_term() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = worked_example_state(&dir).await;
@@ -219,7 +219,7 @@ async fn the_projection_report_carries_the_run_rate_to_the_end_of_the_term() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_slippage_report_shows_late_partial_receipts_and_what_is_outstanding() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = worked_example_state(&dir).await;
@@ -234,7 +234,7 @@ async fn the_slippage_report_shows_late_partial_receipts_and_what_is_outstanding
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cached_report_frames_are_refreshed_when_the_ledger_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = worked_example_state(&dir).await;

@@ -124,7 +124,7 @@ async fn burned(state: &Ctx, reference: &str) -> String {
     format!("{minor}")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vendors_are_created_validated_and_renamed() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -197,7 +197,7 @@ async fn vendors_are_created_validated_and_renamed() {
     .contains("not a vendor number"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contracts_are_created_edited_archived_and_listed() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -351,7 +351,7 @@ async fn contracts_are_created_edited_archived_and_listed() {
         .contains(&Value::from("NEB-2026-1")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn phases_and_receipts_track_planned_against_received() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -434,7 +434,7 @@ fn usage_form<'a>(
     ]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_is_added_and_corrected_and_moves_the_burn() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -554,7 +554,7 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
     .contains("from"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revenue_is_one_entry_per_month_and_currency() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -614,7 +614,7 @@ async fn revenue_is_one_entry_per_month_and_currency() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_list_filters_by_entity_and_refuses_unknown_ones() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _db) = demo_state(&dir).await;
@@ -654,7 +654,7 @@ async fn upload(state: &Ctx, query: &str, csv: &str) -> (StatusCode, Value) {
     (status, json(&body))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_import_all_or_nothing_check_only_and_respect_the_size_limit() {
     let dir = tempfile::tempdir().unwrap();
     let (mut state, _db) = demo_state(&dir).await;

@@ -163,7 +163,7 @@ fn concrete(page: &str) -> String {
     page.replace("{reference}", "AWS-2025-38B")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_allows_exactly_the_roles_it_should() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -288,7 +288,7 @@ async fn sign_in(
     (response.status(), location, cookie)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_checks_the_password_sets_a_safe_cookie_and_rate_limits() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -371,7 +371,7 @@ async fn sign_in_checks_the_password_sets_a_safe_cookie_and_rate_limits() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_sessions_and_disabled_users_are_signed_out() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -401,7 +401,7 @@ async fn expired_sessions_and_disabled_users_are_signed_out() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_without_the_right_csrf_token_are_refused_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -447,7 +447,7 @@ async fn writes_without_the_right_csrf_token_are_refused_and_write_nothing() {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_tokens_act_with_their_owners_role_until_revoked() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -529,7 +529,7 @@ async fn api_tokens_act_with_their_owners_role_until_revoked() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_formula_in_a_vendor_name_is_escaped_in_csv_exports() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -576,7 +576,7 @@ async fn a_formula_in_a_vendor_name_is_escaped_in_csv_exports() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_carry_security_headers_and_no_internals() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
@@ -607,7 +607,7 @@ async fn responses_carry_security_headers_and_no_internals() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_imports_only_as_a_user_allowed_to_import() {
     use clap::Parser;
     let dir = tempfile::tempdir().unwrap();
