@@ -13,12 +13,14 @@ step "building the app, server and wasm (cargo leptos build)"
 cargo leptos build
 
 step "Rust tests on SQLite"
-cargo test --quiet
+# One test at a time: several page tests of one binary, each on its own tokio runtime, hung
+# intermittently when run in parallel (see README, known gaps); serially they never did.
+cargo test --quiet -- --test-threads=1
 
 step "database tests again on PostgreSQL"
 # The whole package set again (not `-p store`): a narrower selection unifies features
 # differently and would recompile sea-orm. Tests that take a database use the cluster.
-scripts/with-postgres.sh cargo test --quiet
+scripts/with-postgres.sh cargo test --quiet -- --test-threads=1
 
 step "browser tests (Playwright in Debian Chromium)"
 mkdir -p end2end/screenshots
