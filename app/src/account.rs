@@ -45,9 +45,7 @@ pub async fn create_token(
     csrf_token: String,
     name: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::Read)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::Read)?;
     match store::auth::create_token(&state.db, &who.username, who.user_id, &name).await {
         Ok((_, secret)) => Ok(Ok(format!(
             "Token created. Copy it now, it is not shown again: {secret}"
@@ -64,9 +62,7 @@ pub async fn revoke_token(
     csrf_token: String,
     id: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::Read)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::Read)?;
     let id = crate::forms::parse_id(&id, "token")?;
     match store::auth::revoke_token(&state.db, &who, id).await {
         Ok(true) => Ok(Ok(format!("Token #{id} revoked."))),

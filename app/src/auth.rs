@@ -133,7 +133,7 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 #[cfg(feature = "ssr")]
-pub use server_side::require;
+pub use server_side::{require, writer};
 
 #[cfg(feature = "ssr")]
 mod server_side {
@@ -149,6 +149,17 @@ mod server_side {
         if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(code);
         }
+    }
+
+    /// How every writing server function starts: the caller (if their role allows
+    /// `permission`) and the app state. `csrf_token` is the function's form field, already
+    /// checked against the session by the CSRF middleware before the call.
+    pub fn writer(
+        csrf_token: String,
+        permission: domain::Permission,
+    ) -> Result<(Principal, crate::state::AppState), ServerFnError> {
+        drop(csrf_token);
+        Ok((require(permission)?, crate::state::app_state()?))
     }
 
     /// The caller, if their role allows `permission`; otherwise 401 / 403 and a sentence.

@@ -88,9 +88,7 @@ pub async fn create_contract(
     csrf_token: String,
     contract: ContractInput,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let new = match contract.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
@@ -111,13 +109,10 @@ pub async fn update_contract(
     // Checked against the session by the CSRF middleware before this runs; a parameter so
     // that the form's hidden field survives the server function's serialisation.
     csrf_token: String,
-
     original_reference: String,
     contract: ContractInput,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let new = match contract.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
@@ -134,9 +129,7 @@ pub async fn archive_contract(
     csrf_token: String,
     reference: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let result = store::ledger::contracts::archive(&state.db, &who.username, &reference).await;
     crate::forms::answer(result.map(|()| format!("Contract {reference} archived.")))
 }

@@ -24,7 +24,6 @@ pub async fn add_phase(
     // Checked against the session by the CSRF middleware before this runs; a parameter so
     // that the form's hidden field survives the server function's serialisation.
     csrf_token: String,
-
     contract: String,
     phase: String,
     resource: String,
@@ -32,9 +31,7 @@ pub async fn add_phase(
     planned_date: String,
     planned_quantity: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawPhase {
         contract: &contract,
         phase: &phase,
@@ -57,16 +54,13 @@ pub async fn log_receipt(
     // Checked against the session by the CSRF middleware before this runs; a parameter so
     // that the form's hidden field survives the server function's serialisation.
     csrf_token: String,
-
     contract: String,
     phase: String,
     date: String,
     quantity: String,
     note: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawReceipt {
         contract: &contract,
         phase: &phase,

@@ -51,14 +51,11 @@ pub async fn add_revenue(
     // Checked against the session by the CSRF middleware before this runs; a parameter so
     // that the form's hidden field survives the server function's serialisation.
     csrf_token: String,
-
     period_start: String,
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let new = match parse(&period_start, &amount, &currency) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
@@ -72,15 +69,12 @@ pub async fn correct_revenue(
     // Checked against the session by the CSRF middleware before this runs; a parameter so
     // that the form's hidden field survives the server function's serialisation.
     csrf_token: String,
-
     id: String,
     period_start: String,
     amount: String,
     currency: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let id = crate::forms::parse_id(&id, "revenue entry")?;
     let new = match parse(&period_start, &amount, &currency) {
         Ok(new) => new,

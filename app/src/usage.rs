@@ -87,9 +87,7 @@ pub async fn add_usage(
     csrf_token: String,
     usage: UsageInput,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let new = match usage.parse() {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
@@ -106,9 +104,7 @@ pub async fn correct_usage(
     id: String,
     usage: UsageInput,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let id = crate::forms::parse_id(&id, "usage entry")?;
     let new = match usage.parse() {
         Ok(new) => new,

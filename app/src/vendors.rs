@@ -32,9 +32,7 @@ pub async fn create_vendor(
     name: String,
     kind: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let new = match parse(&name, &kind) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
@@ -53,9 +51,7 @@ pub async fn update_vendor(
     name: String,
     kind: String,
 ) -> Result<Saved, ServerFnError> {
-    let _ = csrf_token;
-    let who = crate::auth::require(domain::Permission::WriteEntries)?;
-    let state = crate::state::app_state()?;
+    let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let id = crate::forms::parse_id(&id, "vendor")?;
     let new = match parse(&name, &kind) {
         Ok(new) => new,
