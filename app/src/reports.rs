@@ -3,6 +3,7 @@
 
 use analytics::{Filters, LedgerFrames, ReportTable};
 use domain::date::parse_iso_date;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use crate::report_names::ReportName;
@@ -80,22 +81,40 @@ impl ReportRequest {
     }
 }
 
-/// Report frames kept until the ledger changes (see `store::reports::ledger_version`), so a
-/// report request reads one number from the database and computes over frames in memory.
+/// Report frames and finished report tables, kept until the ledger changes (see
+/// `store::reports::ledger_version`). A request reads one number from the database; when the
+/// ledger has not changed since the same report was asked for, the answer is the table already
+/// computed (dashboards ask for the same few reports on every page view). The first request
+/// after a write recomputes from the frames, and the frames themselves are rebuilt from the
+/// store only then.
 #[derive(Clone, Default)]
-pub struct ReportCache(Arc<tokio::sync::Mutex<Option<(i64, Arc<LedgerFrames>)>>>);
+pub struct ReportCache(Arc<tokio::sync::Mutex<Option<CachedLedger>>>);
+
+struct CachedLedger {
+    version: i64,
+    frames: Arc<LedgerFrames>,
+    tables: HashMap<String, Arc<ReportTable>>,
+}
+
+/// Distinct report requests kept per ledger version; beyond it the oldest version's tables are
+/// simply dropped (a new version starts empty anyway).
+const MAX_CACHED_TABLES: usize = 256;
 
 impl ReportCache {
-    pub async fn frames(
+    /// The frames and the cached table for `key` (if any) at the ledger's current version.
+    async fn lookup(
         &self,
         db: &sea_orm::DatabaseConnection,
-    ) -> Result<Arc<LedgerFrames>, ReportError> {
+        key: &str,
+    ) -> Result<(i64, Arc<LedgerFrames>, Option<Arc<ReportTable>>), ReportError> {
         let version = store::reports::ledger_version(db).await?;
         let mut slot = self.0.lock().await;
-        if let Some((cached, frames)) = slot.as_ref() {
-            if *cached == version {
-                return Ok(frames.clone());
-            }
+        if let Some(cached) = slot.as_ref().filter(|c| c.version == version) {
+            return Ok((
+                version,
+                cached.frames.clone(),
+                cached.tables.get(key).cloned(),
+            ));
         }
         // Read after the version: a write in between makes the next request reload.
         let snapshot = store::reports::snapshot(db).await?;
@@ -103,8 +122,22 @@ impl ReportCache {
             .await
             .map_err(|e| ReportError::Worker(e.to_string()))??;
         let frames = Arc::new(frames);
-        *slot = Some((version, frames.clone()));
-        Ok(frames)
+        *slot = Some(CachedLedger {
+            version,
+            frames: frames.clone(),
+            tables: HashMap::new(),
+        });
+        Ok((version, frames, None))
+    }
+
+    async fn keep(&self, version: i64, key: String, table: Arc<ReportTable>) {
+        let mut slot = self.0.lock().await;
+        if let Some(cached) = slot.as_mut().filter(|c| c.version == version) {
+            if cached.tables.len() >= MAX_CACHED_TABLES {
+                cached.tables.clear();
+            }
+            cached.tables.insert(key, table);
+        }
     }
 }
 
@@ -113,13 +146,26 @@ pub async fn run(
     db: &sea_orm::DatabaseConnection,
     name: ReportName,
     request: &ReportRequest,
-) -> Result<ReportTable, ReportError> {
-    let frames = cache.frames(db).await?;
+) -> Result<Arc<ReportTable>, ReportError> {
+    // "Today" is part of the question for reports about now, so it is part of the key.
     let request = request.clone();
+    let key = format!(
+        "{}|{}|{:?}",
+        name.as_str(),
+        as_of_or_today(&request.filters),
+        request
+    );
+    let (version, frames, cached) = cache.lookup(db, &key).await?;
+    if let Some(table) = cached {
+        return Ok(table);
+    }
     // polars is CPU-bound and blocks: keep it off the async workers.
-    tokio::task::spawn_blocking(move || compute(name, &request, &frames))
+    let table = tokio::task::spawn_blocking(move || compute(name, &request, &frames))
         .await
-        .map_err(|e| ReportError::Worker(e.to_string()))?
+        .map_err(|e| ReportError::Worker(e.to_string()))??;
+    let table = Arc::new(table);
+    cache.keep(version, key, table.clone()).await;
+    Ok(table)
 }
 
 /// Reports about "now" (projection, outstanding commitments) use today unless told otherwise.
