@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod contracts;
+pub mod dashboards;
 pub mod deliveries;
 pub mod forms;
 pub mod history;
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <A href="/" attr:class="brand">"Compute Ledger"</A>
                 <nav aria-label="Main">
+                    <A href="/" exact=true>"Overview"</A>
                     <A href="/contracts">"Contracts"</A>
                     <A href="/vendors">"Vendors"</A>
                     <A href="/deliveries">"Deliveries"</A>
@@ -85,7 +87,11 @@ pub fn App() -> impl IntoView {
             </header>
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
-                    <Route path=path!("/") view=contracts::ContractsPage ssr=ssr.clone()/>
+                    <Route path=path!("/") view=dashboards::pages::OverviewPage ssr=ssr.clone()/>
+                    <Route path=path!("/dashboards/burndown") view=dashboards::pages::BurnDownPage ssr=ssr.clone()/>
+                    <Route path=path!("/dashboards/ratio") view=dashboards::pages::RatioPage ssr=ssr.clone()/>
+                    <Route path=path!("/dashboards/concentration") view=dashboards::pages::ConcentrationPage ssr=ssr.clone()/>
+                    <Route path=path!("/dashboards/deliveries") view=dashboards::pages::DeliveriesTimelinePage ssr=ssr.clone()/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone()/>
                     <Route path=path!("/account") view=account::AccountPage ssr=ssr.clone()/>
                     <Route path=path!("/contracts") view=contracts::ContractsPage ssr=ssr.clone()/>

@@ -3,6 +3,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportName {
     BurnDown,
+    PortfolioBurnDown,
     Concentration,
     Ratio,
     Projection,
@@ -14,6 +15,7 @@ pub enum ReportName {
 impl ReportName {
     pub const ALL: &'static [ReportName] = &[
         ReportName::BurnDown,
+        ReportName::PortfolioBurnDown,
         ReportName::Concentration,
         ReportName::Ratio,
         ReportName::Projection,
@@ -25,6 +27,7 @@ impl ReportName {
     pub fn as_str(self) -> &'static str {
         match self {
             ReportName::BurnDown => "burndown",
+            ReportName::PortfolioBurnDown => "portfolio-burndown",
             ReportName::Concentration => "concentration",
             ReportName::Ratio => "ratio",
             ReportName::Projection => "projection",
@@ -57,6 +60,7 @@ impl ReportName {
     pub fn describe(self) -> &'static str {
         match self {
             ReportName::BurnDown => "Per contract and day: cumulative spend and remaining commitment.",
+            ReportName::PortfolioBurnDown => "Per day: the filtered contracts together, cumulative spend and remaining commitment.",
             ReportName::Concentration => "Per month: each vendor's share of spend, and the HHI.",
             ReportName::Ratio => "Per month: infrastructure spend, revenue and their ratio.",
             ReportName::Projection => "Per contract: run-rate projection to the end of term, shortfall or exhaustion date.",

@@ -183,6 +183,7 @@ fn compute(
     let filters = &request.filters;
     let frame = match name {
         ReportName::BurnDown => analytics::burn_down(&frames, filters)?,
+        ReportName::PortfolioBurnDown => analytics::portfolio_burn_down(&frames, filters)?,
         ReportName::Concentration => analytics::vendor_concentration(&frames, filters)?,
         ReportName::Ratio => analytics::infra_to_revenue(&frames, filters)?,
         ReportName::Slippage => analytics::delivery_slippage(&frames, filters)?,

@@ -27,6 +27,7 @@ fn optional_date(raw: &str, what: &str) -> Result<Option<chrono::NaiveDate>, Ser
 #[server(prefix = "/api", endpoint = "list_usage", input = GetUrl)]
 pub async fn list_usage(
     contract: String,
+    vendor: String,
     from: String,
     to: String,
     page: u64,
@@ -36,6 +37,7 @@ pub async fn list_usage(
     let state = crate::state::app_state()?;
     let filter = Filter {
         contract: Some(contract).filter(|c| !c.is_empty()),
+        vendor: Some(vendor).filter(|v| !v.is_empty()),
         from: optional_date(&from, "from")?,
         to: optional_date(&to, "to")?,
     };
@@ -125,13 +127,14 @@ pub fn UsagePage() -> impl IntoView {
             let q = query.get();
             (
                 param(&q, "contract"),
+                param(&q, "vendor"),
                 param(&q, "from"),
                 param(&q, "to"),
                 page_param(&q),
                 add.version().get() + correct.version().get(),
             )
         },
-        |(contract, from, to, page, _)| list_usage(contract, from, to, page),
+        |(contract, vendor, from, to, page, _)| list_usage(contract, vendor, from, to, page),
     );
     let references = Resource::new(|| (), |_| contract_references());
     view! {
@@ -160,7 +163,7 @@ pub fn UsagePage() -> impl IntoView {
                             page_count=page.page_count()
                             total=page.total
                             path="/usage"
-                            filters=vec![("contract", param(&q, "contract")), ("from", param(&q, "from")), ("to", param(&q, "to"))]
+                            filters=vec![("contract", param(&q, "contract")), ("vendor", param(&q, "vendor")), ("from", param(&q, "from")), ("to", param(&q, "to"))]
                         />
                     }),
                     Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
@@ -183,6 +186,14 @@ fn UsageFilters(references: Vec<String>) -> impl IntoView {
     view! {
         <Form method="GET" action="" attr:class="filters">
             <SelectField form="usage-filter" name="contract" label="Contract" errors=no_errors options=contract_options(references, "All contracts") selected=param(&q, "contract")/>
+            {(!param(&q, "vendor").is_empty()).then(|| view! {
+                // Kept while the other filters change (a drill-down from a dashboard sets it).
+                <div class="field">
+                    <span class="label">"Vendor"</span>
+                    <input type="hidden" name="vendor" value=param(&q, "vendor")/>
+                    <span class="filter-value">{param(&q, "vendor")} " " <a href="/usage">"(all)"</a></span>
+                </div>
+            })}
             <Field form="usage-filter" name="from" label="From" errors=no_errors input_type="date" value=param(&q, "from")/>
             <Field form="usage-filter" name="to" label="To" errors=no_errors input_type="date" value=param(&q, "to")/>
             <button type="submit">"Apply"</button>

@@ -2,13 +2,13 @@ const { test, expect } = require('@playwright/test');
 const path = require('path');
 const { signIn } = require('./session');
 
-test('the home page lists the demo contracts and sorts them in the browser', async ({ page }) => {
+test('the contracts page lists the demo contracts and sorts them in the browser', async ({ page }) => {
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
   page.on('pageerror', (err) => problems.push(err.message));
 
   await signIn(page, 'viewer');
-  await page.goto('/');
+  await page.goto('/contracts');
   await expect(page.getByRole('heading', { name: 'Contracts' })).toBeVisible();
   const table = page.locator('#contracts');
   await expect(table.getByRole('rowheader', { name: 'AWS-2025-38B' })).toBeVisible();

@@ -35,7 +35,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Export the raw ledger as the six CSV files, in the import format.
     Export(ExportArgs),
-    /// Print or save a report as CSV (or JSON): burndown, concentration, ratio, projection, slippage.
+    /// Print or save a report as CSV (or JSON): burndown, portfolio-burndown, concentration,
+    /// ratio, ratio-ttm, projection, slippage, commitment-concentration.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.
@@ -125,7 +126,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// burndown, concentration or ratio.
+    /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, projection, slippage or
+    /// commitment-concentration.
     pub name: String,
     /// Ignore entries after this date (YYYY-MM-DD).
     #[arg(long)]

@@ -4,6 +4,7 @@
 //! with two places (a string in JSON); shares and ratios are floats at full precision. CSV
 //! text cells are escaped against spreadsheet formula injection.
 
+use app::dashboards::{DashboardQuery, View};
 use app::reports::{self, ReportError, ReportName, ReportRequest};
 use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -21,14 +22,32 @@ pub async fn report(
     }
     match render(&state, &file, query.as_deref().unwrap_or("")).await {
         Ok(response) => response,
-        Err(ReportError::BadRequest(message)) => {
+        Err(e) => error_response(e, &file),
+    }
+}
+
+fn error_response(error: ReportError, file: &str) -> Response {
+    match error {
+        ReportError::BadRequest(message) => {
             (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response()
         }
-        Err(e) => {
+        e => {
             tracing::error!(error = ?e, file, "report failed");
             (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response()
         }
     }
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
@@ -63,16 +82,35 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     .with_window(window.as_deref())?;
     let table = reports::run(&state.reports, &state.db, name, &request).await?;
     Ok(if format == "csv" {
-        let disposition = format!("attachment; filename=\"{}.csv\"", name.as_str());
-        (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            table.to_csv_string(),
-        )
-            .into_response()
+        csv_response(name.as_str(), table.to_csv_string())
     } else {
         axum::Json(table.to_json()).into_response()
     })
+}
+
+/// `GET /api/dashboards/{view}/{figure}.csv?as_of=…&from=…&to=…&vendor=…&contract=…`: the
+/// numbers of one chart or table of a dashboard, exactly as the page shows them.
+pub async fn dashboard_csv(
+    State(state): State<AppState>,
+    principal: Option<axum::Extension<store::auth::Principal>>,
+    Path((view, file)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if let Err(response) = crate::auth::require(principal.as_deref(), domain::Permission::Read) {
+        return response;
+    }
+    let answer = async {
+        let view = View::parse(&view).map_err(ReportError::BadRequest)?;
+        let figure = file
+            .strip_suffix(".csv")
+            .ok_or_else(|| ReportError::BadRequest(format!("{file:?}: ask for <figure>.csv")))?;
+        let query: DashboardQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+            .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
+        let table = app::dashboards::build::figure_table(&state, view, figure, &query).await?;
+        Ok::<_, ReportError>((figure.to_owned(), table))
+    };
+    match answer.await {
+        Ok((figure, table)) => csv_response(&format!("{}-{figure}", view), table.to_csv_string()),
+        Err(e) => error_response(e, &file),
+    }
 }

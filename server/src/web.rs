@@ -31,6 +31,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/reports/{file}", get(crate::report_api::report))
+        .route(
+            "/api/dashboards/{view}/{file}",
+            get(crate::report_api::dashboard_csv),
+        )
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
         .leptos_routes(&state, routes, move || shell(options.clone()))

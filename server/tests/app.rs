@@ -10,10 +10,15 @@ use common::{demo_state, get, Ctx};
 use store::testing::{fresh_database, TestDatabase};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_home_page_is_rendered_on_the_server_with_the_contracts() {
+async fn the_overview_and_the_contracts_are_rendered_on_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _database) = demo_state(&dir).await;
+    // The landing page: figures and charts are in the HTML before any wasm runs.
     let (status, html) = get(&state, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Total committed") && html.contains("<svg"));
+    assert!(html.contains("Portfolio burn-down (USD)"));
+    let (status, html) = get(&state, "/contracts").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("AWS-2025-38B"),
@@ -173,7 +178,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     let (status, body) = get(&state, "/api/reports/forecast.csv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.contains("the reports are burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration"),
+        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration"),
         "{body}"
     );
     let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;

@@ -493,6 +493,7 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
         "list_usage",
         &[
             ("contract", "NEB-2026-1"),
+            ("vendor", ""),
             ("from", ""),
             ("to", ""),
             ("page", "1"),
@@ -512,6 +513,7 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
         "list_usage",
         &[
             ("contract", "NEB-2026-1"),
+            ("vendor", ""),
             ("from", "2026-02-03"),
             ("to", "2026-02-28"),
             ("page", "1"),
@@ -520,6 +522,27 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
     .await;
     assert_eq!(filtered["total"], 1);
     assert_eq!(filtered["rows"][0]["amount_minor"], 100_000);
+    // By vendor: the usage of its contracts only (each of these has one contract).
+    for (vendor, contract) in [("Nebius", "NEB-2026-1"), ("Lambda", "LAMBDA-2026-1B")] {
+        let by_vendor = read(
+            &state,
+            "list_usage",
+            &[
+                ("contract", ""),
+                ("vendor", vendor),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+        let rows = by_vendor["rows"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{vendor}");
+        assert!(rows.iter().all(|r| r["contract"] == contract), "{vendor}");
+        if vendor == "Nebius" {
+            assert_eq!(by_vendor["total"], 2);
+        }
+    }
 
     let history = read(&state, "list_audit", &[("entity", "usage"), ("page", "1")]).await;
     let correction_entry = &history["rows"][0];
@@ -545,6 +568,7 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
         "list_usage",
         &[
             ("contract", ""),
+            ("vendor", ""),
             ("from", "yesterday"),
             ("to", ""),
             ("page", "1")
@@ -753,6 +777,7 @@ fn every_server_function_is_covered_here() {
         "list_tokens",
         "create_token",
         "revoke_token",
+        "dashboard",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())

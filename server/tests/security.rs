@@ -38,6 +38,10 @@ const PAGES: &[(&str, Needs)] = &[
     ("/import", Permission(Read)),
     ("/reports", Permission(Read)),
     ("/audit", Permission(Read)),
+    ("/dashboards/burndown", Permission(Read)),
+    ("/dashboards/ratio", Permission(Read)),
+    ("/dashboards/concentration", Permission(Read)),
+    ("/dashboards/deliveries", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -65,12 +69,18 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("list_tokens", Permission(Read)),
     ("create_token", Permission(Read)),
     ("revoke_token", Permission(Read)),
+    ("dashboard", Permission(Read)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
 const API: &[(&str, &str, Needs)] = &[
     ("GET", "/healthz", Nothing),
     ("GET", "/api/reports/burndown.csv", Permission(Read)),
+    (
+        "GET",
+        "/api/dashboards/overview/ratio.csv",
+        Permission(Read),
+    ),
     (
         "POST",
         "/api/imports?name=vendors.csv&check=1",
@@ -117,7 +127,8 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
             "planned_quantity",
         ],
         "log_receipt" => vec!["contract", "phase", "date", "quantity", "note"],
-        "list_usage" => vec!["contract", "from", "to", "page"],
+        "list_usage" => vec!["contract", "vendor", "from", "to", "page"],
+        "dashboard" => vec!["view", "as_of", "from", "to", "vendor", "contract"],
         "add_usage" => USAGE.to_vec(),
         "correct_usage" => [&["id"][..], USAGE].concat(),
         "list_revenue" => vec!["from", "to"],
@@ -131,7 +142,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
     if !endpoint.starts_with("list_")
         && !matches!(
             endpoint,
-            "get_contract" | "current_user" | "contract_references" | "upload_limit"
+            "get_contract" | "current_user" | "contract_references" | "upload_limit" | "dashboard"
         )
     {
         f.push("csrf_token");

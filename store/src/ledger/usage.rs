@@ -19,6 +19,8 @@ use serde_json::json;
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub contract: Option<String>,
+    /// A vendor's name: the usage of all its contracts.
+    pub vendor: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -33,6 +35,12 @@ impl Filter {
                 "{table}.contract_id = (SELECT id FROM contracts WHERE reference = ?)"
             ));
             values.push(reference.clone().into());
+        }
+        if let Some(vendor) = &self.vendor {
+            parts.push(format!(
+                "{table}.contract_id IN (SELECT k.id FROM contracts k JOIN vendors v ON v.id = k.vendor_id WHERE v.name = ?)"
+            ));
+            values.push(vendor.clone().into());
         }
         if let Some(from) = self.from {
             parts.push(format!("{table}.date >= ?"));

@@ -1,0 +1,985 @@
+//! Dashboards from the reports: every figure is a cell of a report (`crate::reports`, the same
+//! numbers as the CSV/JSON API and the CLI), placed on a chart. Sums across contracts are done
+//! in exact minor units, per currency.
+
+use super::model::{
+    Axis, Chart, Dashboard, Kpi, Mark, Series, Shape, Table, Timeline, TimelineMark, TimelineRow,
+    Unit, XKind,
+};
+use super::scale::date_x;
+use super::{DashboardQuery, View};
+use crate::paging::query_string;
+use crate::reports::{self, ReportError, ReportName, ReportRequest};
+use crate::state::AppState;
+use analytics::ReportTable;
+use chrono::{Datelike, NaiveDate};
+use domain::decimal::{format_scaled, parse_scaled};
+use domain::views::ContractOverview;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Builds one dashboard for the query.
+pub async fn build(
+    state: &AppState,
+    view: View,
+    query: &DashboardQuery,
+) -> Result<Dashboard, ReportError> {
+    let ctx = Ctx::new(state, query).await?;
+    let mut dashboard = match view {
+        View::Overview => overview(&ctx).await,
+        View::BurnDown => burn_down(&ctx).await,
+        View::Ratio => ratio(&ctx).await,
+        View::Concentration => concentration(&ctx).await,
+        View::Deliveries => deliveries(&ctx).await,
+    }?;
+    let mut vendors: Vec<String> = ctx.contracts.values().map(|c| c.vendor.clone()).collect();
+    vendors.sort();
+    vendors.dedup();
+    dashboard.vendors = vendors;
+    dashboard.contracts = ctx.contracts.keys().cloned().collect();
+    Ok(dashboard)
+}
+
+/// The numbers of one chart, table or timeline of a dashboard, as a table for CSV.
+pub async fn figure_table(
+    state: &AppState,
+    view: View,
+    figure: &str,
+    query: &DashboardQuery,
+) -> Result<ReportTable, ReportError> {
+    let dashboard = build(state, view, query).await?;
+    let (columns, rows) = if let Some(chart) = dashboard.charts.iter().find(|c| c.id == figure) {
+        (chart.columns(), chart.rows())
+    } else if let Some(table) = dashboard.tables.iter().find(|t| t.id == figure) {
+        (table.columns.clone(), table.rows.clone())
+    } else if let Some(timeline) = dashboard.timeline.filter(|t| t.id == figure) {
+        (timeline.columns, timeline.table)
+    } else {
+        return Err(ReportError::BadRequest(format!(
+            "the {} dashboard has no figure {figure:?}",
+            view.as_str()
+        )));
+    };
+    // Numbers as they are; anything else is text, escaped against formulas when written.
+    let kinds = (0..columns.len())
+        .map(|c| {
+            let numeric = rows
+                .iter()
+                .all(|r| r[c].is_empty() || r[c].parse::<f64>().is_ok());
+            if numeric {
+                analytics::table::CellKind::Number
+            } else {
+                analytics::table::CellKind::Text
+            }
+        })
+        .collect();
+    Ok(ReportTable {
+        columns,
+        kinds,
+        rows,
+    })
+}
+
+struct Ctx<'a> {
+    state: &'a AppState,
+    query: &'a DashboardQuery,
+    request: ReportRequest,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    contracts: BTreeMap<String, ContractOverview>,
+}
+
+fn optional_date(raw: &str, name: &str) -> Result<Option<NaiveDate>, ReportError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => domain::date::parse_iso_date(raw)
+            .map(Some)
+            .map_err(|e| ReportError::BadRequest(format!("{name} {e}"))),
+    }
+}
+
+fn bad_cell(what: &str, cell: &str) -> ReportError {
+    ReportError::Worker(format!("{what}: unexpected report cell {cell:?}"))
+}
+
+/// A money cell in minor units.
+fn minor(cell: &str) -> Result<i64, ReportError> {
+    parse_scaled(cell, 2, true).map_err(|_| bad_cell("money", cell))
+}
+
+fn date(cell: &str) -> Result<NaiveDate, ReportError> {
+    cell.parse().map_err(|_| bad_cell("date", cell))
+}
+
+fn money(minor: i64) -> String {
+    format_scaled(minor, 2)
+}
+
+fn month_end(month: NaiveDate) -> NaiveDate {
+    let next = if month.month() == 12 {
+        NaiveDate::from_ymd_opt(month.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(month.year(), month.month() + 1, 1)
+    };
+    next.and_then(|d| d.pred_opt()).unwrap_or(month)
+}
+
+/// Finds columns by name in a report, so a renamed column fails loudly, not silently.
+struct Columns<'t>(&'t ReportTable);
+
+impl Columns<'_> {
+    fn at(&self, name: &str) -> Result<usize, ReportError> {
+        self.0
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| ReportError::Worker(format!("report has no column {name}")))
+    }
+}
+
+impl<'a> Ctx<'a> {
+    async fn new(state: &'a AppState, query: &'a DashboardQuery) -> Result<Self, ReportError> {
+        let filters = reports::parse_filters(
+            Some(query.as_of.as_str()),
+            std::slice::from_ref(&query.vendor),
+            std::slice::from_ref(&query.contract),
+        )?;
+        let from = optional_date(&query.from, "from")?;
+        let to = optional_date(&query.to, "to")?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                return Err(ReportError::BadRequest(format!(
+                    "from ({from}) is after to ({to})"
+                )));
+            }
+        }
+        let contracts = store::ledger::overview::all_contract_overviews(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.reference.clone(), c))
+            .collect();
+        Ok(Self {
+            state,
+            query,
+            request: ReportRequest::new(filters),
+            from,
+            to,
+            contracts,
+        })
+    }
+
+    async fn report(&self, name: ReportName) -> Result<Arc<ReportTable>, ReportError> {
+        reports::run(&self.state.reports, &self.state.db, name, &self.request).await
+    }
+
+    fn as_of(&self) -> NaiveDate {
+        self.request
+            .filters
+            .as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// Inside the date range of the filter bar.
+    fn shows(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
+    }
+
+    /// A month is shown when any of its days is.
+    fn shows_month(&self, month: NaiveDate) -> bool {
+        self.from.is_none_or(|f| month_end(month) >= f) && self.to.is_none_or(|t| month <= t)
+    }
+
+    /// The usage entries behind a day or a month, with the bar's vendor / contract filters.
+    fn usage_link(&self, from: NaiveDate, to: NaiveDate, contract: Option<&str>) -> String {
+        let contract = contract.unwrap_or(self.query.contract.as_str());
+        format!(
+            "/usage{}",
+            query_string(&[
+                ("contract", contract.to_owned()),
+                ("vendor", self.query.vendor.clone()),
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+            ])
+        )
+    }
+
+    /// This dashboard's link for another query (drill-down within the dashboards).
+    fn dashboard_link(&self, view: View, contract: &str) -> String {
+        let query = DashboardQuery {
+            contract: contract.to_owned(),
+            ..self.query.clone()
+        };
+        format!("{}{}", view.path(), query.query_string())
+    }
+
+    fn currency(&self, contract: &str) -> String {
+        self.contracts
+            .get(contract)
+            .map(|c| c.currency.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The projection report's rows, with the figures the dashboards sum.
+struct ContractFigures {
+    contract: String,
+    currency: String,
+    committed: i64,
+    spent: i64,
+    projected_total: i64,
+    shortfall: i64,
+    exhaustion: Option<NaiveDate>,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+async fn contract_figures(ctx: &Ctx<'_>) -> Result<Vec<ContractFigures>, ReportError> {
+    let table = ctx.report(ReportName::Projection).await?;
+    let c = Columns(&table);
+    let (contract, committed, spent, total, shortfall, exhaustion) = (
+        c.at("contract")?,
+        c.at("committed")?,
+        c.at("spent")?,
+        c.at("projected_total")?,
+        c.at("projected_shortfall")?,
+        c.at("exhaustion_date")?,
+    );
+    table
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let overview = ctx.contracts.get(&row[contract])?;
+            Some((row, overview))
+        })
+        .map(|(row, overview)| {
+            Ok(ContractFigures {
+                contract: row[contract].clone(),
+                currency: ctx.currency(&row[contract]),
+                committed: minor(&row[committed])?,
+                spent: minor(&row[spent])?,
+                projected_total: minor(&row[total])?,
+                shortfall: minor(&row[shortfall])?,
+                exhaustion: match row[exhaustion].as_str() {
+                    "" => None,
+                    cell => Some(date(cell)?),
+                },
+                start: overview.start_date,
+                end: overview.end_date,
+            })
+        })
+        .collect()
+}
+
+/// Sums per currency, written "USD 1234.56" (one line per currency).
+fn per_currency(
+    figures: &[ContractFigures],
+    pick: impl Fn(&ContractFigures) -> i64,
+) -> Vec<String> {
+    let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
+    for f in figures {
+        *sums.entry(f.currency.as_str()).or_default() += pick(f);
+    }
+    sums.into_iter()
+        .map(|(currency, sum)| format!("{currency} {}", money(sum)))
+        .collect()
+}
+
+/// Straight-line spend if a contract burned evenly over its term, in minor units.
+fn on_pace(f: &ContractFigures, day: NaiveDate) -> i64 {
+    let term = (f.end - f.start).num_days().max(1) as i128;
+    let elapsed = (day - f.start).num_days().clamp(0, term as i64) as i128;
+    (f.committed as i128 * elapsed / term) as i64
+}
+
+fn kpi(id: &str, title: &str, lines: Vec<String>, detail: Vec<String>, href: String) -> Kpi {
+    let mut lines = lines.into_iter();
+    let value = lines.next().unwrap_or_else(|| "—".to_owned());
+    Kpi {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        value,
+        detail: lines.chain(detail).collect(),
+        href,
+    }
+}
+
+async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let figures = contract_figures(ctx).await?;
+    let link = |view: View| format!("{}{}", view.path(), ctx.query.query_string());
+    let mut kpis = vec![
+        kpi(
+            "committed",
+            "Total committed",
+            per_currency(&figures, |f| f.committed),
+            vec![format!("{} contracts", figures.len())],
+            link(View::BurnDown),
+        ),
+        kpi(
+            "burned",
+            "Burned to date",
+            per_currency(&figures, |f| f.spent),
+            vec![],
+            link(View::BurnDown),
+        ),
+        kpi(
+            "remaining",
+            "Remaining",
+            per_currency(&figures, |f| f.committed - f.spent),
+            vec![],
+            link(View::BurnDown),
+        ),
+    ];
+    let mut drivers: Vec<&ContractFigures> = figures.iter().filter(|f| f.shortfall > 0).collect();
+    drivers.sort_by_key(|f| std::cmp::Reverse(f.shortfall));
+    kpis.push(kpi(
+        "shortfall",
+        "Projected shortfall",
+        per_currency(&figures, |f| f.shortfall),
+        drivers
+            .iter()
+            .take(3)
+            .map(|f| format!("{} {} {}", f.contract, f.currency, money(f.shortfall)))
+            .collect(),
+        link(View::BurnDown),
+    ));
+
+    let ratio = ctx.report(ReportName::RatioTtm).await?;
+    let c = Columns(&ratio);
+    let last = ratio.rows.last();
+    let cell = |name: &str| -> Result<Option<String>, ReportError> {
+        let at = c.at(name)?;
+        Ok(last.map(|row| row[at].clone()))
+    };
+    let month = cell("month")?.unwrap_or_default();
+    for (id, title, column) in [
+        ("ratio-month", "Infra ÷ revenue (month)", "ratio"),
+        ("ratio-ttm", "Infra ÷ revenue (TTM)", "ttm_ratio"),
+        (
+            "commitments-to-revenue",
+            "Commitments ÷ annualised revenue",
+            "commitments_to_revenue",
+        ),
+    ] {
+        let value = cell(column)?.filter(|v| !v.is_empty());
+        kpis.push(kpi(
+            id,
+            title,
+            value.map(|v| vec![v]).unwrap_or_default(),
+            if month.is_empty() {
+                vec!["no revenue recorded".into()]
+            } else {
+                vec![format!("month of {month}")]
+            },
+            link(View::Ratio),
+        ));
+    }
+
+    let spend = ctx.report(ReportName::Concentration).await?;
+    let (month_at, hhi_at) = (Columns(&spend).at("month")?, Columns(&spend).at("hhi")?);
+    let hhi_spend = spend
+        .rows
+        .last()
+        .map(|row| (row[month_at].clone(), row[hhi_at].clone()));
+    kpis.push(kpi(
+        "hhi-spend",
+        "Vendor HHI of spend",
+        hhi_spend.iter().map(|(_, hhi)| hhi.clone()).collect(),
+        hhi_spend
+            .iter()
+            .map(|(month, _)| format!("month of {month}"))
+            .collect(),
+        link(View::Concentration),
+    ));
+    let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
+    let hhi_commitments = match outstanding.rows.first() {
+        Some(row) => vec![row[Columns(&outstanding).at("hhi")?].clone()],
+        None => vec![],
+    };
+    kpis.push(kpi(
+        "hhi-commitments",
+        "Vendor HHI of commitments",
+        hhi_commitments,
+        vec![format!("outstanding as of {}", ctx.as_of())],
+        link(View::Concentration),
+    ));
+
+    let phases = phase_totals(&*ctx.report(ReportName::Slippage).await?)?;
+    kpis.push(kpi(
+        "capacity",
+        "Capacity received vs planned",
+        phases
+            .iter()
+            .map(|(resource, (planned, received))| format!("{resource} {received} of {planned}"))
+            .collect(),
+        vec![],
+        link(View::Deliveries),
+    ));
+
+    let mut charts = vec![portfolio_chart(ctx, &figures).await?];
+    charts.push(ratio_chart(ctx, &ratio)?);
+    Ok(Dashboard {
+        kpis,
+        charts,
+        notes: currency_notes(&figures),
+        ..Default::default()
+    })
+}
+
+/// Planned and received quantity per resource (a phase's plan counted once).
+fn phase_totals(slippage: &ReportTable) -> Result<BTreeMap<String, (String, String)>, ReportError> {
+    let c = Columns(slippage);
+    let (contract, phase, resource, planned, received) = (
+        c.at("contract")?,
+        c.at("phase")?,
+        c.at("resource")?,
+        c.at("planned_quantity")?,
+        c.at("received_quantity")?,
+    );
+    let micros = |cell: &str| parse_scaled(cell, 6, true).map_err(|_| bad_cell("quantity", cell));
+    let mut seen = std::collections::HashSet::new();
+    let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for row in &slippage.rows {
+        let entry = totals.entry(row[resource].clone()).or_default();
+        if seen.insert((row[contract].clone(), row[phase].clone())) {
+            entry.0 += micros(&row[planned])?;
+        }
+        if !row[received].is_empty() {
+            entry.1 += micros(&row[received])?;
+        }
+    }
+    Ok(totals
+        .into_iter()
+        .map(|(r, (p, q))| {
+            (
+                r,
+                (
+                    domain::decimal::format_scaled_trimmed(p, 6),
+                    domain::decimal::format_scaled_trimmed(q, 6),
+                ),
+            )
+        })
+        .collect())
+}
+
+fn currency_notes(figures: &[ContractFigures]) -> Vec<String> {
+    let currencies: std::collections::BTreeSet<&str> =
+        figures.iter().map(|f| f.currency.as_str()).collect();
+    if currencies.len() > 1 {
+        vec![format!(
+            "The contracts are in {} currencies; totals are per currency, and the portfolio burn-down shows {} only.",
+            currencies.len(),
+            currencies.iter().next().copied().unwrap_or_default()
+        )]
+    } else {
+        vec![]
+    }
+}
+
+/// One point per day with usage, plus the start and end of the term(s) and the as-of date.
+struct DayAxis {
+    days: Vec<NaiveDate>,
+}
+
+impl DayAxis {
+    fn new(days: impl IntoIterator<Item = NaiveDate>) -> Self {
+        let mut days: Vec<NaiveDate> = days.into_iter().collect();
+        days.sort();
+        days.dedup();
+        Self { days }
+    }
+
+    fn index(&self, day: NaiveDate) -> Option<usize> {
+        self.days.binary_search(&day).ok()
+    }
+}
+
+/// A burn-down chart: spend so far, the commitment, the on-pace line and the projection.
+fn burn_down_chart(
+    ctx: &Ctx<'_>,
+    id: &str,
+    title: String,
+    spend: Vec<(NaiveDate, String)>,
+    figures: &[&ContractFigures],
+    drill: impl Fn(NaiveDate) -> String,
+) -> Chart {
+    let as_of = ctx.as_of();
+    let start = figures.iter().map(|f| f.start).min();
+    let end = figures.iter().map(|f| f.end).max();
+    let spend: Vec<(NaiveDate, String)> =
+        spend.into_iter().filter(|(d, _)| ctx.shows(*d)).collect();
+    let mut days: Vec<NaiveDate> = spend.iter().map(|(d, _)| *d).collect();
+    // The term's ends and the as-of date frame the chart; with no contracts there is no frame.
+    let as_of_day = (!figures.is_empty()).then_some(as_of);
+    let range_days = [start, end, as_of_day]
+        .into_iter()
+        .flatten()
+        .filter(|d| ctx.shows(*d));
+    days.extend(range_days);
+    // One contract runs out on a date; a portfolio's contracts do not pool, so its chart marks
+    // the summed shortfall instead.
+    let exhaustion = match figures {
+        [one] => one.exhaustion,
+        _ => None,
+    };
+    days.extend(exhaustion.filter(|d| ctx.shows(*d)));
+    let axis = DayAxis::new(days);
+    let n = axis.days.len();
+    let committed: i64 = figures.iter().map(|f| f.committed).sum();
+    let spent: i64 = figures.iter().map(|f| f.spent).sum();
+    let projected: i64 = figures.iter().map(|f| f.projected_total).sum();
+    let shortfall: i64 = figures.iter().map(|f| f.shortfall).sum();
+
+    let mut actual = vec![String::new(); n];
+    for (day, label) in &spend {
+        if let Some(i) = axis.index(*day) {
+            actual[i] = label.clone();
+        }
+    }
+    let commitment = vec![money(committed); n];
+    let pace: Vec<String> = axis
+        .days
+        .iter()
+        .map(|d| money(figures.iter().map(|f| on_pace(f, *d)).sum()))
+        .collect();
+    let mut projection = vec![String::new(); n];
+    if !figures.is_empty() {
+        if let Some(i) = axis.index(as_of) {
+            projection[i] = money(spent);
+        }
+        match exhaustion {
+            Some(day) => {
+                if let Some(i) = axis.index(day) {
+                    projection[i] = money(committed);
+                }
+            }
+            _ => {
+                if let Some(i) = end.and_then(|e| axis.index(e)) {
+                    projection[i] = money(projected);
+                }
+            }
+        }
+    }
+    let mut marks = Vec::new();
+    if let Some(day) = exhaustion.filter(|d| ctx.shows(*d)) {
+        marks.push(Mark {
+            x: date_x(day),
+            text: format!("Exhausted {day}"),
+        });
+    } else if let Some(day) = end.filter(|d| ctx.shows(*d) && shortfall > 0) {
+        marks.push(Mark {
+            x: date_x(day),
+            text: format!(
+                "Shortfall {}",
+                super::scale::group_number(&money(shortfall))
+            ),
+        });
+    }
+    if ctx.shows(as_of) && n > 0 {
+        marks.push(Mark {
+            x: date_x(as_of),
+            text: format!("As of {as_of}"),
+        });
+    }
+    let spend_days: std::collections::HashSet<NaiveDate> = spend.iter().map(|(d, _)| *d).collect();
+    Chart {
+        id: id.to_owned(),
+        title,
+        x_kind: XKind::Date,
+        x_title: "date".to_owned(),
+        x: axis.days.iter().map(|d| date_x(*d)).collect(),
+        x_labels: axis.days.iter().map(|d| d.to_string()).collect(),
+        drill: axis
+            .days
+            .iter()
+            .map(|d| spend_days.contains(d).then(|| drill(*d)))
+            .collect(),
+        left: Unit::Money,
+        right: None,
+        series: vec![
+            Series::from_labels("Cumulative spend", Shape::Line, Axis::Left, actual),
+            Series::from_labels("Commitment", Shape::Dashed, Axis::Left, commitment),
+            Series::from_labels("On pace", Shape::Dashed, Axis::Left, pace),
+            Series::from_labels("Projection", Shape::Dashed, Axis::Left, projection),
+        ],
+        marks,
+        empty: "No usage recorded for these filters yet.".to_owned(),
+    }
+}
+
+/// The filtered contracts of the first currency together (sums across currencies would mean
+/// nothing).
+async fn portfolio_chart(ctx: &Ctx<'_>, figures: &[ContractFigures]) -> Result<Chart, ReportError> {
+    let currency = figures
+        .iter()
+        .map(|f| f.currency.as_str())
+        .min()
+        .unwrap_or_default();
+    let chosen: Vec<&ContractFigures> = figures.iter().filter(|f| f.currency == currency).collect();
+    let mut request = ctx.request.clone();
+    if chosen.len() != figures.len() {
+        request.filters.contracts = chosen.iter().map(|f| f.contract.clone()).collect();
+    }
+    let table = reports::run(
+        &ctx.state.reports,
+        &ctx.state.db,
+        ReportName::PortfolioBurnDown,
+        &request,
+    )
+    .await?;
+    let c = Columns(&table);
+    let (day, spend) = (c.at("date")?, c.at("cumulative_spend")?);
+    let spend = table
+        .rows
+        .iter()
+        .map(|row| Ok((date(&row[day])?, row[spend].clone())))
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    Ok(burn_down_chart(
+        ctx,
+        "portfolio-burndown",
+        format!("Portfolio burn-down ({currency})").replace(" ()", ""),
+        spend,
+        &chosen,
+        |d| ctx.usage_link(d, d, None),
+    ))
+}
+
+async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let figures = contract_figures(ctx).await?;
+    let contracts = Table {
+        id: "contracts".to_owned(),
+        title: "Contracts".to_owned(),
+        columns: [
+            "contract",
+            "currency",
+            "committed",
+            "spent",
+            "projected_total",
+            "projected_shortfall",
+            "exhaustion_date",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: figures
+            .iter()
+            .map(|f| {
+                vec![
+                    f.contract.clone(),
+                    f.currency.clone(),
+                    money(f.committed),
+                    money(f.spent),
+                    money(f.projected_total),
+                    money(f.shortfall),
+                    f.exhaustion.map(|d| d.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        links: figures
+            .iter()
+            .map(|f| ctx.dashboard_link(View::BurnDown, &f.contract))
+            .collect(),
+    };
+    let single = match figures.as_slice() {
+        [one] if ctx.query.contract.trim() == one.contract => Some(one),
+        _ => None,
+    };
+    let chart = match single {
+        Some(f) => {
+            let table = ctx.report(ReportName::BurnDown).await?;
+            let c = Columns(&table);
+            let (day, spend) = (c.at("date")?, c.at("cumulative_spend")?);
+            let spend = table
+                .rows
+                .iter()
+                .map(|row| Ok((date(&row[day])?, row[spend].clone())))
+                .collect::<Result<Vec<_>, ReportError>>()?;
+            burn_down_chart(
+                ctx,
+                "contract-burndown",
+                format!("{} burn-down ({})", f.contract, f.currency),
+                spend,
+                &[f],
+                |d| ctx.usage_link(d, d, Some(&f.contract)),
+            )
+        }
+        None => portfolio_chart(ctx, &figures).await?,
+    };
+    Ok(Dashboard {
+        charts: vec![chart],
+        tables: vec![contracts],
+        notes: currency_notes(&figures),
+        ..Default::default()
+    })
+}
+
+/// Monthly infra spend and revenue as bars, the ratio and the TTM ratio as lines.
+fn ratio_chart(ctx: &Ctx<'_>, table: &ReportTable) -> Result<Chart, ReportError> {
+    let c = Columns(table);
+    let month = c.at("month")?;
+    let rows: Vec<(NaiveDate, &Vec<String>)> = table
+        .rows
+        .iter()
+        .map(|row| Ok((date(&row[month])?, row)))
+        .collect::<Result<Vec<_>, ReportError>>()?
+        .into_iter()
+        .filter(|(m, _)| ctx.shows_month(*m))
+        .collect();
+    let column = |name: &str| -> Result<Vec<String>, ReportError> {
+        let at = c.at(name)?;
+        Ok(rows.iter().map(|(_, row)| row[at].clone()).collect())
+    };
+    Ok(Chart {
+        id: "ratio".to_owned(),
+        title: "Infrastructure spend vs revenue".to_owned(),
+        x_kind: XKind::Date,
+        x_title: "month".to_owned(),
+        x: rows.iter().map(|(m, _)| date_x(*m)).collect(),
+        x_labels: rows.iter().map(|(m, _)| m.to_string()).collect(),
+        drill: rows
+            .iter()
+            .map(|(m, _)| Some(ctx.usage_link(*m, month_end(*m), None)))
+            .collect(),
+        left: Unit::Money,
+        right: Some(Unit::Ratio),
+        series: vec![
+            Series::from_labels(
+                "Infra spend",
+                Shape::Bar,
+                Axis::Left,
+                column("infra_spend")?,
+            ),
+            Series::from_labels("Revenue", Shape::Bar, Axis::Left, column("revenue")?),
+            Series::from_labels("Ratio", Shape::Line, Axis::Right, column("ratio")?),
+            Series::from_labels(
+                "TTM ratio",
+                Shape::Dashed,
+                Axis::Right,
+                column("ttm_ratio")?,
+            ),
+        ],
+        marks: vec![],
+        empty: "No months with both spend and revenue for these filters.".to_owned(),
+    })
+}
+
+async fn ratio(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let table = ctx.report(ReportName::RatioTtm).await?;
+    let main = ratio_chart(ctx, &table)?;
+    let at = Columns(&table).at("commitments_to_revenue")?;
+    let month = Columns(&table).at("month")?;
+    let shown: Vec<&Vec<String>> = table
+        .rows
+        .iter()
+        .filter(|row| {
+            date(&row[month])
+                .map(|m| ctx.shows_month(m))
+                .unwrap_or(false)
+        })
+        .collect();
+    let multiple = Chart {
+        id: "commitments-to-revenue".to_owned(),
+        title: "Outstanding commitments ÷ annualised revenue".to_owned(),
+        series: vec![Series::from_labels(
+            "Commitments ÷ annualised revenue",
+            Shape::Line,
+            Axis::Left,
+            shown.iter().map(|row| row[at].clone()).collect(),
+        )],
+        left: Unit::Ratio,
+        right: None,
+        ..main.clone()
+    };
+    Ok(Dashboard {
+        charts: vec![main, multiple],
+        ..Default::default()
+    })
+}
+
+async fn concentration(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let table = ctx.report(ReportName::Concentration).await?;
+    let c = Columns(&table);
+    let (month, vendor, share, hhi) = (
+        c.at("month")?,
+        c.at("vendor")?,
+        c.at("share")?,
+        c.at("hhi")?,
+    );
+    let mut months: Vec<NaiveDate> = Vec::new();
+    let mut vendors: Vec<String> = Vec::new();
+    let mut cells: BTreeMap<(NaiveDate, String), String> = BTreeMap::new();
+    let mut hhis: BTreeMap<NaiveDate, String> = BTreeMap::new();
+    for row in &table.rows {
+        let m = date(&row[month])?;
+        if !ctx.shows_month(m) {
+            continue;
+        }
+        months.push(m);
+        vendors.push(row[vendor].clone());
+        cells.insert((m, row[vendor].clone()), row[share].clone());
+        hhis.insert(m, row[hhi].clone());
+    }
+    months.sort();
+    months.dedup();
+    vendors.sort();
+    vendors.dedup();
+    let mut series: Vec<Series> = vendors
+        .iter()
+        .map(|v| {
+            let labels = months
+                .iter()
+                .map(|m| cells.get(&(*m, v.clone())).cloned().unwrap_or_default())
+                .collect();
+            Series::from_labels(v, Shape::Stack, Axis::Left, labels)
+        })
+        .collect();
+    series.push(Series::from_labels(
+        "HHI",
+        Shape::Line,
+        Axis::Right,
+        months
+            .iter()
+            .map(|m| hhis.get(m).cloned().unwrap_or_default())
+            .collect(),
+    ));
+    let shares = Chart {
+        id: "spend-share".to_owned(),
+        title: "Vendor share of monthly spend, and HHI".to_owned(),
+        x_kind: XKind::Date,
+        x_title: "month".to_owned(),
+        x: months.iter().map(|m| date_x(*m)).collect(),
+        x_labels: months.iter().map(|m| m.to_string()).collect(),
+        drill: months
+            .iter()
+            .map(|m| Some(ctx.usage_link(*m, month_end(*m), None)))
+            .collect(),
+        left: Unit::Share,
+        right: Some(Unit::Hhi),
+        series,
+        marks: vec![],
+        empty: "No spend recorded for these filters.".to_owned(),
+    };
+
+    let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
+    let c = Columns(&outstanding);
+    let (vendor, amount, share) = (c.at("vendor")?, c.at("outstanding")?, c.at("share")?);
+    let rows = &outstanding.rows;
+    let commitments = Chart {
+        id: "outstanding".to_owned(),
+        title: format!("Outstanding commitments by vendor, as of {}", ctx.as_of()),
+        x_kind: XKind::Category,
+        x_title: "vendor".to_owned(),
+        x: (0..rows.len()).map(|i| i as f64).collect(),
+        x_labels: rows.iter().map(|r| r[vendor].clone()).collect(),
+        drill: rows
+            .iter()
+            .map(|r| {
+                Some(format!(
+                    "/contracts{}",
+                    query_string(&[("vendor", r[vendor].clone())])
+                ))
+            })
+            .collect(),
+        left: Unit::Money,
+        right: Some(Unit::Share),
+        series: vec![
+            Series::from_labels(
+                "Outstanding",
+                Shape::Bar,
+                Axis::Left,
+                rows.iter().map(|r| r[amount].clone()).collect(),
+            ),
+            Series::from_labels(
+                "Share",
+                Shape::Line,
+                Axis::Right,
+                rows.iter().map(|r| r[share].clone()).collect(),
+            ),
+        ],
+        marks: vec![],
+        empty: "No outstanding commitments for these filters.".to_owned(),
+    };
+    Ok(Dashboard {
+        charts: vec![shares, commitments],
+        ..Default::default()
+    })
+}
+
+async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let table = ctx.report(ReportName::Slippage).await?;
+    let c = Columns(&table);
+    let (
+        contract,
+        phase,
+        resource,
+        planned_date,
+        planned_quantity,
+        receipt_date,
+        received,
+        days_late,
+    ) = (
+        c.at("contract")?,
+        c.at("phase")?,
+        c.at("resource")?,
+        c.at("planned_date")?,
+        c.at("planned_quantity")?,
+        c.at("receipt_date")?,
+        c.at("received_quantity")?,
+        c.at("days_late")?,
+    );
+    let mut rows: Vec<TimelineRow> = Vec::new();
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    let (mut start, mut end) = (f64::MAX, f64::MIN);
+    for row in &table.rows {
+        let planned = date(&row[planned_date])?;
+        let receipt = match row[receipt_date].as_str() {
+            "" => None,
+            cell => Some(date(cell)?),
+        };
+        if !ctx.shows(planned) && !receipt.is_some_and(|r| ctx.shows(r)) {
+            continue;
+        }
+        shown.push(row.clone());
+        let label = format!("{} · {}", row[contract], row[phase]);
+        if rows.last().is_none_or(|r| r.label != label) {
+            rows.push(TimelineRow {
+                label: label.clone(),
+                href: format!("/contracts/{}", crate::paging::path_segment(&row[contract])),
+                planned_x: date_x(planned),
+                planned_text: format!(
+                    "{label}\nplanned {} {} by {planned}",
+                    row[planned_quantity], row[resource]
+                ),
+                receipts: Vec::new(),
+            });
+            start = start.min(date_x(planned));
+            end = end.max(date_x(planned));
+        }
+        if let (Some(day), Some(current)) = (receipt, rows.last_mut()) {
+            let late: i64 = row[days_late].parse().unwrap_or(0);
+            let timing = match late {
+                l if l > 0 => format!("{l} days late"),
+                0 => "on the day".to_owned(),
+                l => format!("{} days early", -l),
+            };
+            current.receipts.push(TimelineMark {
+                x: date_x(day),
+                text: format!("{label}\nreceived {} on {day} ({timing})", row[received]),
+                late: late > 0,
+            });
+            start = start.min(date_x(day));
+            end = end.max(date_x(day));
+        }
+    }
+    Ok(Dashboard {
+        timeline: Some(Timeline {
+            id: "phases".to_owned(),
+            title: "Delivery phases: planned vs received".to_owned(),
+            start: if rows.is_empty() { 0.0 } else { start },
+            end: if rows.is_empty() { 0.0 } else { end },
+            rows,
+            columns: table.columns.clone(),
+            table: shown,
+            empty: "No delivery phases for these filters.".to_owned(),
+        }),
+        ..Default::default()
+    })
+}

@@ -1,0 +1,171 @@
+//! What a dashboard shows, as plain data: the server builds it from the reports, the page
+//! draws it. Every number a chart shows is carried as the exact text of the report cell it
+//! came from (`labels`), next to the float used only to place it (`values`); tooltips, the
+//! data table and the CSV download all print the text, so they agree to the cent.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Dashboard {
+    pub kpis: Vec<Kpi>,
+    pub charts: Vec<Chart>,
+    pub tables: Vec<Table>,
+    pub timeline: Option<Timeline>,
+    /// Things the reader should know about the figures (e.g. currencies left out).
+    pub notes: Vec<String>,
+    /// What the filter bar offers.
+    pub vendors: Vec<String>,
+    pub contracts: Vec<String>,
+}
+
+/// A headline figure; `href` leads to the dashboard that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kpi {
+    pub id: String,
+    pub title: String,
+    pub value: String,
+    pub detail: Vec<String>,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum XKind {
+    /// `x` is days since 1970-01-01.
+    Date,
+    /// `x` is an index; `x_labels` name the categories.
+    Category,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    Money,
+    Ratio,
+    Share,
+    Hhi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Shape {
+    Line,
+    /// A line for a reference or a projection, drawn dashed.
+    Dashed,
+    /// Bars side by side with the chart's other `Bar` series.
+    Bar,
+    /// Bars stacked on the chart's other `Stack` series.
+    Stack,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Axis {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub name: String,
+    pub shape: Shape,
+    pub axis: Axis,
+    /// One per point of the chart; `None` where the series has no value there.
+    pub values: Vec<Option<f64>>,
+    /// The exact figure per point ("" where `values` is `None`).
+    pub labels: Vec<String>,
+}
+
+impl Series {
+    /// A series from exact report cells; an empty cell is no value.
+    pub fn from_labels(name: &str, shape: Shape, axis: Axis, labels: Vec<String>) -> Self {
+        let values = labels.iter().map(|l| l.parse::<f64>().ok()).collect();
+        Self {
+            name: name.to_owned(),
+            shape,
+            axis,
+            values,
+            labels,
+        }
+    }
+}
+
+/// A vertical marker with a caption (an exhaustion date, the end of term, the as-of date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    pub x: f64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub x_kind: XKind,
+    pub x_title: String,
+    pub x: Vec<f64>,
+    pub x_labels: Vec<String>,
+    /// Where each point's rows are (the usage behind a day or month, a vendor's contracts).
+    pub drill: Vec<Option<String>>,
+    pub left: Unit,
+    pub right: Option<Unit>,
+    pub series: Vec<Series>,
+    pub marks: Vec<Mark>,
+    /// Said instead of the chart when it has no points.
+    pub empty: String,
+}
+
+impl Chart {
+    /// The numbers shown, as a table: the x label, then each series' exact figure.
+    pub fn columns(&self) -> Vec<String> {
+        std::iter::once(self.x_title.clone())
+            .chain(self.series.iter().map(|s| s.name.clone()))
+            .collect()
+    }
+
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        (0..self.x.len())
+            .map(|i| {
+                std::iter::once(self.x_labels[i].clone())
+                    .chain(self.series.iter().map(|s| s.labels[i].clone()))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Delivery phases along a time axis: when each was planned, and each receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub id: String,
+    pub title: String,
+    pub start: f64,
+    pub end: f64,
+    pub rows: Vec<TimelineRow>,
+    /// The report rows behind it (also the CSV download).
+    pub columns: Vec<String>,
+    pub table: Vec<Vec<String>>,
+    pub empty: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineRow {
+    pub label: String,
+    pub href: String,
+    pub planned_x: f64,
+    pub planned_text: String,
+    pub receipts: Vec<TimelineMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineMark {
+    pub x: f64,
+    pub text: String,
+    pub late: bool,
+}
+
+/// Rows beside the charts; `links` (one per row) lead from the first cell to its detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub links: Vec<String>,
+}

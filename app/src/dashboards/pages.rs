@@ -1,0 +1,237 @@
+//! The dashboard pages and the one server function behind them.
+
+use super::chart_view::ChartView;
+use super::model::{Dashboard, Kpi, Table};
+use super::scale::group_number;
+use super::timeline_view::TimelineView;
+use super::{DashboardQuery, View};
+use crate::forms::{Field, SelectField};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+#[server(prefix = "/api", endpoint = "dashboard", input = GetUrl)]
+pub async fn load_dashboard(
+    view: String,
+    as_of: String,
+    from: String,
+    to: String,
+    vendor: String,
+    contract: String,
+) -> Result<Dashboard, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
+    let state = crate::state::app_state()?;
+    let view = View::parse(&view).map_err(ServerFnError::new)?;
+    let query = DashboardQuery {
+        as_of,
+        from,
+        to,
+        vendor,
+        contract,
+    };
+    super::build::build(&state, view, &query)
+        .await
+        .map_err(|e| match e {
+            crate::reports::ReportError::BadRequest(message) => ServerFnError::new(message),
+            other => {
+                tracing::error!(error = ?other, view = view.as_str(), "dashboard failed");
+                ServerFnError::new("the dashboard could not be computed; the server log says why")
+            }
+        })
+}
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    view! { <DashboardPage view=View::Overview/> }
+}
+
+#[component]
+pub fn BurnDownPage() -> impl IntoView {
+    view! { <DashboardPage view=View::BurnDown/> }
+}
+
+#[component]
+pub fn RatioPage() -> impl IntoView {
+    view! { <DashboardPage view=View::Ratio/> }
+}
+
+#[component]
+pub fn ConcentrationPage() -> impl IntoView {
+    view! { <DashboardPage view=View::Concentration/> }
+}
+
+#[component]
+pub fn DeliveriesTimelinePage() -> impl IntoView {
+    view! { <DashboardPage view=View::Deliveries/> }
+}
+
+#[component]
+fn DashboardPage(view: View) -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || DashboardQuery::from_params(&query.get()),
+        move |q| {
+            load_dashboard(
+                view.as_str().to_owned(),
+                q.as_of,
+                q.from,
+                q.to,
+                q.vendor,
+                q.contract,
+            )
+        },
+    );
+    view! {
+        <h1>{view.title()}</h1>
+        <nav class="tabs" aria-label="Dashboards">
+            {View::ALL.iter().map(|v| {
+                let v = *v;
+                let href = move || format!("{}{}", v.path(), DashboardQuery::from_params(&query.get()).query_string());
+                view! { <A href=href attr:class="tab" attr:aria-current=move || (v == view).then_some("page")>{v.title()}</A> }
+            }).collect_view()}
+        </nav>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let q = DashboardQuery::from_params(&query.get_untracked());
+                match data.await {
+                    Ok(d) => view! { <DashboardBody view=view query=q data=d/> }.into_any(),
+                    Err(e) => view! {
+                        <FilterBar query=q vendors=vec![] contracts=vec![]/>
+                        <p class="error" role="alert">{crate::forms::server_message(&e)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl IntoView {
+    let Dashboard {
+        kpis,
+        charts,
+        tables,
+        timeline,
+        notes,
+        vendors,
+        contracts,
+    } = data;
+    let empty = charts.iter().all(|c| c.x.is_empty())
+        && tables.iter().all(|t| t.rows.is_empty())
+        && timeline.as_ref().is_none_or(|t| t.rows.is_empty());
+    view! {
+        <FilterBar query=query.clone() vendors=vendors contracts=contracts/>
+        {notes.into_iter().map(|n| view! { <p class="note">{n}</p> }).collect_view()}
+        {empty.then(|| view! {
+            <p class="empty">"Nothing to show for these filters. Record contracts and usage (or " <a href="/import">"import"</a> " them), or widen the filters."</p>
+        })}
+        {(!kpis.is_empty()).then(|| view! {
+            <section class="kpis" aria-label="Key figures">
+                {kpis.into_iter().map(|k| view! { <KpiCard kpi=k/> }).collect_view()}
+            </section>
+        })}
+        {charts.into_iter().map(|c| {
+            let href = query.csv_href(view, &c.id);
+            view! { <ChartView chart=c csv_href=href/> }
+        }).collect_view()}
+        {timeline.map(|t| {
+            let href = query.csv_href(view, &t.id);
+            view! { <TimelineView timeline=t csv_href=href/> }
+        })}
+        {tables.into_iter().map(|t| {
+            let href = query.csv_href(view, &t.id);
+            view! { <TableView table=t csv_href=href/> }
+        }).collect_view()}
+    }
+}
+
+/// Figures read better grouped ("USD 3,096,948,243.03") and ratios with two places ("2.88");
+/// the exact text stays in `data-value` and the card's title.
+fn group_words(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match word.split_once('.') {
+            Some((_, places)) if places.len() > 2 && places.bytes().all(|b| b.is_ascii_digit()) => {
+                word.parse::<f64>()
+                    .map(|v| group_number(&format!("{v:.2}")))
+                    .unwrap_or_else(|_| word.to_owned())
+            }
+            _ => group_number(word),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[component]
+fn KpiCard(kpi: Kpi) -> impl IntoView {
+    view! {
+        <a class="kpi" href=kpi.href data-kpi=kpi.id data-value=kpi.value.clone() title=kpi.value.clone()>
+            <span class="kpi-title">{kpi.title}</span>
+            <span class="kpi-value">{group_words(&kpi.value)}</span>
+            {kpi.detail.into_iter().map(|d| view! { <span class="kpi-detail">{group_words(&d)}</span> }).collect_view()}
+        </a>
+    }
+}
+
+#[component]
+fn TableView(table: Table, csv_href: String) -> impl IntoView {
+    view! {
+        <figure class="chart" data-table=table.id.clone()>
+            <figcaption>
+                <span class="chart-title">{table.title}</span>
+                <a class="download" href=csv_href download="">"Download CSV"</a>
+            </figcaption>
+            <table class="ledger-table">
+                <thead><tr>{table.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {table.rows.into_iter().zip(table.links).map(|(row, link)| {
+                        let mut cells = row.into_iter();
+                        let first = cells.next().unwrap_or_default();
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=link>{first}</a></th>
+                                {cells.map(|c| view! { <td class="num">{group_number(&c)}</td> }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// The shared filter bar: a GET form, so the filters are the URL's query.
+#[component]
+fn FilterBar(query: DashboardQuery, vendors: Vec<String>, contracts: Vec<String>) -> impl IntoView {
+    let no_errors = Signal::derive(Vec::new);
+    let options = |all: Vec<String>, none: &str| {
+        std::iter::once((String::new(), none.to_owned()))
+            .chain(all.into_iter().map(|v| (v.clone(), v)))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filters">
+            <Field form="dash" name="from" label="From" errors=no_errors input_type="date" value=query.from/>
+            <Field form="dash" name="to" label="To" errors=no_errors input_type="date" value=query.to/>
+            <Field form="dash" name="as_of" label="As of" errors=no_errors input_type="date" value=query.as_of/>
+            <SelectField form="dash" name="vendor" label="Vendor" errors=no_errors options=options(vendors, "All vendors") selected=query.vendor/>
+            <SelectField form="dash" name="contract" label="Contract" errors=no_errors options=options(contracts, "All contracts") selected=query.contract/>
+            <button type="submit">"Apply"</button>
+            <a class="reset" href="?">"Reset"</a>
+        </Form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_words;
+
+    #[test]
+    fn card_figures_are_grouped_and_ratios_shortened() {
+        assert_eq!(group_words("USD 614900000000.00"), "USD 614,900,000,000.00");
+        assert_eq!(group_words("2.876485786023303"), "2.88");
+        assert_eq!(group_words("4965.775900749919"), "4,965.78");
+        assert_eq!(group_words("B200 10000 of 10000"), "B200 10,000 of 10,000");
+        assert_eq!(group_words("month of 2026-10-01"), "month of 2026-10-01");
+    }
+}

@@ -1,0 +1,344 @@
+//! The dashboards over HTTP on the demo ledger: the figures are the reports' cells (summed
+//! exactly where a card sums them), the CSV of a chart is the chart's numbers, the filters
+//! narrow what is shown, bad filters are refused with a message, and an empty ledger gives
+//! empty dashboards rather than errors.
+
+mod common;
+
+use app::state::AppState;
+use axum::http::StatusCode;
+use common::{call, demo_state, get, options, Ctx};
+use serde_json::Value;
+use store::testing::fresh_database;
+
+const FIELDS: [&str; 6] = ["view", "as_of", "from", "to", "vendor", "contract"];
+
+async fn dashboard(ctx: &Ctx, view: &str, set: &[(&str, &str)]) -> Result<Value, String> {
+    let form: Vec<(&str, &str)> = FIELDS
+        .iter()
+        .map(|f| {
+            let value = if *f == "view" {
+                view
+            } else {
+                set.iter().find(|(k, _)| k == f).map_or("", |(_, v)| v)
+            };
+            (*f, value)
+        })
+        .collect();
+    let (status, body) = call(ctx, "dashboard", &form).await;
+    if status == StatusCode::OK {
+        Ok(serde_json::from_str(&body).unwrap())
+    } else {
+        Err(body)
+    }
+}
+
+/// A report's CSV as rows of (column -> cell).
+async fn report(ctx: &Ctx, path: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let (status, body) = get(ctx, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    let mut lines = body.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn kpi<'a>(d: &'a Value, id: &str) -> &'a Value {
+    d["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no KPI {id}"))
+}
+
+fn cents(cell: &str) -> i64 {
+    domain::decimal::parse_scaled(cell, 2, true).unwrap()
+}
+
+fn chart<'a>(d: &'a Value, id: &str) -> &'a Value {
+    d["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no chart {id}"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_cards_are_the_reports_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let d = dashboard(&ctx, "overview", &[]).await.unwrap();
+    let projection = report(&ctx, "/api/reports/projection.csv").await;
+    let sum = |column: &str| projection.iter().map(|r| cents(&r[column])).sum::<i64>();
+    let usd = |minor: i64| format!("USD {}", domain::decimal::format_scaled(minor, 2));
+    assert_eq!(kpi(&d, "committed")["value"], usd(sum("committed")));
+    assert_eq!(kpi(&d, "burned")["value"], usd(sum("spent")));
+    assert_eq!(
+        kpi(&d, "remaining")["value"],
+        usd(sum("committed") - sum("spent"))
+    );
+    assert_eq!(
+        kpi(&d, "shortfall")["value"],
+        usd(sum("projected_shortfall"))
+    );
+    // The contracts driving the shortfall, largest first.
+    let top = projection
+        .iter()
+        .max_by_key(|r| cents(&r["projected_shortfall"]))
+        .unwrap();
+    assert!(strings(&kpi(&d, "shortfall")["detail"])[0].starts_with(&top["contract"]));
+
+    let ttm = report(&ctx, "/api/reports/ratio-ttm.csv").await;
+    let last = ttm.last().unwrap();
+    assert_eq!(kpi(&d, "ratio-month")["value"], last["ratio"].as_str());
+    assert_eq!(kpi(&d, "ratio-ttm")["value"], last["ttm_ratio"].as_str());
+    assert_eq!(
+        kpi(&d, "commitments-to-revenue")["value"],
+        last["commitments_to_revenue"].as_str()
+    );
+    let spend = report(&ctx, "/api/reports/concentration.csv").await;
+    assert_eq!(
+        kpi(&d, "hhi-spend")["value"],
+        spend.last().unwrap()["hhi"].as_str()
+    );
+    // Capacity: each phase's plan once, every receipt, per resource.
+    let slippage = report(&ctx, "/api/reports/slippage.csv").await;
+    let planned_b200: i64 = slippage
+        .iter()
+        .filter(|r| r["resource"] == "GB200")
+        .map(|r| {
+            (
+                r["contract"].clone(),
+                r["phase"].clone(),
+                r["planned_quantity"].parse::<i64>().unwrap(),
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .iter()
+        .map(|(_, _, q)| q)
+        .sum();
+    let received_b200: i64 = slippage
+        .iter()
+        .filter(|r| r["resource"] == "GB200")
+        .map(|r| r["received_quantity"].parse::<i64>().unwrap())
+        .sum();
+    let capacity: Vec<String> =
+        std::iter::once(kpi(&d, "capacity")["value"].as_str().unwrap().to_owned())
+            .chain(strings(&kpi(&d, "capacity")["detail"]))
+            .collect();
+    assert!(
+        capacity.contains(&format!("GB200 {received_b200} of {planned_b200}")),
+        "{capacity:?}"
+    );
+    // Each card leads to the dashboard behind it.
+    assert_eq!(kpi(&d, "ratio-ttm")["href"], "/dashboards/ratio");
+    assert_eq!(kpi(&d, "shortfall")["href"], "/dashboards/burndown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_charts_csv_is_the_numbers_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let query = [("from", "2026-01-01"), ("vendor", "Microsoft Azure")];
+    let d = dashboard(&ctx, "ratio", &query).await.unwrap();
+    let ratio = chart(&d, "ratio");
+    let (status, csv) = get(
+        &ctx,
+        "/api/dashboards/ratio/ratio.csv?from=2026-01-01&vendor=Microsoft%20Azure",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let mut expected = vec!["month,Infra spend,Revenue,Ratio,TTM ratio".to_owned()];
+    let labels: Vec<Vec<String>> = ratio["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| strings(&s["labels"]))
+        .collect();
+    for (i, month) in strings(&ratio["x_labels"]).iter().enumerate() {
+        let cells: Vec<&str> = labels.iter().map(|l| l[i].as_str()).collect();
+        expected.push(format!("{month},{}", cells.join(",")));
+    }
+    assert_eq!(csv.lines().collect::<Vec<_>>(), expected);
+    // And those are the ratio-ttm report's cells for the same filters, from January on.
+    let ttm = report(&ctx, "/api/reports/ratio-ttm.csv?vendor=Microsoft%20Azure").await;
+    let from_january: Vec<String> = ttm
+        .iter()
+        .filter(|r| r["month"].as_str() >= "2026-01-01")
+        .map(|r| {
+            format!(
+                "{},{},{},{},{}",
+                r["month"], r["infra_spend"], r["revenue"], r["ratio"], r["ttm_ratio"]
+            )
+        })
+        .collect();
+    assert!(!from_january.is_empty());
+    assert_eq!(&expected[1..], from_january.as_slice());
+    // Each month drills down to its usage rows, with the vendor kept.
+    assert_eq!(
+        ratio["drill"][0],
+        "/usage?vendor=Microsoft%20Azure&from=2026-01-01&to=2026-01-31"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_narrow_the_dashboards_and_bad_ones_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let all = dashboard(&ctx, "burndown", &[]).await.unwrap();
+    assert_eq!(all["charts"][0]["id"], "portfolio-burndown");
+    assert!(all["tables"][0]["rows"].as_array().unwrap().len() > 3);
+    let coreweave = dashboard(&ctx, "burndown", &[("vendor", "CoreWeave")])
+        .await
+        .unwrap();
+    let rows = coreweave["tables"][0]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "CW-2025-22B");
+
+    // One contract: its own chart, with the commitment, on-pace and projection lines.
+    let one = dashboard(
+        &ctx,
+        "burndown",
+        &[("contract", "AWS-2025-38B"), ("as_of", "2026-06-30")],
+    )
+    .await
+    .unwrap();
+    let c = chart(&one, "contract-burndown");
+    let names: Vec<String> = c["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["Cumulative spend", "Commitment", "On pace", "Projection"]
+    );
+    let x = strings(&c["x_labels"]);
+    assert_eq!(
+        x.first().map(String::as_str),
+        Some("2025-11-03"),
+        "starts at the start of term"
+    );
+    assert_eq!(
+        x.last().map(String::as_str),
+        Some("2032-11-02"),
+        "ends at the end of term"
+    );
+    let spend = strings(&c["series"][0]["labels"]);
+    let last_spend = x
+        .iter()
+        .zip(&spend)
+        .filter(|(_, s)| !s.is_empty())
+        .last()
+        .unwrap();
+    assert!(
+        last_spend.0.as_str() <= "2026-06-30",
+        "as of cuts the spend: {last_spend:?}"
+    );
+    let on_pace = strings(&c["series"][2]["labels"]);
+    assert_eq!(on_pace[0], "0.00");
+    assert_eq!(on_pace.last().unwrap(), "38000000000.00");
+
+    let q1 = dashboard(
+        &ctx,
+        "ratio",
+        &[("from", "2026-01-01"), ("to", "2026-03-31")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        strings(&chart(&q1, "ratio")["x_labels"]),
+        ["2026-01-01", "2026-02-01", "2026-03-01"]
+    );
+
+    let earlier = dashboard(&ctx, "overview", &[("as_of", "2025-12-31")])
+        .await
+        .unwrap();
+    let now = dashboard(&ctx, "overview", &[]).await.unwrap();
+    let burned = |d: &Value| {
+        cents(
+            kpi(d, "burned")["value"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("USD "),
+        )
+    };
+    assert!(burned(&earlier) < burned(&now));
+
+    for (set, word) in [
+        (vec![("as_of", "yesterday")], "as_of"),
+        (vec![("from", "2026-02-01"), ("to", "2026-01-01")], "after"),
+    ] {
+        let error = dashboard(&ctx, "ratio", &set).await.unwrap_err();
+        assert!(error.contains(word), "{error}");
+    }
+    assert!(dashboard(&ctx, "nonsense", &[])
+        .await
+        .unwrap_err()
+        .contains("unknown dashboard"));
+    for path in [
+        "/api/dashboards/ratio/nothing.csv",
+        "/api/dashboards/nonsense/ratio.csv",
+        "/api/dashboards/ratio/ratio.csv?as_of=31.12.2026",
+        "/api/dashboards/ratio/ratio.json",
+    ] {
+        let (status, body) = get(&ctx, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_ledger_gives_empty_dashboards_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = fresh_database().await.unwrap();
+    let db = store::connect(&database.url).await.unwrap();
+    let ctx = Ctx::new(AppState::new(options(&dir), db)).await;
+    for view in [
+        "overview",
+        "burndown",
+        "ratio",
+        "concentration",
+        "deliveries",
+    ] {
+        let d = dashboard(&ctx, view, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{view}: {e}"));
+        for chart in d["charts"].as_array().unwrap() {
+            assert!(chart["x"].as_array().unwrap().is_empty(), "{view}");
+        }
+    }
+    let (status, html) = get(&ctx, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nothing to show for these filters"), "{html}");
+    let (status, csv) = get(&ctx, "/api/dashboards/overview/portfolio-burndown.csv").await;
+    assert_eq!(
+        (status, csv.trim()),
+        (
+            StatusCode::OK,
+            "date,Cumulative spend,Commitment,On pace,Projection"
+        )
+    );
+}
