@@ -2,7 +2,8 @@
 //! - CSV import of usage into a fresh SQLite file (rows/s, peak memory of the importer),
 //! - the three DOMAIN.md reports recomputed from the raw CSVs with polars, against DuckDB on
 //!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
-//! - report latency from the live store (p50/p95 over repeated requests).
+//! - report latency from the live store (p50/p95 over repeated requests),
+//! - dashboard pages rendered by the real router over loopback HTTP (p50/p95).
 //!
 //! Timing assertions do not belong in tests; this prints figures and ratios instead.
 
@@ -53,6 +54,8 @@ async fn main() -> anyhow::Result<()> {
         };
         let (ours, duck) = recompute(&dir, args.runs)?;
         let latency = live_latency(&dir).await?;
+        let pages = page_latency(&dir).await?;
+        println!("dashboard pages at {rows} usage rows (loopback HTTP, server-rendered): {pages}");
         lines.push(format!(
             "| {rows} | {:.0} rows/s ({:.1} s) | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
             import.rows_per_second,
@@ -212,4 +215,81 @@ async fn live_latency(dir: &Path) -> anyhow::Result<String> {
 fn p50_p95(ms: &mut [f64]) -> String {
     ms.sort_by(f64::total_cmp);
     format!("{:.1}/{:.1} ms", ms[ms.len() / 2], ms[ms.len() * 95 / 100])
+}
+
+/// The dashboard pages as a signed-in browser gets them from the real router on loopback: the
+/// first request after a change to the ledger, then p50/p95 of 50 more.
+async fn page_latency(dir: &Path) -> anyhow::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = store::connect(&db_url(dir)).await?;
+    let user = match store::auth::find_user(&db, "bench").await? {
+        Some(user) => user.id,
+        None => store::auth::add_user(
+            &db,
+            "bench",
+            "bench",
+            domain::Role::Viewer,
+            "bench-password-not-secret",
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let session = store::auth::create_session(&db, user, chrono::Duration::hours(1)).await?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("compute-ledger")
+        .site_root("target/site")
+        .build();
+    let app = server::web::router(app::state::AppState::new(options, db));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        axum_serve(listener, app).await;
+    });
+    let cookie = format!("ledger_session={}", session.secret);
+    let get = |path: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            let started = Instant::now();
+            let mut stream = tokio::net::TcpStream::connect(addr).await?;
+            let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
+            stream.write_all(request.as_bytes()).await?;
+            let mut response = Vec::new();
+            stream.read_to_end(&mut response).await?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            if !response.starts_with(b"HTTP/1.1 200") {
+                bail!(
+                    "{path}: {}",
+                    String::from_utf8_lossy(&response[..response.len().min(300)])
+                );
+            }
+            Ok::<_, anyhow::Error>((ms, response.len()))
+        }
+    };
+    let mut cells = Vec::new();
+    for path in [
+        "/",
+        "/dashboards/burndown",
+        "/dashboards/ratio",
+        "/dashboards/concentration",
+        "/dashboards/deliveries",
+    ] {
+        let (first, bytes) = get(path).await?;
+        let mut ms = Vec::new();
+        for _ in 0..50 {
+            ms.push(get(path).await?.0);
+        }
+        cells.push(format!(
+            "{path} first {first:.0} ms, then {} ({} KB)",
+            p50_p95(&mut ms),
+            bytes / 1024
+        ));
+    }
+    Ok(cells.join("; "))
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).await {
+        eprintln!("bench server stopped: {e}");
+    }
 }
