@@ -88,6 +88,19 @@ const API: &[(&str, &str, Needs)] = &[
     ),
 ];
 
+/// Server functions that only read: GET, no CSRF token.
+fn is_read(endpoint: &str) -> bool {
+    endpoint.starts_with("list_")
+        || endpoint.starts_with("get_")
+        || [
+            "current_user",
+            "contract_references",
+            "upload_limit",
+            "dashboard",
+        ]
+        .contains(&endpoint)
+}
+
 /// The argument names of each server function (a call missing one is refused before any
 /// check runs, so the access test sends them all, empty).
 fn fields(endpoint: &str) -> Vec<&'static str> {
@@ -139,12 +152,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "revoke_token" => vec!["id"],
         _ => vec![],
     };
-    if !endpoint.starts_with("list_")
-        && !matches!(
-            endpoint,
-            "get_contract" | "current_user" | "contract_references" | "upload_limit" | "dashboard"
-        )
-    {
+    if !is_read(endpoint) {
         f.push("csrf_token");
     }
     f.dedup();
@@ -257,9 +265,7 @@ fn the_access_table_names_every_route() {
     // Reads are GET (no CSRF needed, nothing changes); writes are POST.
     for (endpoint, needs) in SERVER_FNS {
         let method = server_fn_method(&format!("/api/{endpoint}"));
-        let is_read = endpoint.starts_with("list_")
-            || endpoint.starts_with("get_")
-            || ["current_user", "contract_references", "upload_limit"].contains(endpoint);
+        let is_read = is_read(endpoint);
         assert_eq!(
             method == Method::GET,
             is_read,
