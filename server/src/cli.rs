@@ -43,6 +43,20 @@ pub enum Command {
     Report(ReportArgs),
     /// Create or upgrade the database schema and exit.
     Migrate,
+    /// Write a consistent backup of the whole database to FILE while the app keeps running
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump, custom format). Never overwrites a file.
+    Backup { file: PathBuf },
+    /// Restore a backup made by `backup`, all or nothing. A database that already holds a
+    /// ledger is replaced only with --replace; the restore is recorded in the audit trail.
+    Restore {
+        file: PathBuf,
+        /// Replace the ledger in this database (it is gone afterwards; back it up first).
+        #[arg(long)]
+        replace: bool,
+        /// Record the restore as this admin user (default: cli:$USER).
+        #[arg(long = "as")]
+        as_user: Option<String>,
+    },
     /// Manage users: `user add NAME --role admin` (the password is read from standard input,
     /// or asked for on a terminal), `user list`, `user disable NAME`.
     #[command(subcommand)]
@@ -195,7 +209,60 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user(&db, command).await,
+        Command::Backup { file } => {
+            let started = Instant::now();
+            match store::backup::backup(&db, &cli.database_url, &file).await {
+                Ok(summary) => {
+                    tracing::info!(file = %file.display(), bytes = summary.bytes, seconds = started.elapsed().as_secs_f64(), "backup written");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused("backup", e),
+            }
+        }
+        Command::Restore {
+            file,
+            replace,
+            as_user,
+        } => {
+            let actor = match admin_actor(&db, as_user).await? {
+                Ok(actor) => actor,
+                Err(message) => return refused("restore", message),
+            };
+            let started = Instant::now();
+            match store::backup::restore(&db, &cli.database_url, &file, &actor, replace).await {
+                Ok(summary) => {
+                    tracing::info!(file = %file.display(), bytes = summary.bytes, seconds = started.elapsed().as_secs_f64(), "restored");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => refused("restore", e),
+            }
+        }
     }
+}
+
+/// A refusal the operator can act on: one line on stderr, exit code 2.
+fn refused(what: &str, reason: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("{what} refused: {reason}");
+    Ok(ExitCode::from(2))
+}
+
+/// The audit name of a restore: the operator, or an active admin.
+async fn admin_actor(
+    db: &store::DatabaseConnection,
+    named: Option<String>,
+) -> anyhow::Result<Result<String, String>> {
+    let Some(name) = named else {
+        return Ok(Ok(default_actor()));
+    };
+    Ok(match store::auth::find_user(db, &name).await? {
+        Some(u) if u.disabled_at.is_none() && u.role == domain::Role::Admin.as_str() => {
+            Ok(u.username)
+        }
+        Some(u) if u.disabled_at.is_none() => {
+            Err(format!("{name} is a {} and may not restore", u.role))
+        }
+        _ => Err(format!("--as {name}: no such active user")),
+    })
 }
 
 async fn user(db: &store::DatabaseConnection, command: UserCommand) -> anyhow::Result<ExitCode> {

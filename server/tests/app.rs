@@ -263,3 +263,62 @@ async fn cached_report_frames_are_refreshed_when_the_ledger_changes() {
     let (_, after) = get(&state, "/api/reports/burndown.csv?contract=C1").await;
     assert_eq!(after, format!("{before}C1,2026-03-01,400.00,600.00\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, database) = demo_state(&dir).await;
+    let url = database.url.clone();
+    let file = dir.path().join("ledger.backup");
+    let file_arg = file.to_string_lossy().into_owned();
+    assert_eq!(
+        run(&url, vec!["backup".into(), file_arg.clone()]).await,
+        std::process::ExitCode::SUCCESS
+    );
+    assert_eq!(
+        run(&url, vec!["backup".into(), file_arg.clone()]).await,
+        std::process::ExitCode::from(2),
+        "an existing file is kept"
+    );
+    let counts = store::ledger::table_counts(&state.db).await.unwrap();
+    // The demo ledger is there: replacing it needs --replace, and an admin when --as is given.
+    assert_eq!(
+        run(&url, vec!["restore".into(), file_arg.clone()]).await,
+        std::process::ExitCode::from(2)
+    );
+    let as_viewer = vec![
+        "restore".into(),
+        file_arg.clone(),
+        "--replace".into(),
+        "--as".into(),
+        "viewer".into(),
+    ];
+    assert_eq!(run(&url, as_viewer).await, std::process::ExitCode::from(2));
+    let as_admin = vec![
+        "restore".into(),
+        file_arg.clone(),
+        "--replace".into(),
+        "--as".into(),
+        "admin".into(),
+    ];
+    assert_eq!(run(&url, as_admin).await, std::process::ExitCode::SUCCESS);
+    let restored = store::ledger::table_counts(&state.db).await.unwrap();
+    assert_eq!(restored.usage_entries, counts.usage_entries);
+    assert_eq!(
+        restored.audit_log,
+        counts.audit_log + 1,
+        "the restore is in the audit trail"
+    );
+}
+
+async fn run(url: &str, args: Vec<String>) -> std::process::ExitCode {
+    let mut argv = vec![
+        "compute-ledger".to_owned(),
+        "--database-url".to_owned(),
+        url.to_owned(),
+    ];
+    argv.extend(args);
+    server::cli::run(server::cli::Cli::parse_from(argv))
+        .await
+        .unwrap()
+}

@@ -33,6 +33,20 @@ pub fn default_database_url() -> String {
 
 /// Connects to SQLite or PostgreSQL (by URL scheme) and brings the schema up to date.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(options(url)?).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// One connection with the usual settings and no migrations: for work that must stay on one
+/// SQLite connection (ATTACH and a manual transaction, see backup.rs).
+pub(crate) async fn connect_one(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = options(url)?;
+    options.min_connections(1).max_connections(1);
+    Database::connect(options).await
+}
+
+fn options(url: &str) -> Result<ConnectOptions, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -54,9 +68,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10));
     }
-    let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    Ok(options)
 }
 
 fn create_parent_dir(url: &str) -> Result<(), DbErr> {
