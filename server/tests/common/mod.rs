@@ -73,6 +73,16 @@ impl Ctx {
         Self { state, callers }
     }
 
+    /// A second server process on the same database: its own state (connection pool, report
+    /// cache), the same signed-in sessions.
+    pub async fn other_server(&self, dir: &tempfile::TempDir, url: &str) -> Ctx {
+        let db = store::connect(url).await.unwrap();
+        Ctx {
+            state: AppState::new(options(dir), db),
+            callers: self.callers.clone(),
+        }
+    }
+
     pub fn caller(&self, role: Role) -> &Caller {
         &self.callers[&role]
     }

@@ -1,0 +1,70 @@
+//! Two server processes on one database (the PostgreSQL deployment behind a load balancer;
+//! also SQLite on one machine): a session signed in on one works on the other, a write through
+//! one shows in the other's reports and dashboards at once (its cached reports are dropped when
+//! the ledger version moves), and signing out on one ends the session on both.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{call_as, demo_state, get_as, send};
+use domain::Role;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_sessions_and_see_each_others_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, database) = demo_state(&dir).await;
+    let b = a.other_server(&dir, &database.url).await;
+
+    // B answers A's sessions.
+    let (status, body) = get_as(&b, Some(Role::Viewer), "/api/current_user").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Warm B's caches, then write through A.
+    let path = "/api/reports/burndown.csv?contract=LAMBDA-2026-1B";
+    let (_, before) = get_as(&b, Some(Role::Viewer), path).await;
+    let dashboard = "/api/dashboards/burndown/contracts.csv?contract=LAMBDA-2026-1B";
+    let (_, dashboard_before) = get_as(&b, Some(Role::Viewer), dashboard).await;
+    let form = [
+        ("usage[contract]", "LAMBDA-2026-1B"),
+        ("usage[date]", "2026-11-20"),
+        ("usage[amount]", "1000000.00"),
+        ("usage[quantity]", "10"),
+        ("usage[unit]", "gpu_hour"),
+        ("usage[sku]", "b200"),
+    ];
+    let (status, body) = call_as(&a, Some(Role::Editor), "add_usage", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Ok"), "{body}");
+
+    let (_, after) = get_as(&b, Some(Role::Viewer), path).await;
+    assert_ne!(after, before, "B's report moved with A's write");
+    let spent = |csv: &str| -> i64 {
+        let last = csv.lines().last().unwrap();
+        domain::decimal::parse_scaled(last.split(',').nth(2).unwrap(), 2, false).unwrap()
+    };
+    let nov20 = |csv: &str| {
+        csv.lines()
+            .find(|l| l.contains(",2026-11-20,"))
+            .map(str::to_owned)
+    };
+    assert!(nov20(&after).is_some());
+    assert!(
+        spent(&after) >= spent(&before) + 100_000_000,
+        "{before}\n{after}"
+    );
+    let (_, dashboard_after) = get_as(&b, Some(Role::Viewer), dashboard).await;
+    assert_ne!(dashboard_after, dashboard_before, "B's dashboard moved too");
+
+    // Signing out on A ends the session on B.
+    let editor = a.caller(Role::Editor).clone();
+    let request = Request::post("/logout")
+        .header(header::COOKIE, &editor.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf_token={}", editor.csrf)))
+        .unwrap();
+    let (status, _) = send(&a, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = get_as(&b, Some(Role::Editor), "/api/current_user").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
