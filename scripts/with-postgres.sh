@@ -24,5 +24,7 @@ trap cleanup EXIT
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null
 export LEDGER_TEST_POSTGRES_URL="postgres://ledger@127.0.0.1:$port/postgres"
+# How a test restarts the server under a running app (server/tests/faults.rs).
+export LEDGER_TEST_PG_RESTART="${as_owner[*]} $bindir/pg_ctl -D $dir/data -m fast -w restart -o '-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200' -l $dir/server.log >/dev/null"
 echo "throw-away PostgreSQL at $LEDGER_TEST_POSTGRES_URL"
 "$@"
