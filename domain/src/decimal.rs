@@ -14,9 +14,6 @@ pub fn parse_scaled(raw: &str, places: u32, allow_negative: bool) -> Result<i64,
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    if negative && !allow_negative {
-        return Err(format!("must not be negative (got {s})"));
-    }
     let (whole, frac) = match digits.split_once('.') {
         Some((w, f)) => (w, f),
         None => (digits, ""),
@@ -27,6 +24,11 @@ pub fn parse_scaled(raw: &str, places: u32, allow_negative: bool) -> Result<i64,
         && !(digits.contains('.') && frac.is_empty());
     if !well_formed {
         return Err(format!("is not a plain decimal number (got {s:?})"));
+    }
+    // Only after the shape check: until then `s` may hold newlines or control characters,
+    // which must not reach a one-line error unescaped.
+    if negative && !allow_negative {
+        return Err(format!("must not be negative (got {s})"));
     }
     if frac.len() > places as usize {
         return Err(format!("has more than {places} decimal places (got {s})"));
@@ -115,6 +117,19 @@ mod tests {
         assert!(parse_scaled("-5.25", 2, false)
             .unwrap_err()
             .contains("negative"));
+    }
+
+    #[test]
+    fn a_sign_before_garbage_is_reported_as_garbage_escaped() {
+        // Found by fuzzing: "-" then a control character was echoed raw into the reason.
+        assert_eq!(
+            parse_scaled("-\u{7f}", 2, false).unwrap_err(),
+            "is not a plain decimal number (got \"-\\u{7f}\")"
+        );
+        assert_eq!(
+            parse_scaled("-1\n2", 6, false).unwrap_err(),
+            "is not a plain decimal number (got \"-1\\n2\")"
+        );
     }
 
     #[test]

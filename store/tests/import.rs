@@ -169,6 +169,42 @@ async fn wrong_headers_name_the_column() {
 }
 
 #[tokio::test]
+async fn a_day_of_usage_that_adds_up_past_the_largest_value_is_rejected() {
+    // Found by fuzzing: the daily rollup's sum overflowed and the import worker panicked.
+    assert_rejected(
+        vec![csv(
+            LedgerFile::Usage,
+            "contract,date,amount,quantity,unit,sku\n\
+             C1,2026-06-01,92233720368547758.07,1,h,x\n\
+             C1,2026-06-01,0.01,1,h,x\n\
+             C1,2026-06-02,1.00,9223372036854.775807,h,x\n\
+             C1,2026-06-02,1.00,0.000001,h,x\n",
+        )],
+        &[
+            "usage.csv:3: amount: adds up past the largest amount the ledger can hold for contract C1's usage on 2026-06-01",
+            "usage.csv:5: quantity: adds up past the largest quantity the ledger can hold for contract C1's usage on 2026-06-02",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_header_that_is_not_utf8_is_reported_in_words() {
+    // Found by fuzzing: the header row reported the csv crate's "CSV parse error: record 0…".
+    let mut bytes = b"\xffcontract,date,amount,quantity,unit,sku\n".to_vec();
+    bytes.extend_from_slice(b"C1,2026-01-05,1.00,1,h,x\n");
+    assert_rejected(
+        vec![ImportSource::from_bytes(
+            LedgerFile::Usage,
+            "usage.csv",
+            bytes,
+        )],
+        &["usage.csv:1: is not valid UTF-8 (save the file as UTF-8)"],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn malformed_rows_and_revenue_duplicates_are_reported() {
     assert_rejected(
         vec![csv(

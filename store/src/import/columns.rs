@@ -26,7 +26,8 @@ impl ColumnSpec {
             let name = raw.trim().trim_start_matches('\u{feff}');
             match self.all().position(|c| c == name) {
                 None => problems.push((
-                    Some(name.to_owned()),
+                    // Escaped: a quoted header may hold a line break, and each error is one line.
+                    Some(name.escape_debug().to_string()),
                     format!(
                         "unknown column {name:?}; expected {}",
                         self.all().collect::<Vec<_>>().join(",")
@@ -103,5 +104,12 @@ mod tests {
         assert!(named[1].starts_with("name: missing column"), "{named:?}");
         let problems = SPEC.match_header(&["kind", "name"]).unwrap_err();
         assert!(problems[0].1.contains("out of order"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_unknown_column_is_named_on_one_line() {
+        // Found by fuzzing: a quoted header "a\nb" put a line break in the column slot.
+        let problems = SPEC.match_header(&["name", "a\nb\rc"]).unwrap_err();
+        assert_eq!(problems[0].0.as_deref(), Some("a\\nb\\rc"));
     }
 }

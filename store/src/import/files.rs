@@ -312,7 +312,8 @@ impl Run {
                 let names: Vec<&str> = names.iter().collect();
                 source.kind.columns().match_header(&names)
             }
-            Err(e) => Err(vec![(None, format!("cannot read the header row: {e}"))]),
+            // In the same words as a bad data row (the csv crate's own text is for programmers).
+            Err(e) => Err(vec![(None, describe_csv_error(&e))]),
         };
         let header = match header {
             Ok(h) => Some(h),
@@ -733,8 +734,26 @@ impl RowParser for UsageRow {
                 date: usage.date,
                 ..Default::default()
             });
-        day.amount_minor += usage.amount_minor;
-        day.quantity_micros += usage.quantity.micros();
+        // Checked: each value fits, but a day's sum of them need not (found by fuzzing).
+        let too_large = |column: &str| {
+            vec![FieldError::new(
+                column,
+                format!(
+                    "adds up past the largest {column} the ledger can hold for contract {}'s usage on {}",
+                    usage.contract, usage.date
+                ),
+            )]
+        };
+        let amount = day
+            .amount_minor
+            .checked_add(usage.amount_minor)
+            .ok_or_else(|| too_large("amount"))?;
+        let quantity = day
+            .quantity_micros
+            .checked_add(usage.quantity.micros())
+            .ok_or_else(|| too_large("quantity"))?;
+        day.amount_minor = amount;
+        day.quantity_micros = quantity;
         day.entries += 1;
         Ok(Self {
             usage,
