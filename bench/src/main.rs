@@ -220,7 +220,6 @@ fn p50_p95(ms: &mut [f64]) -> String {
 /// The dashboard pages as a signed-in browser gets them from the real router on loopback: the
 /// first request after a change to the ledger, then p50/p95 of 50 more.
 async fn page_latency(dir: &Path) -> anyhow::Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let db = store::connect(&db_url(dir)).await?;
     let user = match store::auth::find_user(&db, "bench").await? {
         Some(user) => user.id,
@@ -246,23 +245,17 @@ async fn page_latency(dir: &Path) -> anyhow::Result<String> {
         axum_serve(listener, app).await;
     });
     let cookie = format!("ledger_session={}", session.secret);
+    let addr = addr.to_string();
     let get = |path: &'static str| {
-        let cookie = cookie.clone();
+        let (cookie, addr) = (cookie.clone(), addr.clone());
         async move {
             let started = Instant::now();
-            let mut stream = tokio::net::TcpStream::connect(addr).await?;
-            let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n");
-            stream.write_all(request.as_bytes()).await?;
-            let mut response = Vec::new();
-            stream.read_to_end(&mut response).await?;
+            let response = bench::http::request(&addr, "GET", path, &cookie, None).await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
-            if !response.starts_with(b"HTTP/1.1 200") {
-                bail!(
-                    "{path}: {}",
-                    String::from_utf8_lossy(&response[..response.len().min(300)])
-                );
+            if response.status != 200 {
+                bail!("{path}: {}", response.status);
             }
-            Ok::<_, anyhow::Error>((ms, response.len()))
+            Ok::<_, anyhow::Error>((ms, response.body.len()))
         }
     };
     let mut cells = Vec::new();

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::{FieldError, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -110,7 +110,7 @@ pub async fn add_user(
             format!("must be at least {MIN_PASSWORD_LEN} characters"),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if errors.is_empty() && find_user(&txn, username).await?.is_some() {
         errors.push(FieldError::new(
             "username",
@@ -156,7 +156,7 @@ pub async fn disable_user(
     actor: &str,
     username: &str,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let Some(found) = find_user(&txn, username).await? else {
         return Ok(false);
     };
@@ -313,7 +313,7 @@ pub async fn create_token(
         )]));
     }
     let secret = format!("cl_{}", new_secret());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let saved = api_token::ActiveModel {
         user_id: Set(user_id),
         name: Set(name.to_owned()),
@@ -357,7 +357,7 @@ pub async fn revoke_token(
     actor: &Principal,
     token_id: i64,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let Some(found) = api_token::Entity::find_by_id(token_id).one(&txn).await? else {
         return Ok(false);
     };

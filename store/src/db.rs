@@ -109,3 +109,19 @@ pub(crate) fn statement(
     };
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes cannot wait
+/// for another writer (SQLite answers "database is locked" at once to avoid a deadlock), while
+/// one that asks for the lock up front waits its turn under the busy timeout. Other backends
+/// get an ordinary transaction.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

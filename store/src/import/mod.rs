@@ -26,7 +26,7 @@ use crate::entities::import;
 use lookups::Lookups;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -148,7 +148,7 @@ async fn run(
     commit: bool,
 ) -> Result<ImportReport, ImportError> {
     sources.sort_by_key(|s| s.kind.import_order());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::db::set_sqlite_cache(&txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
     let outcome = import_in(&txn, sources, actor, progress).await;
     // The pooled connection keeps its pragmas: give the import's cache back on every path.

@@ -9,7 +9,7 @@ use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
 use domain::{FieldError, Money};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -164,7 +164,7 @@ pub async fn create(
     actor: &str,
     new: NewContract,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let vendor = vendors::require(&txn, &new.vendor, "vendor").await?;
     if find(&txn, &new.reference).await?.is_some() {
         return Err(FieldError::new(
@@ -213,7 +213,7 @@ pub async fn update(
     reference: &str,
     new: NewContract,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = find(&txn, reference)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;
@@ -285,7 +285,7 @@ pub async fn archive(
     actor: &str,
     reference: &str,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = find(&txn, reference)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;

@@ -8,7 +8,7 @@ use domain::views::{PhaseProgress, ReceiptRow};
 use domain::{FieldError, Quantity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -78,7 +78,7 @@ pub async fn add_phase(
     actor: &str,
     new: NewPhase,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let contract = contracts::require(&txn, &new.contract, "contract").await?;
     if find_phase(&txn, contract.id, &new.phase).await?.is_some() {
         return Err(FieldError::new(
@@ -153,7 +153,7 @@ pub async fn log_receipt(
     actor: &str,
     new: NewReceipt,
 ) -> Result<ReceiptLogged, WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let contract = contracts::require(&txn, &new.contract, "contract").await?;
     let phase = find_phase(&txn, contract.id, &new.phase)
         .await?

@@ -9,7 +9,7 @@ use domain::views::RevenueRow;
 use domain::{Currency, FieldError, Money};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -79,7 +79,7 @@ async fn taken(
 }
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Result<i64, WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if let Some(error) = taken(&txn, &new, None).await? {
         return Err(error.into());
     }
@@ -113,7 +113,7 @@ pub async fn correct(
     id: i64,
     new: NewRevenue,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = revenue_entry::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -12,7 +12,7 @@ use domain::views::{Page, UsageRow};
 use domain::{Currency, Quantity};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryResult, Set, TransactionTrait, Value,
+    QueryResult, Set, Value,
 };
 use serde_json::json;
 
@@ -182,7 +182,7 @@ async fn usage_contract(
 }
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<i64, WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let contract = usage_contract(&txn, &new).await?;
     let saved = usage_entry::ActiveModel {
         contract_id: Set(contract.id),
@@ -220,7 +220,7 @@ pub async fn correct(
     id: i64,
     new: NewUsage,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = usage_entry::Entity::find_by_id(id)
         .one(&txn)
         .await?

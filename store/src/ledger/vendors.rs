@@ -8,7 +8,7 @@ use domain::views::VendorRow;
 use domain::FieldError;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -66,7 +66,7 @@ pub async fn create(
     actor: &str,
     new: NewVendor,
 ) -> Result<i64, WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if find_by_name(&txn, &new.name).await?.is_some() {
         return Err(FieldError::new(
             "name",
@@ -103,7 +103,7 @@ pub async fn update(
     id: i64,
     new: NewVendor,
 ) -> Result<(), WriteError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = vendor::Entity::find_by_id(id)
         .one(&txn)
         .await?
