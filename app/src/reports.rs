@@ -92,6 +92,7 @@ pub struct ReportCache(Arc<tokio::sync::Mutex<Option<CachedLedger>>>);
 
 struct CachedLedger {
     version: i64,
+    snapshot: Arc<domain::snapshot::LedgerSnapshot>,
     frames: Arc<LedgerFrames>,
     tables: HashMap<String, Arc<ReportTable>>,
 }
@@ -116,14 +117,22 @@ impl ReportCache {
                 cached.tables.get(key).cloned(),
             ));
         }
-        // Read after the version: a write in between makes the next request reload.
-        let snapshot = store::reports::snapshot(db).await?;
-        let frames = tokio::task::spawn_blocking(move || LedgerFrames::from_snapshot(&snapshot))
-            .await
-            .map_err(|e| ReportError::Worker(e.to_string()))??;
+        // Read after the version: a write in between makes the next request read again.
+        // After a few writes only the contracts they touched are read (store::reports::refresh).
+        let snapshot = match slot.as_ref() {
+            Some(cached) => store::reports::refresh(db, &cached.snapshot, cached.version).await?,
+            None => store::reports::snapshot(db).await?,
+        };
+        let snapshot = Arc::new(snapshot);
+        let for_frames = snapshot.clone();
+        let frames =
+            tokio::task::spawn_blocking(move || LedgerFrames::from_snapshot(&for_frames))
+                .await
+                .map_err(|e| ReportError::Worker(e.to_string()))??;
         let frames = Arc::new(frames);
         *slot = Some(CachedLedger {
             version,
+            snapshot,
             frames: frames.clone(),
             tables: HashMap::new(),
         });

@@ -103,6 +103,10 @@ pub async fn restore(
             c.vendors, c.contracts, c.usage_entries, c.revenue_entries
         )));
     }
+    // Report caches key on the newest audit id; the restore's own entry must come after every
+    // id any server has seen, even when the backup's ids stop earlier. (SQLite's AUTOINCREMENT
+    // never reuses an id; PostgreSQL's sequence comes back from the dump, so it is moved on.)
+    let version_before = crate::reports::ledger_version(db).await?;
     match backend {
         DatabaseBackend::Sqlite => restore_sqlite(url, file, actor).await?,
         _ => {
@@ -122,6 +126,11 @@ pub async fn restore(
             )?;
             // A dump from an older build: bring it to this build's schema.
             crate::connect(url).await?.close().await?;
+            db.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), \
+                 GREATEST((SELECT COALESCE(MAX(id), 0) FROM audit_log), {version_before}))"
+            ))
+            .await?;
             audit::record(db, restore_change(actor, file)).await?;
         }
     }

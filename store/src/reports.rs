@@ -9,6 +9,121 @@ use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
+    let mut snapshot = small_tables(db).await?;
+    snapshot.usage = read_usage(db, &[]).await?;
+    Ok(snapshot)
+}
+
+/// The snapshot after `previous`, which was read at ledger version `since`, without reading
+/// every contract's daily usage again: the audit entries since then name the contracts whose
+/// usage changed (every write records one in its own transaction), and only their rows are
+/// read. An import or a restore (or a long gap) reads everything. The small tables (contracts,
+/// revenue, deliveries) are always read in full.
+pub async fn refresh(
+    db: &impl ConnectionTrait,
+    previous: &LedgerSnapshot,
+    since: i64,
+) -> Result<LedgerSnapshot, DbErr> {
+    let Some(changed) = usage_changed_since(db, since).await? else {
+        return snapshot(db).await;
+    };
+    let mut fresh = small_tables(db).await?;
+    let ids: Vec<i64> = fresh
+        .contracts
+        .iter()
+        .filter(|c| changed.contains(&c.reference))
+        .map(|c| c.id)
+        .collect();
+    let old = &previous.usage;
+    for i in 0..old.contract_id.len() {
+        if !ids.contains(&old.contract_id[i]) {
+            fresh.usage.contract_id.push(old.contract_id[i]);
+            fresh.usage.date.push(old.date[i]);
+            fresh.usage.amount_minor.push(old.amount_minor[i]);
+        }
+    }
+    if !ids.is_empty() {
+        let changed_rows = read_usage(db, &ids).await?;
+        fresh.usage.contract_id.extend(changed_rows.contract_id);
+        fresh.usage.date.extend(changed_rows.date);
+        fresh.usage.amount_minor.extend(changed_rows.amount_minor);
+    }
+    Ok(fresh)
+}
+
+/// Past this many audit entries a full read is as cheap as sorting them out.
+const MAX_AUDIT_ENTRIES_FOR_REFRESH: usize = 1000;
+
+/// References of the contracts whose daily usage may have changed after `since`; `None` when
+/// everything must be read.
+async fn usage_changed_since(
+    db: &impl ConnectionTrait,
+    since: i64,
+) -> Result<Option<std::collections::HashSet<String>>, DbErr> {
+    let sql = format!(
+        "SELECT entity, entity_id, before, after FROM audit_log WHERE id > ? ORDER BY id LIMIT {}",
+        MAX_AUDIT_ENTRIES_FOR_REFRESH + 1
+    );
+    let rows = db
+        .query_all_raw(crate::db::statement(
+            db.get_database_backend(),
+            &sql,
+            vec![since.into()],
+        ))
+        .await?;
+    if rows.len() > MAX_AUDIT_ENTRIES_FOR_REFRESH {
+        return Ok(None);
+    }
+    let mut changed = std::collections::HashSet::new();
+    for row in rows {
+        let entity: String = row.try_get_by_index(0)?;
+        match entity.as_str() {
+            // Usage entries: `REF/id`, and the contract before and after a correction.
+            "usage" => {
+                let id: Option<String> = row.try_get_by_index(1)?;
+                if let Some((reference, _)) = id.as_deref().and_then(|i| i.rsplit_once('/')) {
+                    changed.insert(reference.to_owned());
+                }
+                for at in [2, 3] {
+                    let values: Option<serde_json::Value> = row.try_get_by_index(at)?;
+                    if let Some(reference) = values.as_ref().and_then(|v| v["contract"].as_str()) {
+                        changed.insert(reference.to_owned());
+                    }
+                }
+            }
+            // Bulk changes: read everything.
+            "import" | "ledger" => return Ok(None),
+            // Contracts, vendors, revenue, deliveries, users…: no usage rows change.
+            _ => {}
+        }
+    }
+    Ok(Some(changed))
+}
+
+/// Daily usage, of the given contracts or (empty) of all.
+async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<DailyUsage, DbErr> {
+    let mut sql = "SELECT contract_id, date, amount_minor FROM usage_daily".to_owned();
+    if !contracts.is_empty() {
+        let ids: Vec<String> = contracts.iter().map(i64::to_string).collect();
+        sql.push_str(&format!(" WHERE contract_id IN ({})", ids.join(",")));
+    }
+    // The biggest read after a write (one row per contract and day). In table order, not key
+    // order: SQLite then scans the table instead of walking the key index (half the time), and
+    // every report groups and sorts the frame itself. Columns by position: no name lookups.
+    let mut usage = DailyUsage::default();
+    for row in db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+    {
+        usage.contract_id.push(row.try_get_by_index(0)?);
+        usage.date.push(row.try_get_by_index::<NaiveDate>(1)?);
+        usage.amount_minor.push(row.try_get_by_index(2)?);
+    }
+    Ok(usage)
+}
+
+/// Everything but the daily usage (which is left empty).
+async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
     let backend = db.get_database_backend();
     let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
 
@@ -32,21 +147,6 @@ pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
-
-    // The biggest read after a write (one row per contract and day). In table order, not key
-    // order: SQLite then scans the table instead of walking the key index (half the time), and
-    // every report groups and sorts the frame itself. Columns by position: no name lookups.
-    let mut usage = DailyUsage::default();
-    for row in db
-        .query_all_raw(query(
-            "SELECT contract_id, date, amount_minor FROM usage_daily",
-        ))
-        .await?
-    {
-        usage.contract_id.push(row.try_get_by_index(0)?);
-        usage.date.push(row.try_get_by_index::<NaiveDate>(1)?);
-        usage.amount_minor.push(row.try_get_by_index(2)?);
-    }
 
     let mut revenue = MonthlyRevenue::default();
     for row in db
@@ -93,7 +193,7 @@ pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(LedgerSnapshot {
         contracts,
-        usage,
+        usage: DailyUsage::default(),
         revenue,
         phases,
         receipts,

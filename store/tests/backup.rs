@@ -205,3 +205,29 @@ async fn damaged_or_foreign_files_are_refused_and_change_nothing() {
     .unwrap_err();
     assert!(missing.to_string().contains("cannot read"), "{missing}");
 }
+
+#[tokio::test]
+async fn a_restore_moves_the_ledger_version_past_every_id_seen() {
+    let database = fresh_database().await.unwrap();
+    let db = store::connect(&database.url).await.unwrap();
+    a_ledger_with_people(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.backup");
+    backup(&db, &database.url, &file).await.unwrap();
+    for name in ["Nebius", "Crusoe", "Together"] {
+        store::ledger::vendors::create(&db, "test", new_vendor(name))
+            .await
+            .unwrap();
+    }
+    let seen = store::reports::ledger_version(&db).await.unwrap();
+    restore(&db, &database.url, &file, "test", true)
+        .await
+        .unwrap();
+    assert!(
+        store::reports::ledger_version(&db).await.unwrap() > seen,
+        "caches keyed on {seen} are dropped"
+    );
+    store::ledger::vendors::create(&db, "test", new_vendor("Lambda Two"))
+        .await
+        .unwrap();
+}

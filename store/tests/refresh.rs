@@ -1,0 +1,132 @@
+//! Reading only what changed: after usage writes, corrections (also across contracts), new
+//! contracts and revenue, the refreshed report snapshot equals a full read; an import reads
+//! everything. On SQLite and PostgreSQL.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::test_db;
+use domain::snapshot::LedgerSnapshot;
+use store::reports::{ledger_version, refresh, snapshot};
+
+/// Row order of the daily usage is not part of the data.
+fn normalized(mut s: LedgerSnapshot) -> LedgerSnapshot {
+    let mut rows: Vec<(i64, NaiveDate, i64)> = (0..s.usage.contract_id.len())
+        .map(|i| {
+            (
+                s.usage.contract_id[i],
+                s.usage.date[i],
+                s.usage.amount_minor[i],
+            )
+        })
+        .collect();
+    rows.sort();
+    s.usage.contract_id = rows.iter().map(|r| r.0).collect();
+    s.usage.date = rows.iter().map(|r| r.1).collect();
+    s.usage.amount_minor = rows.iter().map(|r| r.2).collect();
+    s
+}
+
+fn usage(contract: &str, date: &str, amount: &str) -> domain::NewUsage {
+    domain::NewUsage::parse(&domain::entries::RawUsage {
+        contract,
+        date,
+        amount,
+        quantity: "1",
+        unit: "gpu_hour",
+        sku: "h100",
+    })
+    .unwrap()
+}
+
+async fn assert_refresh_is_a_full_read(
+    db: &sea_orm::DatabaseConnection,
+    before: &LedgerSnapshot,
+    since: i64,
+) {
+    let refreshed = refresh(db, before, since).await.unwrap();
+    let full = snapshot(db).await.unwrap();
+    assert_eq!(normalized(refreshed), normalized(full));
+}
+
+#[tokio::test]
+async fn a_refresh_after_writes_equals_a_full_read() {
+    let t = test_db().await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    store::demo::load_if_empty(&t.db, today).await.unwrap();
+    let v0 = ledger_version(&t.db).await.unwrap();
+    let s0 = snapshot(&t.db).await.unwrap();
+
+    // Nothing changed: the same snapshot.
+    assert_refresh_is_a_full_read(&t.db, &s0, v0).await;
+
+    // A new day, and more on an existing day.
+    let id = store::ledger::usage::add(
+        &t.db,
+        "test",
+        usage("LAMBDA-2026-1B", "2026-11-20", "1234.56"),
+    )
+    .await
+    .unwrap();
+    store::ledger::usage::add(&t.db, "test", usage("AWS-2025-38B", "2026-11-01", "10.00"))
+        .await
+        .unwrap();
+    assert_refresh_is_a_full_read(&t.db, &s0, v0).await;
+
+    // A correction that moves an entry to another contract and day: both contracts change.
+    let v1 = ledger_version(&t.db).await.unwrap();
+    let s1 = snapshot(&t.db).await.unwrap();
+    store::ledger::usage::correct(
+        &t.db,
+        "test",
+        id,
+        usage("CW-2025-22B", "2026-11-21", "99.00"),
+    )
+    .await
+    .unwrap();
+    let refreshed = refresh(&t.db, &s1, v1).await.unwrap();
+    assert_eq!(
+        normalized(refreshed.clone()),
+        normalized(snapshot(&t.db).await.unwrap())
+    );
+    assert_ne!(
+        normalized(refreshed),
+        normalized(s1),
+        "the correction shows"
+    );
+
+    // Other kinds of change: revenue and a new contract are read in full every time.
+    let v2 = ledger_version(&t.db).await.unwrap();
+    let s2 = snapshot(&t.db).await.unwrap();
+    let revenue = domain::NewRevenue::parse(&domain::entries::RawRevenue {
+        period_start: "2030-01-01",
+        amount: "5.00",
+        currency: "USD",
+    })
+    .unwrap();
+    store::ledger::revenue::add(&t.db, "test", revenue)
+        .await
+        .unwrap();
+    assert_refresh_is_a_full_read(&t.db, &s2, v2).await;
+
+    // An import is read in full.
+    let v3 = ledger_version(&t.db).await.unwrap();
+    let s3 = snapshot(&t.db).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("usage.csv");
+    std::fs::write(
+        &file,
+        "contract,date,amount,quantity,unit,sku\nGCP-2025-TPU,2026-11-02,7.00,1,chip_hour,tpu\n",
+    )
+    .unwrap();
+    let sources = store::ImportSource::open(&file).map(|s| vec![s]).unwrap();
+    store::import_files(
+        &t.db,
+        sources,
+        "test",
+        std::sync::Arc::new(store::import::NoProgress),
+    )
+    .await
+    .unwrap();
+    assert_refresh_is_a_full_read(&t.db, &s3, v3).await;
+}
