@@ -224,10 +224,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             replace,
             as_user,
         } => {
-            let actor = match admin_actor(&db, as_user).await? {
-                Ok(actor) => actor,
-                Err(message) => return refused("restore", message),
-            };
+            let actor =
+                match named_actor(&db, as_user, "restore", |r| r == domain::Role::Admin).await? {
+                    Ok(actor) => actor,
+                    Err(message) => return refused("restore", message),
+                };
             let started = Instant::now();
             match store::backup::restore(&db, &cli.database_url, &file, &actor, replace).await {
                 Ok(summary) => {
@@ -244,25 +245,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn refused(what: &str, reason: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     eprintln!("{what} refused: {reason}");
     Ok(ExitCode::from(2))
-}
-
-/// The audit name of a restore: the operator, or an active admin.
-async fn admin_actor(
-    db: &store::DatabaseConnection,
-    named: Option<String>,
-) -> anyhow::Result<Result<String, String>> {
-    let Some(name) = named else {
-        return Ok(Ok(default_actor()));
-    };
-    Ok(match store::auth::find_user(db, &name).await? {
-        Some(u) if u.disabled_at.is_none() && u.role == domain::Role::Admin.as_str() => {
-            Ok(u.username)
-        }
-        Some(u) if u.disabled_at.is_none() => {
-            Err(format!("{name} is a {} and may not restore", u.role))
-        }
-        _ => Err(format!("--as {name}: no such active user")),
-    })
 }
 
 async fn user(db: &store::DatabaseConnection, command: UserCommand) -> anyhow::Result<ExitCode> {
@@ -318,18 +300,21 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// The audit name of a CLI import: the operator, or a user whose role may import.
-async fn import_actor(
+/// The audit name of a CLI command: the operator (`cli:$USER`), or the active user named with
+/// `--as` when their role may do `what` (`may`).
+async fn named_actor(
     db: &store::DatabaseConnection,
     named: Option<String>,
+    what: &str,
+    may: impl Fn(domain::Role) -> bool,
 ) -> anyhow::Result<Result<String, String>> {
     let Some(name) = named else {
         return Ok(Ok(default_actor()));
     };
     Ok(match store::auth::find_user(db, &name).await? {
         Some(u) if u.disabled_at.is_none() => match domain::Role::parse(&u.role) {
-            Ok(role) if role.allows(domain::Permission::Import) => Ok(u.username),
-            _ => Err(format!("{name} is a {} and may not import", u.role)),
+            Ok(role) if may(role) => Ok(u.username),
+            _ => Err(format!("{name} is a {} and may not {what}", u.role)),
         },
         _ => Err(format!("--as {name}: no such active user")),
     })
@@ -345,7 +330,11 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
         };
         sources.extend(opened.map_err(anyhow::Error::msg)?);
     }
-    let actor = match import_actor(&db, args.actor).await? {
+    let actor = match named_actor(&db, args.actor, "import", |r| {
+        r.allows(domain::Permission::Import)
+    })
+    .await?
+    {
         Ok(actor) => actor,
         Err(message) => {
             eprintln!("import refused: {message}");
