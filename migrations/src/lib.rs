@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_ledger;
 mod m20261123_000002_usage_daily;
 mod m20261124_000003_sessions_and_tokens;
+mod m20261124_000004_closed_periods;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_ledger::Migration),
             Box::new(m20261123_000002_usage_daily::Migration),
             Box::new(m20261124_000003_sessions_and_tokens::Migration),
+            Box::new(m20261124_000004_closed_periods::Migration),
         ]
     }
 }

@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "sessions",
     "api_tokens",
+    "closed_periods",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -59,6 +59,16 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
         ("audit_log", rows::<audit_log::Entity>(db).await),
         ("sessions", rows::<session::Entity>(db).await),
         ("api_tokens", rows::<api_token::Entity>(db).await),
+        ("closed_periods", {
+            let mut months: Vec<String> = store::ledger::periods::list(db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| format!("{p:?}"))
+                .collect();
+            months.sort();
+            months
+        }),
     ];
     let names: Vec<&str> = tables.iter().map(|(t, _)| *t).collect();
     assert_eq!(
@@ -85,6 +95,10 @@ async fn a_ledger_with_people(db: &DatabaseConnection) {
         .await
         .unwrap();
     store::auth::create_token(db, "test", id, "nightly export")
+        .await
+        .unwrap();
+    let december = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    store::ledger::periods::close(db, "cfo", december)
         .await
         .unwrap();
 }

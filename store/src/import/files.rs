@@ -655,6 +655,7 @@ impl RowParser for ReceiptRow {
             quantity: get("quantity"),
             note: get("note"),
         })?;
+        cx.lookups.check_open("date", receipt.date)?;
         let contract_id = cx.contract(&receipt.contract)?.id;
         let phase_id = *cx
             .lookups
@@ -726,6 +727,7 @@ impl RowParser for UsageRow {
         usage
             .check_within_term(&contract.term)
             .map_err(|e| vec![e])?;
+        cx.lookups.check_open("date", usage.date)?;
         let day = cx
             .daily
             .entry((contract.id, usage.date))
@@ -792,6 +794,8 @@ impl RowParser for RevenueRow {
             amount: h.get(rec, "amount"),
             currency: h.get(rec, "currency"),
         })?;
+        cx.lookups
+            .check_open("period_start", revenue.period_start)?;
         let key: (NaiveDate, _) = (revenue.period_start, revenue.amount.currency());
         let exists = cx.lookups.revenue_periods.contains(&key);
         let what = format!("revenue for {} in {}", key.0, key.1);

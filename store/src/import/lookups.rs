@@ -22,6 +22,8 @@ pub struct Lookups {
     pub contracts: HashMap<String, ContractKey>,
     pub phases: HashMap<(i64, String), i64>,
     pub revenue_periods: HashSet<(NaiveDate, Currency)>,
+    /// Months closed for the books (their first days).
+    pub closed_months: HashSet<NaiveDate>,
     next_placeholder: i64,
 }
 
@@ -32,6 +34,7 @@ impl Lookups {
             contracts: HashMap::new(),
             phases: HashMap::new(),
             revenue_periods: HashSet::new(),
+            closed_months: crate::ledger::periods::closed_months(txn).await?,
             next_placeholder: 0,
         };
         for kind in [
@@ -43,6 +46,17 @@ impl Lookups {
             lookups.reload(txn, kind).await?;
         }
         Ok(lookups)
+    }
+
+    /// Refuses a row dated in a closed month.
+    pub fn check_open(&self, column: &str, date: NaiveDate) -> Result<(), Vec<domain::FieldError>> {
+        if self
+            .closed_months
+            .contains(&crate::ledger::periods::month_of(date))
+        {
+            return Err(vec![crate::ledger::periods::closed_error(column, date)]);
+        }
+        Ok(())
     }
 
     /// Stands in for the id of an entry validated but not (yet) written; negative, so it can

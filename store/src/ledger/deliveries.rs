@@ -154,6 +154,7 @@ pub async fn log_receipt(
     new: NewReceipt,
 ) -> Result<ReceiptLogged, WriteError> {
     let txn = crate::db::begin_write(db).await?;
+    super::periods::ensure_open(&txn, "date", new.date).await?;
     let contract = contracts::require(&txn, &new.contract, "contract").await?;
     let phase = find_phase(&txn, contract.id, &new.phase)
         .await?

@@ -6,6 +6,7 @@ pub mod contracts;
 pub mod deliveries;
 pub mod history;
 pub mod overview;
+pub mod periods;
 pub mod revenue;
 pub mod usage;
 pub mod vendors;

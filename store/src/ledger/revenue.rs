@@ -80,6 +80,7 @@ async fn taken(
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Result<i64, WriteError> {
     let txn = crate::db::begin_write(db).await?;
+    super::periods::ensure_open(&txn, "period_start", new.period_start).await?;
     if let Some(error) = taken(&txn, &new, None).await? {
         return Err(error.into());
     }
@@ -118,6 +119,8 @@ pub async fn correct(
         .one(&txn)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no revenue entry #{id}")))?;
+    super::periods::ensure_open(&txn, "period_start", before.period_start).await?;
+    super::periods::ensure_open(&txn, "period_start", new.period_start).await?;
     if let Some(error) = taken(&txn, &new, Some(id)).await? {
         return Err(error.into());
     }

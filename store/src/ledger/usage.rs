@@ -184,6 +184,7 @@ async fn usage_contract(
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<i64, WriteError> {
     let txn = crate::db::begin_write(db).await?;
     let contract = usage_contract(&txn, &new).await?;
+    super::periods::ensure_open(&txn, "date", new.date).await?;
     let saved = usage_entry::ActiveModel {
         contract_id: Set(contract.id),
         date: Set(new.date),
@@ -230,6 +231,9 @@ pub async fn correct(
         .await?
         .ok_or_else(|| DbErr::Custom(format!("usage entry #{id} has no contract")))?;
     let contract = usage_contract(&txn, &new).await?;
+    // Neither the month it leaves nor the month it moves to may be closed.
+    super::periods::ensure_open(&txn, "date", before.date).await?;
+    super::periods::ensure_open(&txn, "date", new.date).await?;
     let mut active = before.clone().into_active_model();
     active.contract_id = Set(contract.id);
     active.date = Set(new.date);

@@ -1,0 +1,154 @@
+//! Period close: a month closed for the books takes no new or changed usage, revenue or
+//! receipts dated in it (from forms or imports) until an admin reopens it. Closing and
+//! reopening are in the audit trail.
+
+use super::WriteError;
+use crate::audit::{self, Change};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::FieldError;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedPeriod {
+    pub month: NaiveDate,
+    pub closed_at: DateTime<Utc>,
+    pub closed_by: String,
+}
+
+pub fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// The refusal for an entry dated in a closed month, on the entry's date field.
+pub fn closed_error(column: &str, date: NaiveDate) -> FieldError {
+    FieldError::new(
+        column,
+        format!(
+            "{date} falls in {}, which is closed; an admin can reopen the month",
+            month_of(date).format("%B %Y")
+        ),
+    )
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ClosedPeriod>, DbErr> {
+    let rows = db
+        .query_all_raw(crate::db::statement(
+            db.get_database_backend(),
+            "SELECT month, closed_at, closed_by FROM closed_periods ORDER BY month DESC",
+            vec![],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ClosedPeriod {
+                month: r.try_get_by_index(0)?,
+                closed_at: r.try_get_by_index(1)?,
+                closed_by: r.try_get_by_index(2)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn closed_months(
+    conn: &impl ConnectionTrait,
+) -> Result<std::collections::HashSet<NaiveDate>, DbErr> {
+    Ok(list(conn).await?.into_iter().map(|p| p.month).collect())
+}
+
+async fn is_closed(conn: &impl ConnectionTrait, month: NaiveDate) -> Result<bool, DbErr> {
+    let row = conn
+        .query_one_raw(crate::db::statement(
+            conn.get_database_backend(),
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM closed_periods WHERE month = ?",
+            vec![month.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
+}
+
+/// Refuses a write dated in a closed month (checked inside the write's transaction).
+pub(crate) async fn ensure_open(
+    conn: &impl ConnectionTrait,
+    column: &str,
+    date: NaiveDate,
+) -> Result<(), WriteError> {
+    if is_closed(conn, month_of(date)).await? {
+        return Err(WriteError::Invalid(vec![closed_error(column, date)]));
+    }
+    Ok(())
+}
+
+pub async fn close(
+    db: &DatabaseConnection,
+    actor: &str,
+    month: NaiveDate,
+) -> Result<(), WriteError> {
+    let month = month_of(month);
+    let txn = crate::db::begin_write(db).await?;
+    if is_closed(&txn, month).await? {
+        return Err(WriteError::Invalid(vec![FieldError::new(
+            "month",
+            format!("{} is already closed", month.format("%B %Y")),
+        )]));
+    }
+    let at = Utc::now();
+    txn.execute_raw(crate::db::statement(
+        txn.get_database_backend(),
+        "INSERT INTO closed_periods (month, closed_at, closed_by) VALUES (?, ?, ?)",
+        vec![month.into(), at.into(), actor.into()],
+    ))
+    .await?;
+    audit::commit_with(
+        txn,
+        Change {
+            actor,
+            entity: "period",
+            entity_id: Some(month.to_string()),
+            action: "close",
+            before: None,
+            after: Some(json!({ "month": month.to_string(), "closed": true })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &str,
+    month: NaiveDate,
+) -> Result<(), WriteError> {
+    let month = month_of(month);
+    let txn = crate::db::begin_write(db).await?;
+    if !is_closed(&txn, month).await? {
+        return Err(WriteError::NotFound(format!(
+            "{} is not closed",
+            month.format("%B %Y")
+        )));
+    }
+    txn.execute_raw(crate::db::statement(
+        txn.get_database_backend(),
+        "DELETE FROM closed_periods WHERE month = ?",
+        vec![month.into()],
+    ))
+    .await?;
+    audit::commit_with(
+        txn,
+        Change {
+            actor,
+            entity: "period",
+            entity_id: Some(month.to_string()),
+            action: "reopen",
+            before: Some(json!({ "month": month.to_string(), "closed": true })),
+            after: Some(json!({ "month": month.to_string(), "closed": false })),
+        },
+    )
+    .await?;
+    Ok(())
+}
