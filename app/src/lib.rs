@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod forms;
 pub mod history;
 pub mod paging;
+pub mod periods;
 pub mod report_names;
 #[cfg(feature = "ssr")]
 pub mod reports;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <A href="/import">"Import"</A>
                     <A href="/reports">"Reports"</A>
                     <A href="/audit">"Audit"</A>
+                    <A href="/periods">"Periods"</A>
                 </nav>
                 <auth::UserMenu/>
             </header>
@@ -105,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=upload::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/reports") view=reports_page::ReportsPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=history::AuditPage ssr=ssr.clone()/>
+                    <Route path=path!("/periods") view=periods::PeriodsPage ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

@@ -125,10 +125,9 @@ impl ReportCache {
         };
         let snapshot = Arc::new(snapshot);
         let for_frames = snapshot.clone();
-        let frames =
-            tokio::task::spawn_blocking(move || LedgerFrames::from_snapshot(&for_frames))
-                .await
-                .map_err(|e| ReportError::Worker(e.to_string()))??;
+        let frames = tokio::task::spawn_blocking(move || LedgerFrames::from_snapshot(&for_frames))
+            .await
+            .map_err(|e| ReportError::Worker(e.to_string()))??;
         let frames = Arc::new(frames);
         *slot = Some(CachedLedger {
             version,

@@ -20,6 +20,8 @@ pub enum Permission {
     Import,
     /// Add and disable users.
     ManageUsers,
+    /// Close a month for the books, and reopen it.
+    ClosePeriods,
 }
 
 impl Role {
@@ -56,13 +58,14 @@ mod tests {
     fn roles_are_least_privilege() {
         use Permission::*;
         let table = [
-            (Role::Viewer, [true, false, false, false]),
-            (Role::Editor, [true, true, true, false]),
-            (Role::Analyst, [true, false, true, false]),
-            (Role::Admin, [true, true, true, true]),
+            (Role::Viewer, [true, false, false, false, false]),
+            (Role::Editor, [true, true, true, false, false]),
+            (Role::Analyst, [true, false, true, false, false]),
+            (Role::Admin, [true, true, true, true, true]),
         ];
         for (role, expected) in table {
-            let got = [Read, WriteEntries, Import, ManageUsers].map(|p| role.allows(p));
+            let got =
+                [Read, WriteEntries, Import, ManageUsers, ClosePeriods].map(|p| role.allows(p));
             assert_eq!(got, expected, "{role}");
         }
         assert!(Role::parse("root").is_err());

@@ -175,3 +175,11 @@ pub struct ImportOutcome {
     pub errors: Vec<String>,
     pub omitted: u64,
 }
+
+/// A month closed for the books (its first day), when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedPeriod {
+    pub month: NaiveDate,
+    pub closed_at: chrono::DateTime<chrono::Utc>,
+    pub closed_by: String,
+}

@@ -778,6 +778,9 @@ fn every_server_function_is_covered_here() {
         "create_token",
         "revoke_token",
         "dashboard",
+        "list_periods",
+        "close_period",
+        "reopen_period",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -786,4 +789,34 @@ fn every_server_function_is_covered_here() {
     let mut expected: Vec<String> = covered.iter().map(|s| s.to_string()).collect();
     expected.sort();
     assert_eq!(registered, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_month_refuses_entries_until_an_admin_reopens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let october = usage_form("AWS-2025-38B", "2026-10-15", "1.00");
+    assert_eq!(
+        columns(&refused(&state, "close_period", &[("month", "October")]).await),
+        ["month"]
+    );
+    saved(&state, "close_period", &[("month", "2026-10")]).await;
+    let closed = read(&state, "list_periods", &[]).await;
+    assert_eq!(closed[0]["month"], "2026-10-01");
+    assert_eq!(closed[0]["closed_by"], "admin");
+    let errors = refused(&state, "add_usage", &october).await;
+    assert_eq!(columns(&errors), ["date"]);
+    assert!(
+        errors[0].1.contains("October 2026, which is closed"),
+        "{errors:?}"
+    );
+    assert!(failed(&state, "reopen_period", &[("month", "2026-09")])
+        .await
+        .contains("September 2026 is not closed"));
+    saved(&state, "reopen_period", &[("month", "2026-10")]).await;
+    saved(&state, "add_usage", &october).await;
+    assert_eq!(
+        read(&state, "list_periods", &[]).await,
+        serde_json::json!([])
+    );
 }

@@ -42,6 +42,7 @@ const PAGES: &[(&str, Needs)] = &[
     ("/dashboards/ratio", Permission(Read)),
     ("/dashboards/concentration", Permission(Read)),
     ("/dashboards/deliveries", Permission(Read)),
+    ("/periods", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -70,6 +71,9 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("create_token", Permission(Read)),
     ("revoke_token", Permission(Read)),
     ("dashboard", Permission(Read)),
+    ("list_periods", Permission(Read)),
+    ("close_period", Permission(ClosePeriods)),
+    ("reopen_period", Permission(ClosePeriods)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -150,6 +154,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "list_audit" => vec!["entity", "page"],
         "create_token" => vec!["name"],
         "revoke_token" => vec!["id"],
+        "close_period" | "reopen_period" => vec!["month"],
         _ => vec![],
     };
     if !is_read(endpoint) {

@@ -4,18 +4,12 @@
 
 use super::WriteError;
 use crate::audit::{self, Change};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use domain::FieldError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClosedPeriod {
-    pub month: NaiveDate,
-    pub closed_at: DateTime<Utc>,
-    pub closed_by: String,
-}
+pub use domain::views::ClosedPeriod;
 
 pub fn month_of(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
