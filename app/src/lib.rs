@@ -10,6 +10,7 @@ pub mod forms;
 pub mod history;
 pub mod paging;
 pub mod periods;
+pub mod reconciliation;
 pub mod report_names;
 #[cfg(feature = "ssr")]
 pub mod reports;

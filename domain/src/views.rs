@@ -183,3 +183,19 @@ pub struct ClosedPeriod {
     pub closed_at: chrono::DateTime<chrono::Utc>,
     pub closed_by: String,
 }
+
+/// A vendor statement against the ledger: what each side says was consumed up to `as_of`.
+/// `difference` is ledger minus vendor; `entries_from`..`as_of` is the period since the
+/// previous statement (or the contract's start), where a difference would come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub id: i64,
+    pub as_of: NaiveDate,
+    pub vendor_consumed: Money,
+    pub ledger_consumed: Money,
+    pub difference: Money,
+    pub tolerance: Money,
+    pub agrees: bool,
+    pub note: String,
+    pub entries_from: NaiveDate,
+}

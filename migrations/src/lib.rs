@@ -7,6 +7,7 @@ mod m20261123_000001_ledger;
 mod m20261123_000002_usage_daily;
 mod m20261124_000003_sessions_and_tokens;
 mod m20261124_000004_closed_periods;
+mod m20261124_000005_vendor_statements;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_usage_daily::Migration),
             Box::new(m20261124_000003_sessions_and_tokens::Migration),
             Box::new(m20261124_000004_closed_periods::Migration),
+            Box::new(m20261124_000005_vendor_statements::Migration),
         ]
     }
 }

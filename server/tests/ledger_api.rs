@@ -6,7 +6,7 @@ mod common;
 use app::state::AppState;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{call, demo_state, send, Ctx};
+use common::{call, demo_state, get, send, Ctx};
 use serde_json::Value;
 use store::ledger::{table_counts, TableCounts};
 
@@ -781,6 +781,8 @@ fn every_server_function_is_covered_here() {
         "list_periods",
         "close_period",
         "reopen_period",
+        "list_statements",
+        "record_statement",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -818,5 +820,70 @@ async fn a_closed_month_refuses_entries_until_an_admin_reopens_it() {
     assert_eq!(
         read(&state, "list_periods", &[]).await,
         serde_json::json!([])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vendor_statement_agrees_or_visibly_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let (status, csv) = get(
+        &state,
+        "/api/reports/burndown.csv?contract=LAMBDA-2026-1B&as_of=2026-06-30",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let ledger = csv
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_owned();
+    let statement = |as_of: &'static str, consumed: String, tolerance: &'static str| {
+        vec![
+            ("contract", "LAMBDA-2026-1B".to_owned()),
+            ("as_of", as_of.to_owned()),
+            ("consumed", consumed),
+            ("tolerance", tolerance.to_owned()),
+            ("note", "monthly statement".to_owned()),
+        ]
+    };
+    let send = |form: Vec<(&'static str, String)>| form;
+    let agrees = send(statement("2026-06-30", ledger.clone(), "0"));
+    let agrees: Vec<(&str, &str)> = agrees.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    saved(&state, "record_statement", &agrees).await;
+    let over = format!(
+        "{}.00",
+        ledger.split('.').next().unwrap().parse::<i64>().unwrap() + 500
+    );
+    let differs = send(statement("2026-07-31", over, "100.00"));
+    let differs: Vec<(&str, &str)> = differs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    saved(&state, "record_statement", &differs).await;
+
+    let rows = read(&state, "list_statements", &[("contract", "LAMBDA-2026-1B")]).await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    // Newest first: July differs, June agrees to the cent.
+    assert_eq!(rows[0]["as_of"], "2026-07-31");
+    assert_eq!(rows[0]["agrees"], false, "{rows:?}");
+    assert_eq!(rows[1]["agrees"], true);
+    assert_eq!(rows[1]["difference"]["minor"], 0);
+    assert_eq!(
+        rows[0]["entries_from"], "2026-07-01",
+        "the period since the previous statement"
+    );
+
+    let bad = [
+        ("contract", "LAMBDA-2026-1B"),
+        ("as_of", "2026-13-01"),
+        ("consumed", "-5"),
+        ("tolerance", ""),
+        ("note", ""),
+    ];
+    assert_eq!(
+        columns(&refused(&state, "record_statement", &bad).await),
+        ["as_of", "consumed"]
     );
 }

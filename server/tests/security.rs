@@ -74,6 +74,8 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("list_periods", Permission(Read)),
     ("close_period", Permission(ClosePeriods)),
     ("reopen_period", Permission(ClosePeriods)),
+    ("list_statements", Permission(Read)),
+    ("record_statement", Permission(WriteEntries)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -155,6 +157,8 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "create_token" => vec!["name"],
         "revoke_token" => vec!["id"],
         "close_period" | "reopen_period" => vec!["month"],
+        "list_statements" => vec!["contract"],
+        "record_statement" => vec!["contract", "as_of", "consumed", "tolerance", "note"],
         _ => vec![],
     };
     if !is_read(endpoint) {

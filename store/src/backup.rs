@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "api_tokens",
     "closed_periods",
+    "vendor_statements",
 ];
 
 #[derive(Debug, thiserror::Error)]

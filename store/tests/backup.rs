@@ -69,6 +69,19 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
             months.sort();
             months
         }),
+        ("vendor_statements", {
+            let mut rows = Vec::new();
+            for c in store::ledger::contract_overviews(db).await.unwrap() {
+                for r in store::ledger::reconciliation::for_contract(db, &c.reference)
+                    .await
+                    .unwrap()
+                {
+                    rows.push(format!("{} {r:?}", c.reference));
+                }
+            }
+            rows.sort();
+            rows
+        }),
     ];
     let names: Vec<&str> = tables.iter().map(|(t, _)| *t).collect();
     assert_eq!(
@@ -99,6 +112,16 @@ async fn a_ledger_with_people(db: &DatabaseConnection) {
         .unwrap();
     let december = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
     store::ledger::periods::close(db, "cfo", december)
+        .await
+        .unwrap();
+    let statement = store::ledger::reconciliation::NewStatement {
+        contract: "AWS-2025-38B",
+        as_of: "2026-06-30",
+        consumed: "1000000.00",
+        tolerance: "0",
+        note: "",
+    };
+    store::ledger::reconciliation::record(db, "cfo", statement)
         .await
         .unwrap();
 }

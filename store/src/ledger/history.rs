@@ -11,8 +11,18 @@ use serde_json::Value as Json;
 
 /// The entity names the ledger writes (what the audit page's filter offers).
 pub const ENTITIES: &[&str] = &[
-    "vendor", "contract", "phase", "receipt", "usage", "revenue", "import", "user", "token",
-    "period", "ledger",
+    "vendor",
+    "contract",
+    "phase",
+    "receipt",
+    "usage",
+    "revenue",
+    "import",
+    "user",
+    "token",
+    "period",
+    "ledger",
+    "statement",
 ];
 
 pub async fn list(

@@ -7,6 +7,7 @@ pub mod deliveries;
 pub mod history;
 pub mod overview;
 pub mod periods;
+pub mod reconciliation;
 pub mod revenue;
 pub mod usage;
 pub mod vendors;

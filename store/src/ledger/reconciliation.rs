@@ -1,0 +1,147 @@
+//! Reconciliation with vendor statements: the vendor says "consumed to date = X as of D" for a
+//! contract; the ledger's own figure is the sum of its usage up to D. They agree when the
+//! difference is within the statement's tolerance; when they do not, the entries since the
+//! previous statement are where to look.
+
+use super::{contracts, WriteError};
+use crate::audit::{self, Change};
+use chrono::{NaiveDate, Utc};
+use domain::views::Reconciliation;
+use domain::{FieldError, Money};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use serde_json::json;
+
+/// A statement as typed: contract reference, as-of date, the vendor's consumed amount and
+/// the tolerance (in the contract's currency), and a note.
+pub struct NewStatement<'a> {
+    pub contract: &'a str,
+    pub as_of: &'a str,
+    pub consumed: &'a str,
+    pub tolerance: &'a str,
+    pub note: &'a str,
+}
+
+pub async fn record(
+    db: &DatabaseConnection,
+    actor: &str,
+    raw: NewStatement<'_>,
+) -> Result<i64, WriteError> {
+    let txn = crate::db::begin_write(db).await?;
+    let contract = contracts::require(&txn, raw.contract.trim(), "contract").await?;
+    let currency = domain::Currency::parse(&contract.currency).map_err(DbErr::Custom)?;
+    let mut errors = Vec::new();
+    let as_of = domain::date::parse_iso_date(raw.as_of)
+        .map_err(|e| errors.push(FieldError::new("as_of", e)))
+        .ok();
+    let consumed = Money::parse_non_negative(raw.consumed, currency)
+        .map_err(|e| errors.push(FieldError::new("consumed", e)))
+        .ok();
+    let tolerance_text = if raw.tolerance.trim().is_empty() {
+        "0"
+    } else {
+        raw.tolerance
+    };
+    let tolerance = Money::parse_non_negative(tolerance_text, currency)
+        .map_err(|e| errors.push(FieldError::new("tolerance", e)))
+        .ok();
+    if let Some(as_of) = as_of {
+        if as_of < contract.start_date {
+            errors.push(FieldError::new(
+                "as_of",
+                format!("is before the contract starts ({})", contract.start_date),
+            ));
+        }
+    }
+    let (Some(as_of), Some(consumed), Some(tolerance)) = (as_of, consumed, tolerance) else {
+        return Err(WriteError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(WriteError::Invalid(errors));
+    }
+    let note = raw.note.trim().to_owned();
+    let row = txn
+        .query_one_raw(crate::db::statement(
+            txn.get_database_backend(),
+            "INSERT INTO vendor_statements (contract_id, as_of, consumed_minor, tolerance_minor, note, recorded_at, recorded_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            vec![
+                contract.id.into(),
+                as_of.into(),
+                consumed.minor().into(),
+                tolerance.minor().into(),
+                note.clone().into(),
+                Utc::now().into(),
+                actor.into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("insert returned no id".into()))?;
+    let id: i64 = row.try_get_by_index(0)?;
+    audit::commit_with(
+        txn,
+        Change {
+            actor,
+            entity: "statement",
+            entity_id: Some(format!("{}/{id}", contract.reference)),
+            action: "create",
+            before: None,
+            after: Some(json!({
+                "contract": contract.reference,
+                "as_of": as_of.to_string(),
+                "consumed": consumed.amount_string(),
+                "tolerance": tolerance.amount_string(),
+                "note": note,
+            })),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Every statement of a contract, newest first, against the ledger's consumption to its date.
+pub async fn for_contract(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Vec<Reconciliation>, DbErr> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(crate::db::statement(
+            backend,
+            "SELECT s.id, s.as_of, s.consumed_minor, s.tolerance_minor, s.note, c.currency, c.start_date, \
+             CAST(COALESCE((SELECT SUM(d.amount_minor) FROM usage_daily d \
+                            WHERE d.contract_id = s.contract_id AND d.date <= s.as_of), 0) AS BIGINT) AS ledger_minor \
+             FROM vendor_statements s JOIN contracts c ON c.id = s.contract_id \
+             WHERE c.reference = ? ORDER BY s.as_of, s.id",
+            vec![reference.into()],
+        ))
+        .await?;
+    let mut out = Vec::new();
+    let mut previous: Option<NaiveDate> = None;
+    for r in rows {
+        let as_of: NaiveDate = r.try_get_by_index(1)?;
+        let start: NaiveDate = r.try_get_by_index(6)?;
+        let currency: String = r.try_get_by_index(5)?;
+        let currency = domain::Currency::parse(&currency).map_err(DbErr::Custom)?;
+        let vendor: i64 = r.try_get_by_index(2)?;
+        let tolerance: i64 = r.try_get_by_index(3)?;
+        let ledger: i64 = r.try_get_by_index(7)?;
+        let from = previous
+            .and_then(|p| p.succ_opt())
+            .filter(|d| *d <= as_of)
+            .unwrap_or(start);
+        out.push(Reconciliation {
+            id: r.try_get_by_index(0)?,
+            as_of,
+            vendor_consumed: Money::from_minor(vendor, currency),
+            ledger_consumed: Money::from_minor(ledger, currency),
+            difference: Money::from_minor(ledger - vendor, currency),
+            tolerance: Money::from_minor(tolerance, currency),
+            agrees: (ledger - vendor).abs() <= tolerance,
+            note: r.try_get_by_index(4)?,
+            entries_from: from,
+        });
+        previous = Some(as_of);
+    }
+    out.reverse();
+    Ok(out)
+}
