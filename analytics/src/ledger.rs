@@ -66,6 +66,8 @@ impl LedgerFrames {
             "committed_minor" => c.iter().map(|c| c.committed_minor).collect::<Vec<_>>(),
             "start_date" => c.iter().map(|c| c.start_date).collect::<Vec<_>>(),
             "end_date" => c.iter().map(|c| c.end_date).collect::<Vec<_>>(),
+            "commitment_model" => c.iter().map(|c| c.commitment_model.as_str()).collect::<Vec<_>>(),
+            "fulfillment_interval" => c.iter().map(|c| c.fulfillment_interval.as_str()).collect::<Vec<_>>(),
         )?;
         let usage = df!(
             "contract" => snapshot.usage.contract_id.iter().map(|id| reference.get(id).copied().unwrap_or("")).collect::<Vec<_>>(),
@@ -164,6 +166,8 @@ pub(crate) mod worked_example {
             "committed_minor" => [100_000i64, 300_000],
             "start_date" => [d("2026-01-01"), d("2026-01-01")],
             "end_date" => [d("2026-12-31"), d("2027-12-31")],
+            "commitment_model" => ["build_up", "build_up"],
+            "fulfillment_interval" => ["term", "term"],
         )
         .unwrap();
         let usage = df!(

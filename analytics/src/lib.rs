@@ -12,6 +12,7 @@ pub mod ratio;
 pub mod raw;
 pub mod slippage;
 pub mod table;
+pub mod trueup;
 
 pub use burn_down::burn_down;
 pub use commitments::{commitment_concentration, ratio_ttm};
@@ -23,3 +24,4 @@ pub use projection::projection;
 pub use ratio::infra_to_revenue;
 pub use slippage::delivery_slippage;
 pub use table::ReportTable;
+pub use trueup::trueup;

@@ -105,23 +105,7 @@ pub fn projection(
         as_of: Some(as_of),
         ..filters.clone()
     };
-    let daily = ledger
-        .daily_usage(&filters)
-        .select([col("contract"), col("date"), col("amount_minor")])
-        .collect()?;
-    let mut by_contract: HashMap<&str, Vec<(NaiveDate, i64)>> = HashMap::new();
-    let names = daily.column("contract")?.str()?;
-    let dates = daily
-        .column("date")?
-        .date()?
-        .as_date_iter()
-        .collect::<Vec<_>>();
-    let amounts = daily.column("amount_minor")?.i64()?;
-    for ((name, date), amount) in names.iter().zip(dates).zip(amounts.iter()) {
-        if let (Some(name), Some(date), Some(amount)) = (name, date, amount) {
-            by_contract.entry(name).or_default().push((date, amount));
-        }
-    }
+    let by_contract = daily_by_contract(ledger, &filters)?;
     let contracts = ledger
         .filtered_contracts(&filters)
         .sort(["contract"], SortMultipleOptions::default())
@@ -166,6 +150,34 @@ pub fn projection(
         "term_elapsed_share" => rows.iter().map(|p| p.term_elapsed_share).collect::<Vec<_>>(),
         "burned_share" => rows.iter().map(|p| p.burned_share).collect::<Vec<_>>(),
     )
+}
+
+/// Each filtered contract's daily spend (date, minor units), up to the filters' as-of date.
+pub(crate) fn daily_by_contract(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+) -> PolarsResult<HashMap<String, Vec<(NaiveDate, i64)>>> {
+    let daily = ledger
+        .daily_usage(filters)
+        .select([col("contract"), col("date"), col("amount_minor")])
+        .collect()?;
+    let mut by_contract: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
+    let names = daily.column("contract")?.str()?;
+    let dates = daily
+        .column("date")?
+        .date()?
+        .as_date_iter()
+        .collect::<Vec<_>>();
+    let amounts = daily.column("amount_minor")?.i64()?;
+    for ((name, date), amount) in names.iter().zip(dates).zip(amounts.iter()) {
+        if let (Some(name), Some(date), Some(amount)) = (name, date, amount) {
+            by_contract
+                .entry(name.to_owned())
+                .or_default()
+                .push((date, amount));
+        }
+    }
+    Ok(by_contract)
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         cents("committed_amount").alias("committed_minor"),
         col("start_date"),
         col("end_date"),
+        // The raw recompute serves the three DOMAIN.md reports, which do not depend on the
+        // commitment model; the defaults keep the frame's shape.
+        lit("build_up").alias("commitment_model"),
+        lit("term").alias("fulfillment_interval"),
     ])
     .collect()?;
     // Sum per contract and day before parsing dates: 10M date parses become a few thousand.

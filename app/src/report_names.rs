@@ -10,6 +10,7 @@ pub enum ReportName {
     Slippage,
     RatioTtm,
     CommitmentConcentration,
+    TrueUp,
 }
 
 impl ReportName {
@@ -22,6 +23,7 @@ impl ReportName {
         ReportName::Slippage,
         ReportName::RatioTtm,
         ReportName::CommitmentConcentration,
+        ReportName::TrueUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +36,7 @@ impl ReportName {
             ReportName::Slippage => "slippage",
             ReportName::RatioTtm => "ratio-ttm",
             ReportName::CommitmentConcentration => "commitment-concentration",
+            ReportName::TrueUp => "trueup",
         }
     }
 
@@ -67,6 +70,7 @@ impl ReportName {
             ReportName::Slippage => "Per delivery phase: planned vs received, days late, capacity outstanding.",
             ReportName::RatioTtm => "Trailing twelve months ratio, and outstanding commitments ÷ annualised revenue.",
             ReportName::CommitmentConcentration => "Outstanding commitments by vendor, share and HHI.",
+            ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down).",
         }
     }
 }

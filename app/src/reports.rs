@@ -199,6 +199,14 @@ fn compute(
         ReportName::CommitmentConcentration => {
             analytics::commitment_concentration(&frames, filters, as_of_or_today(filters))?
         }
+        ReportName::TrueUp => analytics::trueup(
+            frames,
+            filters,
+            as_of_or_today(filters),
+            request
+                .window_days
+                .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS),
+        )?,
         ReportName::Projection => {
             let as_of = filters
                 .as_of

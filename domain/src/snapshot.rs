@@ -15,6 +15,10 @@ pub struct ContractFacts {
     pub currency: Currency,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
+    /// `build_up` or `burn_down` (DOMAIN.md "Commitment models").
+    pub commitment_model: String,
+    /// `term` or `annual`.
+    pub fulfillment_interval: String,
 }
 
 /// Usage per contract and day, one entry per (contract, day) with usage.

@@ -36,7 +36,7 @@ pub enum Command {
     /// Export the raw ledger as the six CSV files, in the import format.
     Export(ExportArgs),
     /// Print or save a report as CSV (or JSON): burndown, portfolio-burndown, concentration,
-    /// ratio, ratio-ttm, projection, slippage, commitment-concentration.
+    /// ratio, ratio-ttm, projection, slippage, commitment-concentration, trueup.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.
@@ -141,7 +141,7 @@ pub struct ExportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, projection, slippage or
-    /// commitment-concentration.
+    /// commitment-concentration or trueup.
     pub name: String,
     /// Ignore entries after this date (YYYY-MM-DD).
     #[arg(long)]

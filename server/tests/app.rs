@@ -178,7 +178,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     let (status, body) = get(&state, "/api/reports/forecast.csv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration"),
+        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup"),
         "{body}"
     );
     let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;

@@ -342,3 +342,52 @@ async fn an_empty_ledger_gives_empty_dashboards_not_errors() {
         )
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trueup_report_splits_an_annual_commitment_into_contract_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    // AWS-2025-38B: build-up, annual, 38,000,000,000.00 over 7 years from 2025-11-03.
+    let rows = report(
+        &ctx,
+        "/api/reports/trueup.csv?contract=AWS-2025-38B&as_of=2026-11-23",
+    )
+    .await;
+    assert_eq!(rows.len(), 7);
+    assert_eq!(
+        (
+            rows[0]["interval_start"].as_str(),
+            rows[0]["interval_end"].as_str()
+        ),
+        ("2025-11-03", "2026-11-02")
+    );
+    let minimums: Vec<i64> = rows.iter().map(|r| cents(&r["minimum"])).collect();
+    assert_eq!(
+        minimums.iter().sum::<i64>(),
+        3_800_000_000_000,
+        "the years add up to the commitment"
+    );
+    assert_eq!(minimums[0], 3_800_000_000_000 / 7);
+    // Year 1 has ended: its true-up is what was not consumed, owed on its last day.
+    let year1 = &rows[0];
+    assert_eq!(
+        cents(&year1["true_up"]),
+        (cents(&year1["minimum"]) - cents(&year1["consumed"])).max(0)
+    );
+    assert_eq!(
+        year1["status"],
+        if cents(&year1["true_up"]) > 0 {
+            "owed"
+        } else {
+            "met"
+        }
+    );
+    assert_eq!(
+        rows[1]["status"],
+        if cents(&rows[1]["true_up"]) > 0 {
+            "projected"
+        } else {
+            "met"
+        }
+    );
+}

@@ -129,7 +129,8 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
 
     let contracts = db
         .query_all_raw(query(
-            "SELECT c.id, c.reference, v.name AS vendor, c.committed_minor, c.currency, c.start_date, c.end_date \
+            "SELECT c.id, c.reference, v.name AS vendor, c.committed_minor, c.currency, c.start_date, c.end_date, \
+             c.commitment_model, c.fulfillment_interval \
              FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
         ))
         .await?
@@ -144,6 +145,8 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
                 currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
                 start_date: row.try_get("", "start_date")?,
                 end_date: row.try_get("", "end_date")?,
+                commitment_model: row.try_get("", "commitment_model")?,
+                fulfillment_interval: row.try_get("", "fulfillment_interval")?,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;

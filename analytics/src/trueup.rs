@@ -1,0 +1,372 @@
+//! What each commitment will cost beyond its usage, by commitment model (DOMAIN.md):
+//! - `build_up`: a minimum spend per fulfilment interval (the whole term, or each contract year
+//!   with the commitment split evenly); what is not consumed by an interval's end is owed then as
+//!   a true-up. Past intervals show the true-up actually owed; the current and future ones the
+//!   projection at the trailing run-rate.
+//! - `burn_down`: a prepaid pool; it may be exhausted before the end of the term, after which
+//!   usage is billed on demand (the overrun).
+
+use crate::ledger::{Filters, LedgerFrames};
+use crate::projection::{daily_by_contract, project};
+use chrono::{Months, NaiveDate};
+use polars::prelude::*;
+
+/// One fulfilment interval of a build-up commitment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub start: NaiveDate,
+    /// Also the day the true-up is due.
+    pub end: NaiveDate,
+    pub minimum_minor: i64,
+    /// Usage in the interval up to the as-of date.
+    pub consumed_minor: i64,
+    /// `consumed` plus the run-rate for the interval's remaining days (= consumed once ended).
+    pub projected_minor: i64,
+    pub true_up_minor: i64,
+    /// The interval has ended by the as-of date: the true-up is owed, not projected.
+    pub settled: bool,
+}
+
+/// The intervals of a term: the whole term, or contract years (year 1 starts on `start`; the
+/// last one ends with the term).
+pub fn intervals(start: NaiveDate, end: NaiveDate, annual: bool) -> Vec<(NaiveDate, NaiveDate)> {
+    if !annual {
+        return vec![(start, end)];
+    }
+    let mut out = Vec::new();
+    let mut from = start;
+    for year in 1u32.. {
+        let next = start
+            .checked_add_months(Months::new(12 * year))
+            .unwrap_or(end);
+        let to = next.pred_opt().unwrap_or(next).min(end);
+        out.push((from, to));
+        if to >= end {
+            break;
+        }
+        from = next;
+    }
+    out
+}
+
+/// The settlements of a build-up commitment as of a date, from its daily spend.
+pub fn settlements(
+    committed_minor: i64,
+    (start, end): (NaiveDate, NaiveDate),
+    annual: bool,
+    daily: &[(NaiveDate, i64)],
+    as_of: NaiveDate,
+    window_days: i64,
+) -> Vec<Settlement> {
+    let periods = intervals(start, end, annual);
+    let n = periods.len() as i64;
+    // Evenly, in whole cents; the last interval takes the remainder.
+    let base = committed_minor / n.max(1);
+    let run_rate = project("", committed_minor, (start, end), daily, as_of, window_days)
+        .run_rate_minor_per_day;
+    periods
+        .iter()
+        .enumerate()
+        .map(|(i, &(from, to))| {
+            let minimum = if i as i64 == n - 1 {
+                committed_minor - base * (n - 1)
+            } else {
+                base
+            };
+            let consumed: i64 = daily
+                .iter()
+                .filter(|(d, _)| *d >= from && *d <= to && *d <= as_of)
+                .map(|(_, a)| a)
+                .sum();
+            let settled = as_of >= to;
+            let remaining_days = if settled {
+                0
+            } else {
+                (to - as_of.max(from.pred_opt().unwrap_or(from)))
+                    .num_days()
+                    .max(0)
+            };
+            let projected = consumed + (run_rate * remaining_days as f64).round() as i64;
+            Settlement {
+                start: from,
+                end: to,
+                minimum_minor: minimum,
+                consumed_minor: consumed,
+                projected_minor: projected,
+                true_up_minor: (minimum - projected).max(0),
+                settled,
+            }
+        })
+        .collect()
+}
+
+/// The `trueup` report: per contract and fulfilment interval for build-up commitments, one row
+/// per burn-down commitment. Columns: `contract`, `model`, `interval_start`, `interval_end`
+/// (the due date), `minimum_minor`, `consumed_minor`, `projected_minor`, `true_up_minor`,
+/// `status` (owed / projected / met), `exhaustion_date`, `overrun_minor`.
+pub fn trueup(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+    as_of: NaiveDate,
+    window_days: i64,
+) -> PolarsResult<DataFrame> {
+    let filters = Filters {
+        as_of: Some(as_of),
+        ..filters.clone()
+    };
+    let by_contract = daily_by_contract(ledger, &filters)?;
+    let contracts = ledger
+        .filtered_contracts(&filters)
+        .sort(["contract"], SortMultipleOptions::default())
+        .collect()?;
+    let refs = contracts.column("contract")?.str()?;
+    let committed = contracts.column("committed_minor")?.i64()?;
+    let models = contracts.column("commitment_model")?.str()?;
+    let interval = contracts.column("fulfillment_interval")?.str()?;
+    let starts: Vec<_> = contracts
+        .column("start_date")?
+        .date()?
+        .as_date_iter()
+        .collect();
+    let ends: Vec<_> = contracts
+        .column("end_date")?
+        .date()?
+        .as_date_iter()
+        .collect();
+
+    let mut out = TrueUpRows::default();
+    for i in 0..contracts.height() {
+        let (Some(name), Some(committed), Some(start), Some(end)) =
+            (refs.get(i), committed.get(i), starts[i], ends[i])
+        else {
+            continue;
+        };
+        let daily = by_contract.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        if models.get(i) == Some("burn_down") {
+            let p = project(name, committed, (start, end), daily, as_of, window_days);
+            out.push(
+                name,
+                "burn_down",
+                &Settlement {
+                    start,
+                    end,
+                    minimum_minor: committed,
+                    consumed_minor: p.spent_minor,
+                    projected_minor: p.projected_total_minor,
+                    true_up_minor: 0,
+                    settled: as_of >= end,
+                },
+                p.exhaustion_date,
+                (p.projected_total_minor - committed).max(0),
+            );
+        } else {
+            let annual = interval.get(i) == Some("annual");
+            for s in settlements(committed, (start, end), annual, daily, as_of, window_days) {
+                out.push(name, "build_up", &s, None, 0);
+            }
+        }
+    }
+    out.frame()
+}
+
+#[derive(Default)]
+struct TrueUpRows {
+    contract: Vec<String>,
+    model: Vec<&'static str>,
+    start: Vec<NaiveDate>,
+    end: Vec<NaiveDate>,
+    minimum: Vec<i64>,
+    consumed: Vec<i64>,
+    projected: Vec<i64>,
+    true_up: Vec<i64>,
+    status: Vec<&'static str>,
+    exhaustion: Vec<Option<NaiveDate>>,
+    overrun: Vec<i64>,
+}
+
+impl TrueUpRows {
+    fn push(
+        &mut self,
+        contract: &str,
+        model: &'static str,
+        s: &Settlement,
+        exhaustion: Option<NaiveDate>,
+        overrun: i64,
+    ) {
+        self.contract.push(contract.to_owned());
+        self.model.push(model);
+        self.start.push(s.start);
+        self.end.push(s.end);
+        self.minimum.push(s.minimum_minor);
+        self.consumed.push(s.consumed_minor);
+        self.projected.push(s.projected_minor);
+        self.true_up.push(s.true_up_minor);
+        self.status.push(match (s.true_up_minor > 0, s.settled) {
+            (true, true) => "owed",
+            (true, false) => "projected",
+            (false, _) => "met",
+        });
+        self.exhaustion.push(exhaustion);
+        self.overrun.push(overrun);
+    }
+
+    fn frame(self) -> PolarsResult<DataFrame> {
+        df!(
+            "contract" => self.contract,
+            "model" => self.model,
+            "interval_start" => self.start,
+            "interval_end" => self.end,
+            "minimum_minor" => self.minimum,
+            "consumed_minor" => self.consumed,
+            "projected_minor" => self.projected,
+            "true_up_minor" => self.true_up,
+            "status" => self.status,
+            "exhaustion_date" => self.exhaustion,
+            "overrun_minor" => self.overrun,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn contract_years_start_on_the_start_date_and_the_last_ends_with_the_term() {
+        assert_eq!(
+            intervals(d("2026-03-15"), d("2028-01-31"), true),
+            [
+                (d("2026-03-15"), d("2027-03-14")),
+                (d("2027-03-15"), d("2028-01-31"))
+            ]
+        );
+        assert_eq!(
+            intervals(d("2026-01-01"), d("2026-12-31"), false),
+            [(d("2026-01-01"), d("2026-12-31"))]
+        );
+    }
+
+    #[test]
+    fn an_annual_minimum_under_consumed_in_year_one_and_over_in_year_two() {
+        // 2,000.00 over two contract years: 1,000.00 a year. Year 1 uses 6 × 100.00 = 600.00,
+        // so 400.00 is owed on 2026-12-31; year 2 uses 13 × 100.00 = 1,300.00: nothing owed,
+        // and the excess does not carry back.
+        let mut daily: Vec<(NaiveDate, i64)> = (1..=6)
+            .map(|m| (NaiveDate::from_ymd_opt(2026, m, 10).unwrap(), 10_000))
+            .collect();
+        daily.extend((1..=12).map(|m| (NaiveDate::from_ymd_opt(2027, m, 10).unwrap(), 10_000)));
+        daily.push((d("2027-12-31"), 10_000));
+        let s = settlements(
+            200_000,
+            (d("2026-01-01"), d("2027-12-31")),
+            true,
+            &daily,
+            d("2028-01-15"),
+            90,
+        );
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            (
+                s[0].end,
+                s[0].minimum_minor,
+                s[0].consumed_minor,
+                s[0].true_up_minor,
+                s[0].settled
+            ),
+            (d("2026-12-31"), 100_000, 60_000, 40_000, true)
+        );
+        assert_eq!(
+            (
+                s[1].minimum_minor,
+                s[1].consumed_minor,
+                s[1].true_up_minor,
+                s[1].settled
+            ),
+            (100_000, 130_000, 0, true)
+        );
+    }
+
+    #[test]
+    fn an_interval_in_progress_is_projected_at_the_run_rate() {
+        // Term 2026-01-01..2026-12-31, 365.00 committed; 10.00 a day for the 90 days to
+        // 2026-03-31 (run-rate 10.00/day), 275 days left: 900.00 + 2,750.00 = 3,650.00
+        // projected, above the minimum: nothing owed. At 0.50 a day: 45.00 + 137.50 = 182.50,
+        // so 182.50 projected to be owed on 2026-12-31.
+        let days: Vec<NaiveDate> = (0..90)
+            .map(|i| d("2026-01-01") + chrono::Duration::days(i))
+            .collect();
+        let busy: Vec<_> = days.iter().map(|d| (*d, 1_000)).collect();
+        let s = settlements(
+            36_500,
+            (d("2026-01-01"), d("2026-12-31")),
+            false,
+            &busy,
+            d("2026-03-31"),
+            90,
+        );
+        assert_eq!(
+            (s[0].projected_minor, s[0].true_up_minor, s[0].settled),
+            (365_000, 0, false)
+        );
+        let quiet: Vec<_> = days.iter().map(|d| (*d, 50)).collect();
+        let s = settlements(
+            36_500,
+            (d("2026-01-01"), d("2026-12-31")),
+            false,
+            &quiet,
+            d("2026-03-31"),
+            90,
+        );
+        assert_eq!(
+            (
+                s[0].consumed_minor,
+                s[0].projected_minor,
+                s[0].true_up_minor
+            ),
+            (4_500, 18_250, 18_250)
+        );
+    }
+
+    #[test]
+    fn the_report_shows_a_burn_down_exhaustion_and_its_overrun() {
+        let mut frames = crate::ledger::worked_example::frames();
+        frames.contracts = df!(
+            "contract" => ["P"], "vendor" => ["A"], "committed_minor" => [100_000i64],
+            "start_date" => [d("2026-01-01")], "end_date" => [d("2026-12-31")],
+            "commitment_model" => ["burn_down"], "fulfillment_interval" => ["term"],
+        )
+        .unwrap();
+        // A 1,000.00 pool drawn at 100.00 a day from Jan 1 is exhausted on day 10 (2026-01-10).
+        let days: Vec<NaiveDate> = (0..10)
+            .map(|i| d("2026-01-01") + chrono::Duration::days(i))
+            .collect();
+        frames.usage =
+            df!("contract" => vec!["P"; 10], "date" => days, "amount_minor" => vec![10_000i64; 10])
+                .unwrap();
+        let out = trueup(&frames, &Filters::default(), d("2026-01-10"), 10).unwrap();
+        assert_eq!(out.height(), 1);
+        assert_eq!(
+            out.column("exhaustion_date")
+                .unwrap()
+                .date()
+                .unwrap()
+                .as_date_iter()
+                .next()
+                .flatten(),
+            Some(d("2026-01-10"))
+        );
+        // The run-rate (100.00/day) for the 355 days left: 35,500.00 on demand.
+        assert_eq!(
+            out.column("overrun_minor").unwrap().i64().unwrap().get(0),
+            Some(3_550_000)
+        );
+        assert_eq!(
+            out.column("true_up_minor").unwrap().i64().unwrap().get(0),
+            Some(0)
+        );
+    }
+}
