@@ -439,6 +439,8 @@ fn ContractView(
         })}
         <h2>"Recent usage"</h2>
         <UsageTable rows=detail.recent_usage.clone() correct=None/>
+        <h2>"True-up"</h2>
+        <crate::trueup::TrueUpSection reference=c.reference.clone()/>
         <h2>"Vendor statements"</h2>
         <crate::reconciliation::Statements reference=c.reference.clone()/>
         <h2>"History"</h2>

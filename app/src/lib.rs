@@ -18,6 +18,7 @@ pub mod reports_page;
 pub mod revenue;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod trueup;
 pub mod upload;
 pub mod usage;
 pub mod vendors;

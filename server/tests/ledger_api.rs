@@ -783,6 +783,7 @@ fn every_server_function_is_covered_here() {
         "reopen_period",
         "list_statements",
         "record_statement",
+        "get_trueup",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -861,6 +862,15 @@ async fn a_vendor_statement_agrees_or_visibly_differs() {
     let differs = send(statement("2026-07-31", over, "100.00"));
     let differs: Vec<(&str, &str)> = differs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     saved(&state, "record_statement", &differs).await;
+
+    // The contract page's true-up table is the trueup report's rows for the contract.
+    let trueup = read(&state, "get_trueup", &[("contract", "AWS-2025-38B")]).await;
+    assert_eq!(
+        trueup["rows"].as_array().unwrap().len(),
+        7,
+        "seven contract years"
+    );
+    assert_eq!(trueup["columns"][7], "true_up");
 
     let rows = read(&state, "list_statements", &[("contract", "LAMBDA-2026-1B")]).await;
     let rows = rows.as_array().unwrap();

@@ -75,6 +75,7 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("close_period", Permission(ClosePeriods)),
     ("reopen_period", Permission(ClosePeriods)),
     ("list_statements", Permission(Read)),
+    ("get_trueup", Permission(Read)),
     ("record_statement", Permission(WriteEntries)),
 ];
 
@@ -157,7 +158,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "create_token" => vec!["name"],
         "revoke_token" => vec!["id"],
         "close_period" | "reopen_period" => vec!["month"],
-        "list_statements" => vec!["contract"],
+        "list_statements" | "get_trueup" => vec!["contract"],
         "record_statement" => vec!["contract", "as_of", "consumed", "tolerance", "note"],
         _ => vec![],
     };

@@ -174,7 +174,7 @@ fn KpiCard(kpi: Kpi) -> impl IntoView {
 }
 
 #[component]
-fn TableView(table: Table, csv_href: String) -> impl IntoView {
+pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
     view! {
         <figure class="chart" data-table=table.id.clone()>
             <figcaption>

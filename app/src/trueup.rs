@@ -1,0 +1,57 @@
+//! The true-up of one contract for its page: the `trueup` report's rows for it, as a table
+//! with the report's CSV behind "Download CSV".
+
+use crate::dashboards::model::Table;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(prefix = "/api", endpoint = "get_trueup", input = GetUrl)]
+pub async fn get_trueup(contract: String) -> Result<Table, ServerFnError> {
+    crate::auth::require(domain::Permission::Read)?;
+    let state = crate::state::app_state()?;
+    let filters = crate::reports::parse_filters(None, &[], std::slice::from_ref(&contract))
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let request = crate::reports::ReportRequest::new(filters);
+    let table = crate::reports::run(
+        &state.reports,
+        &state.db,
+        crate::reports::ReportName::TrueUp,
+        &request,
+    )
+    .await
+    .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let link = format!(
+        "/dashboards/burndown?contract={}",
+        crate::paging::path_segment(&contract)
+    );
+    Ok(Table {
+        id: "trueup".to_owned(),
+        title: "True-up by fulfilment interval".to_owned(),
+        columns: table.columns.clone(),
+        rows: table.rows.clone(),
+        links: vec![link; table.rows.len()],
+    })
+}
+
+#[component]
+pub fn TrueUpSection(reference: String) -> impl IntoView {
+    let for_fetch = reference.clone();
+    let table = Resource::new(|| (), move |_| get_trueup(for_fetch.clone()));
+    let csv = format!(
+        "/api/reports/trueup.csv?contract={}",
+        crate::paging::path_segment(&reference)
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let csv = csv.clone();
+                Suspend::new(async move {
+                    match table.await {
+                        Ok(t) => view! { <crate::dashboards::pages::TableView table=t csv_href=csv/> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{crate::forms::server_message(&e)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
