@@ -51,6 +51,8 @@ test('the overview shows the figures the reports API gives', async ({ page }) =>
   await expect(kpi(page, 'committed')).toHaveAttribute('data-value', `USD ${sumMoney(projection, 'committed')}`);
   await expect(kpi(page, 'burned')).toHaveAttribute('data-value', `USD ${sumMoney(projection, 'spent')}`);
   await expect(kpi(page, 'shortfall')).toHaveAttribute('data-value', `USD ${sumMoney(projection, 'projected_shortfall')}`);
+  const trueup = await report(page, 'trueup');
+  await expect(kpi(page, 'trueup')).toHaveAttribute('data-value', `USD ${sumMoney(trueup, 'true_up')}`);
   const ttm = await report(page, 'ratio-ttm');
   const last = ttm[ttm.length - 1];
   await expect(kpi(page, 'ratio-month')).toHaveAttribute('data-value', last.ratio);

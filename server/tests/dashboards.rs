@@ -103,6 +103,10 @@ async fn the_overview_cards_are_the_reports_figures() {
         kpi(&d, "shortfall")["value"],
         usd(sum("projected_shortfall"))
     );
+    // The true-up card: the trueup report's true-ups, summed exactly.
+    let trueup = report(&ctx, "/api/reports/trueup.csv").await;
+    let true_ups = trueup.iter().map(|r| cents(&r["true_up"])).sum::<i64>();
+    assert_eq!(kpi(&d, "trueup")["value"], usd(true_ups));
     // The contracts driving the shortfall, largest first.
     let top = projection
         .iter()

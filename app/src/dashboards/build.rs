@@ -342,6 +342,7 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             .collect(),
         link(View::BurnDown),
     ));
+    kpis.push(true_up_kpi(ctx, link(View::BurnDown)).await?);
 
     let ratio = ctx.report(ReportName::RatioTtm).await?;
     let c = Columns(&ratio);
@@ -423,6 +424,56 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         notes: currency_notes(&figures),
         ..Default::default()
     })
+}
+
+/// What the commitment models add to the bill: true-ups owed for ended intervals, those
+/// projected for running ones (build-up), and on-demand spend after a prepaid pool runs out
+/// (burn-down) — sums of the `trueup` report, per currency.
+async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
+    let table = ctx.report(ReportName::TrueUp).await?;
+    let c = Columns(&table);
+    let (contract, true_up, status, overrun) = (
+        c.at("contract")?,
+        c.at("true_up")?,
+        c.at("status")?,
+        c.at("overrun")?,
+    );
+    let mut sums: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for row in &table.rows {
+        let currency = ctx.currency(&row[contract]);
+        let kind = if row[status] == "owed" {
+            "owed"
+        } else {
+            "projected"
+        };
+        *sums.entry((currency.clone(), kind)).or_default() += minor(&row[true_up])?;
+        *sums.entry((currency, "overrun")).or_default() += minor(&row[overrun])?;
+    }
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    for ((currency, kind), sum) in &sums {
+        if *kind != "overrun" {
+            *totals.entry(currency.as_str()).or_default() += sum;
+        }
+    }
+    let value = totals
+        .iter()
+        .map(|(currency, sum)| format!("{currency} {}", money(*sum)))
+        .collect();
+    let detail = sums
+        .iter()
+        .filter(|(_, sum)| **sum != 0)
+        .map(|((currency, kind), sum)| match *kind {
+            "overrun" => format!("on-demand after exhaustion {currency} {}", money(*sum)),
+            kind => format!("{kind} {currency} {}", money(*sum)),
+        })
+        .collect();
+    Ok(kpi(
+        "trueup",
+        "True-up (by commitment model)",
+        value,
+        detail,
+        href,
+    ))
 }
 
 /// Planned and received quantity per resource (a phase's plan counted once).
