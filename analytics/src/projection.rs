@@ -106,38 +106,23 @@ pub fn projection(
         ..filters.clone()
     };
     let by_contract = daily_by_contract(ledger, &filters)?;
-    let contracts = ledger
-        .filtered_contracts(&filters)
-        .sort(["contract"], SortMultipleOptions::default())
-        .collect()?;
-    let refs = contracts.column("contract")?.str()?;
-    let committed = contracts.column("committed_minor")?.i64()?;
-    let starts = contracts
-        .column("start_date")?
-        .date()?
-        .as_date_iter()
-        .collect::<Vec<_>>();
-    let ends = contracts
-        .column("end_date")?
-        .date()?
-        .as_date_iter()
-        .collect::<Vec<_>>();
-    let mut rows = Vec::new();
-    for i in 0..contracts.height() {
-        if let (Some(name), Some(committed), Some(start), Some(end)) =
-            (refs.get(i), committed.get(i), starts[i], ends[i])
-        {
-            let daily = by_contract.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            rows.push(project(
-                name,
-                committed,
-                (start, end),
+    let rows: Vec<Projection> = contract_terms(ledger, &filters)?
+        .iter()
+        .map(|t| {
+            let daily = by_contract
+                .get(&t.contract)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            project(
+                &t.contract,
+                t.committed_minor,
+                (t.start, t.end),
                 daily,
                 as_of,
                 window_days,
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     df!(
         "contract" => rows.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
         "as_of" => vec![as_of; rows.len()],
@@ -150,6 +135,53 @@ pub fn projection(
         "term_elapsed_share" => rows.iter().map(|p| p.term_elapsed_share).collect::<Vec<_>>(),
         "burned_share" => rows.iter().map(|p| p.burned_share).collect::<Vec<_>>(),
     )
+}
+
+/// A filtered contract's terms, as the per-contract reports need them.
+pub(crate) struct Terms {
+    pub contract: String,
+    pub committed_minor: i64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// `None` when the frame does not carry the column (the defaults then apply).
+    pub model: Option<String>,
+    pub interval: Option<String>,
+}
+
+/// The filtered contracts' terms, in reference order.
+pub(crate) fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<Terms>> {
+    let contracts = ledger
+        .filtered_contracts(filters)
+        .sort(["contract"], SortMultipleOptions::default())
+        .collect()?;
+    let refs = contracts.column("contract")?.str()?;
+    let committed = contracts.column("committed_minor")?.i64()?;
+    let starts: Vec<_> = contracts
+        .column("start_date")?
+        .date()?
+        .as_date_iter()
+        .collect();
+    let ends: Vec<_> = contracts
+        .column("end_date")?
+        .date()?
+        .as_date_iter()
+        .collect();
+    let text = |name: &str, i: usize| -> Option<String> {
+        let column = contracts.column(name).ok()?;
+        column.str().ok()?.get(i).map(str::to_owned)
+    };
+    Ok((0..contracts.height())
+        .filter_map(|i| {
+            Some(Terms {
+                contract: refs.get(i)?.to_owned(),
+                committed_minor: committed.get(i)?,
+                start: starts[i]?,
+                end: ends[i]?,
+                model: text("commitment_model", i),
+                interval: text("fulfillment_interval", i),
+            })
+        })
+        .collect())
 }
 
 /// Each filtered contract's daily spend (date, minor units), up to the filters' as-of date.

@@ -7,7 +7,7 @@
 //!   usage is billed on demand (the overrun).
 
 use crate::ledger::{Filters, LedgerFrames};
-use crate::projection::{daily_by_contract, project};
+use crate::projection::{contract_terms, daily_by_contract, project};
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
@@ -115,54 +115,43 @@ pub fn trueup(
         ..filters.clone()
     };
     let by_contract = daily_by_contract(ledger, &filters)?;
-    let contracts = ledger
-        .filtered_contracts(&filters)
-        .sort(["contract"], SortMultipleOptions::default())
-        .collect()?;
-    let refs = contracts.column("contract")?.str()?;
-    let committed = contracts.column("committed_minor")?.i64()?;
-    let models = contracts.column("commitment_model")?.str()?;
-    let interval = contracts.column("fulfillment_interval")?.str()?;
-    let starts: Vec<_> = contracts
-        .column("start_date")?
-        .date()?
-        .as_date_iter()
-        .collect();
-    let ends: Vec<_> = contracts
-        .column("end_date")?
-        .date()?
-        .as_date_iter()
-        .collect();
-
     let mut out = TrueUpRows::default();
-    for i in 0..contracts.height() {
-        let (Some(name), Some(committed), Some(start), Some(end)) =
-            (refs.get(i), committed.get(i), starts[i], ends[i])
-        else {
-            continue;
-        };
-        let daily = by_contract.get(name).map(Vec::as_slice).unwrap_or(&[]);
-        if models.get(i) == Some("burn_down") {
-            let p = project(name, committed, (start, end), daily, as_of, window_days);
-            out.push(
-                name,
-                "burn_down",
-                &Settlement {
-                    start,
-                    end,
-                    minimum_minor: committed,
-                    consumed_minor: p.spent_minor,
-                    projected_minor: p.projected_total_minor,
-                    true_up_minor: 0,
-                    settled: as_of >= end,
-                },
-                p.exhaustion_date,
-                (p.projected_total_minor - committed).max(0),
+    for t in contract_terms(ledger, &filters)? {
+        let daily = by_contract
+            .get(&t.contract)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if t.model.as_deref() == Some("burn_down") {
+            let p = project(
+                &t.contract,
+                t.committed_minor,
+                (t.start, t.end),
+                daily,
+                as_of,
+                window_days,
             );
+            let pool = Settlement {
+                start: t.start,
+                end: t.end,
+                minimum_minor: t.committed_minor,
+                consumed_minor: p.spent_minor,
+                projected_minor: p.projected_total_minor,
+                true_up_minor: 0,
+                settled: as_of >= t.end,
+            };
+            let overrun = (p.projected_total_minor - t.committed_minor).max(0);
+            out.push(&t.contract, "burn_down", &pool, p.exhaustion_date, overrun);
         } else {
-            let annual = interval.get(i) == Some("annual");
-            for s in settlements(committed, (start, end), annual, daily, as_of, window_days) {
-                out.push(name, "build_up", &s, None, 0);
+            let annual = t.interval.as_deref() == Some("annual");
+            for s in settlements(
+                t.committed_minor,
+                (t.start, t.end),
+                annual,
+                daily,
+                as_of,
+                window_days,
+            ) {
+                out.push(&t.contract, "build_up", &s, None, 0);
             }
         }
     }
