@@ -44,3 +44,53 @@ impl InsertRow for DailyUsageRow {
 pub(crate) async fn add(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Result<(), DbErr> {
     insert_rows(conn, vec![row]).await
 }
+
+/// The (contract id, day, column) of each row whose addition would carry its day past the
+/// largest value the ledger holds. Checked before adding: SQLite would silently turn the sum
+/// into an inexact REAL, PostgreSQL would fail with a bare "out of range".
+pub(crate) async fn overflows(
+    conn: &impl ConnectionTrait,
+    rows: &[DailyUsageRow],
+) -> Result<Vec<(i64, NaiveDate, &'static str)>, DbErr> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.contract_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let columns = "SELECT contract_id, date, amount_minor, quantity_micros FROM usage_daily";
+    // One entry (a form): its day only. An import: the days of every contract it touches.
+    let statement = match rows {
+        [one] => crate::db::statement(
+            conn.get_database_backend(),
+            &format!("{columns} WHERE contract_id = ? AND date = ?"),
+            vec![one.contract_id.into(), one.date.into()],
+        ),
+        _ => sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            format!("{columns} WHERE contract_id IN ({})", ids.join(",")),
+        ),
+    };
+    let mut existing = std::collections::HashMap::new();
+    for r in conn.query_all_raw(statement).await? {
+        let key: (i64, NaiveDate) = (r.try_get_by_index(0)?, r.try_get_by_index(1)?);
+        existing.insert(
+            key,
+            (r.try_get_by_index::<i64>(2)?, r.try_get_by_index::<i64>(3)?),
+        );
+    }
+    let mut out = Vec::new();
+    for row in rows {
+        let (amount, quantity) = existing
+            .get(&(row.contract_id, row.date))
+            .copied()
+            .unwrap_or((0, 0));
+        if amount.checked_add(row.amount_minor).is_none() {
+            out.push((row.contract_id, row.date, "amount"));
+        } else if quantity.checked_add(row.quantity_micros).is_none() {
+            out.push((row.contract_id, row.date, "quantity"));
+        }
+    }
+    Ok(out)
+}

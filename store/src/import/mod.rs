@@ -194,6 +194,21 @@ async fn import_in(
         .await?;
         lookups = outcome.lookups;
         rejections = outcome.rejections;
+        for (id, date, column) in crate::rollup::overflows(txn, &outcome.daily).await? {
+            let contract = lookups
+                .contracts
+                .iter()
+                .find(|(_, key)| key.id == id)
+                .map_or_else(|| format!("#{id}"), |(reference, _)| reference.clone());
+            rejections.push(RowError {
+                file: file_name.clone(),
+                line: None,
+                column: Some(column.to_owned()),
+                reason: format!(
+                    "usage on {date} adds up past the largest {column} the ledger can hold for contract {contract}, with what it already holds"
+                ),
+            });
+        }
         if rejections.is_empty() {
             insert::insert_rows(txn, outcome.daily).await?;
             finish_import_record(

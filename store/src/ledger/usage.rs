@@ -155,6 +155,23 @@ fn snapshot(u: &usage_entry::Model, reference: &str) -> serde_json::Value {
     })
 }
 
+/// Adds an entry to its day of the rollup, refusing one that would carry the day past the
+/// largest value the ledger holds.
+async fn add_to_day(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Result<(), WriteError> {
+    if let Some((_, date, column)) = rollup::overflows(conn, std::slice::from_ref(&row))
+        .await?
+        .pop()
+    {
+        return Err(WriteError::Invalid(vec![domain::FieldError::new(
+            column,
+            format!(
+                "adds up past the largest {column} the ledger can hold for this contract on {date}"
+            ),
+        )]));
+    }
+    Ok(rollup::add(conn, row).await?)
+}
+
 fn daily(u: &usage_entry::Model, sign: i64) -> DailyUsageRow {
     DailyUsageRow {
         contract_id: u.contract_id,
@@ -198,7 +215,7 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
     }
     .insert(&txn)
     .await?;
-    rollup::add(&txn, daily(&saved, 1)).await?;
+    add_to_day(&txn, daily(&saved, 1)).await?;
     audit::commit_with(
         txn,
         Change {
@@ -244,7 +261,7 @@ pub async fn correct(
     active.sku = Set(new.sku);
     let after = active.update(&txn).await?;
     rollup::add(&txn, daily(&before, -1)).await?;
-    rollup::add(&txn, daily(&after, 1)).await?;
+    add_to_day(&txn, daily(&after, 1)).await?;
     audit::commit_with(
         txn,
         Change {
