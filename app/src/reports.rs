@@ -102,6 +102,20 @@ struct CachedLedger {
 const MAX_CACHED_TABLES: usize = 256;
 
 impl ReportCache {
+    /// The contracts as of the ledger's current version (from the same snapshot as the
+    /// reports, so pages that label report rows need no query of their own).
+    pub async fn contracts(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+    ) -> Result<Vec<domain::snapshot::ContractFacts>, ReportError> {
+        self.lookup(db, "").await?;
+        let slot = self.0.lock().await;
+        Ok(slot
+            .as_ref()
+            .map(|c| c.snapshot.contracts.clone())
+            .unwrap_or_default())
+    }
+
     /// The frames and the cached table for `key` (if any) at the ledger's current version.
     async fn lookup(
         &self,

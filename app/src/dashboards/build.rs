@@ -14,7 +14,7 @@ use crate::state::AppState;
 use analytics::ReportTable;
 use chrono::{Datelike, NaiveDate};
 use domain::decimal::{format_scaled, parse_scaled};
-use domain::views::ContractOverview;
+use domain::snapshot::ContractFacts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -86,7 +86,7 @@ struct Ctx<'a> {
     request: ReportRequest,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-    contracts: BTreeMap<String, ContractOverview>,
+    contracts: BTreeMap<String, ContractFacts>,
 }
 
 fn optional_date(raw: &str, name: &str) -> Result<Option<NaiveDate>, ReportError> {
@@ -153,7 +153,10 @@ impl<'a> Ctx<'a> {
                 )));
             }
         }
-        let contracts = store::ledger::overview::all_contract_overviews(&state.db)
+        // From the reports' own snapshot: no query of its own on every dashboard view.
+        let contracts = state
+            .reports
+            .contracts(&state.db)
             .await?
             .into_iter()
             .map(|c| (c.reference.clone(), c))

@@ -98,19 +98,7 @@ pub async fn close(
         vec![month.into(), at.into(), actor.into()],
     ))
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: "period",
-            entity_id: Some(month.to_string()),
-            action: "close",
-            before: None,
-            after: Some(json!({ "month": month.to_string(), "closed": true })),
-        },
-    )
-    .await?;
-    Ok(())
+    commit_change(txn, actor, month, true).await
 }
 
 pub async fn reopen(
@@ -132,15 +120,26 @@ pub async fn reopen(
         vec![month.into()],
     ))
     .await?;
+    commit_change(txn, actor, month, false).await
+}
+
+/// Records the month's new state (closed or open) beside its old one, and commits.
+async fn commit_change(
+    txn: sea_orm::DatabaseTransaction,
+    actor: &str,
+    month: NaiveDate,
+    closed: bool,
+) -> Result<(), WriteError> {
+    let state = |closed: bool| Some(json!({ "month": month.to_string(), "closed": closed }));
     audit::commit_with(
         txn,
         Change {
             actor,
             entity: "period",
             entity_id: Some(month.to_string()),
-            action: "reopen",
-            before: Some(json!({ "month": month.to_string(), "closed": true })),
-            after: Some(json!({ "month": month.to_string(), "closed": false })),
+            action: if closed { "close" } else { "reopen" },
+            before: state(!closed),
+            after: state(closed),
         },
     )
     .await?;
