@@ -13,6 +13,8 @@ use std::collections::HashMap;
 pub struct Outlook {
     pub run_rate_factor: f64,
     pub fixed_daily_minor: HashMap<String, f64>,
+    /// Revenue growth a month, compounded (0.05 = 5% a month); the baseline holds it flat.
+    pub revenue_growth: f64,
 }
 
 impl Default for Outlook {
@@ -20,6 +22,7 @@ impl Default for Outlook {
         Self {
             run_rate_factor: 1.0,
             fixed_daily_minor: HashMap::new(),
+            revenue_growth: 0.0,
         }
     }
 }
@@ -47,6 +50,9 @@ impl Outlook {
 pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerFrames> {
     let mut out = frames.clone();
     out.outlook.run_rate_factor *= 1.0 + scenario.run_rate_change_bp as f64 / 10_000.0;
+    out.outlook.revenue_growth = (1.0 + out.outlook.revenue_growth)
+        * (1.0 + scenario.revenue_growth_bp as f64 / 10_000.0)
+        - 1.0;
     if !scenario.phase_delays.is_empty() {
         out.phases = delay_phases(&frames.phases, scenario)?;
     }
@@ -115,6 +121,7 @@ mod tests {
         let scenario = Scenario {
             name: "What if".into(),
             run_rate_change_bp: -2500,
+            revenue_growth_bp: 500,
             phase_delays: vec![PhaseDelay {
                 contract: "C1".into(),
                 phase: "initial".into(),
@@ -163,6 +170,7 @@ mod tests {
         }
         assert_eq!(changed.contracts.height(), base.contracts.height() + 1);
         assert_eq!(changed.outlook.run_rate_factor, 0.75);
+        assert!((changed.outlook.revenue_growth - 0.05).abs() < 1e-15);
         assert_eq!(changed.outlook.run_rate("NEW", 0.0), 1_000.0);
         assert_eq!(changed.outlook.run_rate("C1", 400.0), 300.0);
         assert_eq!(

@@ -11,6 +11,7 @@ pub enum ReportName {
     RatioTtm,
     CommitmentConcentration,
     TrueUp,
+    RatioOutlook,
 }
 
 impl ReportName {
@@ -24,6 +25,7 @@ impl ReportName {
         ReportName::RatioTtm,
         ReportName::CommitmentConcentration,
         ReportName::TrueUp,
+        ReportName::RatioOutlook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +39,7 @@ impl ReportName {
             ReportName::RatioTtm => "ratio-ttm",
             ReportName::CommitmentConcentration => "commitment-concentration",
             ReportName::TrueUp => "trueup",
+            ReportName::RatioOutlook => "ratio-outlook",
         }
     }
 
@@ -70,6 +73,7 @@ impl ReportName {
             ReportName::Slippage => "Per delivery phase: planned vs received, days late, capacity outstanding.",
             ReportName::RatioTtm => "Trailing twelve months ratio, and outstanding commitments ÷ annualised revenue.",
             ReportName::CommitmentConcentration => "Outstanding commitments by vendor, share and HHI.",
+            ReportName::RatioOutlook => "Per month for the next twelve: spend at the projected run-rate, revenue held at its latest month (or grown by a scenario), and their ratio.",
             ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down).",
         }
     }

@@ -67,6 +67,22 @@ impl ReportRequest {
         }
     }
 
+    /// The same request under the saved scenario named `name` (blank: unchanged).
+    pub async fn with_scenario(
+        mut self,
+        db: &sea_orm::DatabaseConnection,
+        name: &str,
+    ) -> Result<Self, ReportError> {
+        let name = name.trim();
+        if !name.is_empty() {
+            let found = store::ledger::scenarios::get(db, name)
+                .await?
+                .ok_or_else(|| ReportError::BadRequest(format!("no scenario named {name:?}")))?;
+            self.scenario = Some(Arc::new(found));
+        }
+        Ok(self)
+    }
+
     pub fn with_window(mut self, raw: Option<&str>) -> Result<Self, ReportError> {
         if let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) {
             let days: i64 = raw
@@ -225,6 +241,14 @@ fn compute(
             analytics::commitment_concentration(frames, filters, as_of_or_today(filters))?
         }
         ReportName::TrueUp => analytics::trueup(
+            frames,
+            filters,
+            as_of_or_today(filters),
+            request
+                .window_days
+                .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS),
+        )?,
+        ReportName::RatioOutlook => analytics::ratio_outlook(
             frames,
             filters,
             as_of_or_today(filters),

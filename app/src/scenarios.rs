@@ -1,5 +1,6 @@
-//! What-if scenarios: create one (a run-rate change, a phase delayed, a contract under
-//! negotiation) and view the burn-down under it beside the baseline. The ledger is untouched.
+//! What-if scenarios: create one (a run-rate change, revenue growth, a phase delayed, a contract
+//! under negotiation) and view the burn-down and the ratio under it beside the baseline. The
+//! ledger is untouched.
 
 use crate::auth::CsrfField;
 use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
@@ -25,6 +26,7 @@ pub async fn create_scenario(
     csrf_token: String,
     name: String,
     #[server(default)] run_rate_change_percent: String,
+    #[server(default)] revenue_growth_percent: String,
     #[server(default)] delay_contract: String,
     #[server(default)] delay_phase: String,
     #[server(default)] delay_months: String,
@@ -40,6 +42,7 @@ pub async fn create_scenario(
     let raw = domain::scenario::RawScenario {
         name,
         run_rate_change_percent,
+        revenue_growth_percent,
         delay_contract,
         delay_phase,
         delay_months,
@@ -68,7 +71,7 @@ pub fn ScenariosPage() -> impl IntoView {
     let writer = crate::auth::may(Permission::WriteEntries);
     view! {
         <h1>"What-if scenarios"</h1>
-        <p class="hint">"A scenario lays changes over the ledger without touching it; the burn-down then shows its projection beside the baseline."</p>
+        <p class="hint">"A scenario lays changes over the ledger without touching it; the burn-down and the ratio dashboard then show its projection beside the baseline."</p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match scenarios.await {
@@ -81,12 +84,18 @@ pub fn ScenariosPage() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|s| {
-                                    let href = format!("/dashboards/burndown{}", query_string(&[("scenario", s.name.clone())]));
+                                    let query = query_string(&[("scenario", s.name.clone())]);
+                                    let burn_down = format!("/dashboards/burndown{query}");
+                                    let ratio = format!("/dashboards/ratio{query}");
                                     view! {
                                         <tr>
                                             <th scope="row">{s.name.clone()}</th>
                                             <td>{s.summary()}</td>
-                                            <td><a href=href>"Burn-down under this scenario"</a></td>
+                                            <td>
+                                                <a href=burn_down>"Burn-down under this scenario"</a>
+                                                " · "
+                                                <a href=ratio>"Ratio outlook"</a>
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -104,6 +113,7 @@ pub fn ScenariosPage() -> impl IntoView {
                     <legend>"New scenario"</legend>
                     <Field form="scenario" name="name" label="Name" errors required=true/>
                     <Field form="scenario" name="run_rate_change_percent" label="Usage run-rate change (%)" errors inputmode="decimal" hint="e.g. -20 for a fifth less spend a day"/>
+                    <Field form="scenario" name="revenue_growth_percent" label="Revenue growth a month (%)" errors inputmode="decimal" hint="compounded from the latest month's revenue"/>
                     <Field form="scenario" name="delay_contract" label="Delay: contract" errors/>
                     <Field form="scenario" name="delay_phase" label="Delay: phase" errors/>
                     <Field form="scenario" name="delay_months" label="Delay: months" errors inputmode="numeric"/>

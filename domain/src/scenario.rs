@@ -14,6 +14,10 @@ pub struct Scenario {
     /// Change to every contract's usage run-rate from the as-of date on, in basis points
     /// (−2500 = 25% less spend a day).
     pub run_rate_change_bp: i64,
+    /// Revenue growth a month, compounded, in basis points (500 = 5% a month). Scenarios saved
+    /// before it existed read as no growth.
+    #[serde(default)]
+    pub revenue_growth_bp: i64,
     pub phase_delays: Vec<PhaseDelay>,
     pub new_contracts: Vec<HypotheticalContract>,
 }
@@ -42,6 +46,7 @@ pub struct HypotheticalContract {
 pub struct RawScenario {
     pub name: String,
     pub run_rate_change_percent: String,
+    pub revenue_growth_percent: String,
     pub delay_contract: String,
     pub delay_phase: String,
     pub delay_months: String,
@@ -67,6 +72,19 @@ impl Scenario {
                         Err("must be more than -100 (a run-rate cannot fall below zero)".into())
                     } else if bp > 1_000_000 {
                         Err("must be at most 10000".into())
+                    } else {
+                        Ok(bp)
+                    }
+                }),
+            ),
+        };
+        let growth = match raw.revenue_growth_percent.trim() {
+            "" => Some(0),
+            percent => c.field(
+                "revenue_growth_percent",
+                crate::decimal::parse_scaled(percent, 2, true).and_then(|bp| {
+                    if bp <= -10_000 || bp > 10_000 {
+                        Err("must be more than -100 and at most 100 (% a month)".into())
                     } else {
                         Ok(bp)
                     }
@@ -154,6 +172,7 @@ impl Scenario {
             Some(Self {
                 name: name?,
                 run_rate_change_bp: change?,
+                revenue_growth_bp: growth?,
                 phase_delays: delays,
                 new_contracts: contracts,
             })
@@ -161,7 +180,7 @@ impl Scenario {
         if scenario.changes_nothing() {
             return Err(vec![FieldError::new(
                 "run_rate_change_percent",
-                "a scenario must change something: a run-rate, a phase delay or a new contract",
+                "a scenario must change something: a run-rate, revenue growth, a phase delay or a new contract",
             )]);
         }
         Ok(scenario)
@@ -169,6 +188,7 @@ impl Scenario {
 
     pub fn changes_nothing(&self) -> bool {
         self.run_rate_change_bp == 0
+            && self.revenue_growth_bp == 0
             && self.phase_delays.is_empty()
             && self.new_contracts.is_empty()
     }
@@ -181,6 +201,13 @@ impl Scenario {
                 "run-rate {}{}%",
                 if self.run_rate_change_bp > 0 { "+" } else { "" },
                 crate::decimal::format_scaled_trimmed(self.run_rate_change_bp, 2)
+            ));
+        }
+        if self.revenue_growth_bp != 0 {
+            parts.push(format!(
+                "revenue {}{}% a month",
+                if self.revenue_growth_bp > 0 { "+" } else { "" },
+                crate::decimal::format_scaled_trimmed(self.revenue_growth_bp, 2)
             ));
         }
         for d in &self.phase_delays {
@@ -221,10 +248,27 @@ mod tests {
     }
 
     #[test]
+    fn revenue_growth_alone_is_a_change_and_older_definitions_read_as_none() {
+        let s = Scenario::parse(&RawScenario {
+            name: "Fast growth".into(),
+            revenue_growth_percent: "7.5".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.revenue_growth_bp, 750);
+        assert_eq!(s.summary(), "revenue +7.5% a month");
+        let stored =
+            r#"{"name":"Old","run_rate_change_bp":-2000,"phase_delays":[],"new_contracts":[]}"#;
+        let old: Scenario = serde_json::from_str(stored).unwrap();
+        assert_eq!(old.revenue_growth_bp, 0);
+    }
+
+    #[test]
     fn errors_name_their_fields() {
         let bad = RawScenario {
             name: "".into(),
             run_rate_change_percent: "-100".into(),
+            revenue_growth_percent: "101".into(),
             delay_contract: "C1".into(),
             delay_months: "0".into(),
             new_reference: "NEW".into(),
@@ -242,6 +286,7 @@ mod tests {
             [
                 "name",
                 "run_rate_change_percent",
+                "revenue_growth_percent",
                 "delay_phase",
                 "delay_months",
                 "new_vendor",

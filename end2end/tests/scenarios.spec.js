@@ -38,3 +38,30 @@ test('create a scenario and see both lines on the burn-down', async ({ page }) =
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'scenario-burndown.png'), fullPage: true });
 });
+
+test('a revenue-growth scenario draws its ratio beside the baseline outlook', async ({ page }) => {
+  await signIn(page, 'editor');
+  await page.goto('/scenarios');
+  await hydrated(page);
+  const form = page.locator('form', { hasText: 'New scenario' });
+  await form.getByLabel('Name').fill('Revenue up 8%');
+  await form.getByLabel('Revenue growth a month (%)').fill('250');
+  await form.getByRole('button', { name: 'Save scenario' }).click();
+  // Refused beside the field; the growth is then corrected and saved.
+  await expect(page.locator('#scenario-revenue_growth_percent-error')).toContainText('at most 100');
+  await form.getByLabel('Revenue growth a month (%)').fill('8');
+  await form.getByRole('button', { name: 'Save scenario' }).click();
+  await expect(form.getByRole('status')).toContainText('saved');
+  const row = page.locator('#scenarios tbody tr', { hasText: 'Revenue up 8%' });
+  await expect(row).toContainText('revenue +8% a month');
+  await row.getByRole('link', { name: 'Ratio outlook' }).click();
+
+  await expect(page).toHaveURL(/dashboards\/ratio.*scenario=Revenue/);
+  const chart = page.locator('[data-chart="ratio-outlook"]');
+  await expect(chart.locator('.legend-item')).toContainText(['Baseline ratio', 'Scenario: Revenue up 8% ratio']);
+  const table = page.locator('[data-table="ratio-outlook-table"]');
+  await expect(table.locator('tbody tr')).toHaveCount(12);
+  await expect(table.locator('thead')).toContainText('scenario_ratio');
+  await hydrated(page);
+  await page.screenshot({ path: path.join(shots, 'scenario-ratio.png'), fullPage: true });
+});

@@ -36,7 +36,7 @@ pub enum Command {
     /// Export the raw ledger as the six CSV files, in the import format.
     Export(ExportArgs),
     /// Print or save a report as CSV (or JSON): burndown, portfolio-burndown, concentration,
-    /// ratio, ratio-ttm, projection, slippage, commitment-concentration, trueup.
+    /// ratio, ratio-ttm, ratio-outlook, projection, slippage, commitment-concentration, trueup.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.
@@ -147,8 +147,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, projection, slippage or
-    /// commitment-concentration or trueup.
+    /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, ratio-outlook,
+    /// projection, slippage, commitment-concentration or trueup.
     pub name: String,
     /// Ignore entries after this date (YYYY-MM-DD).
     #[arg(long)]
@@ -168,6 +168,9 @@ pub struct ReportArgs {
     /// Trailing window for the projection's run-rate, in days (default 90).
     #[arg(long)]
     pub window_days: Option<String>,
+    /// Compute the report under this saved what-if scenario (see the app's Scenarios page).
+    #[arg(long, default_value = "")]
+    pub scenario: String,
 }
 
 const FOCUS_COMMITMENTS_FILE: &str = "focus-contract-commitments.csv";
@@ -408,7 +411,9 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
         &args.vendor,
         &args.contract,
     )?)
-    .with_window(args.window_days.as_deref())?;
+    .with_window(args.window_days.as_deref())?
+    .with_scenario(db, &args.scenario)
+    .await?;
     let table = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
     let text = if args.format == "json" {
         format!("{}\n", serde_json::to_string_pretty(&table.to_json())?)

@@ -81,7 +81,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
         })?;
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
     let (mut as_of, mut vendors, mut contracts, mut window) = (None, Vec::new(), Vec::new(), None);
-    let mut scenario = None;
+    let mut scenario = String::new();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
     for (key, value) in pairs {
@@ -90,8 +90,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
             "vendor" => vendors.push(value),
             "contract" => contracts.push(value),
             "window_days" => window = Some(value),
-            "scenario" if !value.trim().is_empty() => scenario = Some(value),
-            "scenario" => {}
+            "scenario" => scenario = value,
             other => {
                 return Err(ReportError::BadRequest(format!(
                 "unknown parameter {other:?}; use as_of, vendor, contract, window_days, scenario"
@@ -104,20 +103,9 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
         &vendors,
         &contracts,
     )?)
-    .with_window(window.as_deref())?;
-    let request = match scenario {
-        Some(name) => ReportRequest {
-            scenario: Some(std::sync::Arc::new(
-                store::ledger::scenarios::get(&state.db, &name)
-                    .await?
-                    .ok_or_else(|| {
-                        ReportError::BadRequest(format!("no scenario named {name:?}"))
-                    })?,
-            )),
-            ..request
-        },
-        None => request,
-    };
+    .with_window(window.as_deref())?
+    .with_scenario(&state.db, &scenario)
+    .await?;
     let table = reports::run(&state.reports, &state.db, name, &request).await?;
     Ok(if format == "csv" {
         csv_response(name.as_str(), table.to_csv_string())

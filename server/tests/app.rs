@@ -118,10 +118,20 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
             .join("../store/tests/fixtures/expected-burndown.csv"),
     )
     .unwrap();
+    let growth = domain::scenario::Scenario {
+        name: "Growth".into(),
+        revenue_growth_bp: 500,
+        ..Default::default()
+    };
+    let db = store::connect(&url).await.unwrap();
+    store::ledger::scenarios::create(&db, "cfo", growth)
+        .await
+        .unwrap();
     for (name, query) in [
         ("burndown", ""),
         ("concentration", "?vendor=A,B"),
         ("ratio", "?as_of=2026-12-31"),
+        ("ratio-outlook", "?as_of=2026-02-28&scenario=Growth"),
     ] {
         let (status, http) = get(&state, &format!("/api/reports/{name}.csv{query}")).await;
         assert_eq!(status, StatusCode::OK, "{http}");
@@ -142,6 +152,12 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
                 "B".into(),
             ]),
             "ratio" => argv.extend(["--as-of".to_owned(), "2026-12-31".into()]),
+            "ratio-outlook" => argv.extend([
+                "--as-of".to_owned(),
+                "2026-02-28".into(),
+                "--scenario".into(),
+                "Growth".into(),
+            ]),
             _ => {}
         }
         assert_eq!(
@@ -159,6 +175,19 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
             assert_eq!(http, expected_burndown, "the DOMAIN.md worked example");
         }
     }
+    // February's 1,000.00 grown 5% a month: March 1,050.00, April 1,102.50.
+    let (_, outlook) = get(
+        &state,
+        "/api/reports/ratio-outlook.csv?as_of=2026-02-28&scenario=Growth",
+    )
+    .await;
+    let revenue: Vec<&str> = outlook
+        .lines()
+        .skip(1)
+        .take(2)
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(revenue, ["1050.00", "1102.50"], "{outlook}");
     let (_, ratio) = get(&state, "/api/reports/ratio.csv").await;
     assert_eq!(ratio, "month,infra_spend,revenue,ratio\n2026-01-01,450.50,900.00,0.5005555555555555\n2026-02-01,300.00,1000.00,0.3\n");
 }
@@ -178,7 +207,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     let (status, body) = get(&state, "/api/reports/forecast.csv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup"),
+        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup, ratio-outlook"),
         "{body}"
     );
     let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;

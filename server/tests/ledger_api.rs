@@ -1061,3 +1061,90 @@ async fn a_vendor_statement_agrees_or_visibly_differs() {
         ["as_of", "consumed"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revenue_growth_in_a_scenario_lowers_the_outlook_ratio_beside_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let outlook = "/api/reports/ratio-outlook.csv?as_of=2026-06-30";
+    let (status, baseline) = get(&state, outlook).await;
+    assert_eq!(status, StatusCode::OK, "{baseline}");
+    saved(
+        &state,
+        "create_scenario",
+        &[("name", "Growth"), ("revenue_growth_percent", "10")],
+    )
+    .await;
+    let errors = refused(
+        &state,
+        "create_scenario",
+        &[("name", "Too fast"), ("revenue_growth_percent", "150")],
+    )
+    .await;
+    assert_eq!(errors[0].0, "revenue_growth_percent", "{errors:?}");
+    let (_, again) = get(&state, outlook).await;
+    assert_eq!(again, baseline, "the baseline outlook is byte-identical");
+    let (status, under) = get(&state, &format!("{outlook}&scenario=Growth")).await;
+    assert_eq!(status, StatusCode::OK, "{under}");
+
+    let rows = |csv: &str| -> Vec<(String, i64, i64)> {
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("month,infra_spend,revenue,ratio"));
+        lines
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                let minor = |s: &str| domain::decimal::parse_scaled(s, 2, true).unwrap();
+                (cells[0].to_owned(), minor(cells[1]), minor(cells[2]))
+            })
+            .collect()
+    };
+    let (base, grown) = (rows(&baseline), rows(&under));
+    assert_eq!(base.len(), 12);
+    assert_eq!(base[0].0, "2026-07-01");
+    assert_eq!(base[11].0, "2027-06-01");
+    let held = base[0].2;
+    assert!(held > 0, "the demo ledger has revenue before July 2026");
+    for (b, g) in base.iter().zip(&grown) {
+        assert_eq!((&b.0, b.1), (&g.0, g.1), "growth leaves the spend alone");
+        assert_eq!(b.2, held, "the baseline holds revenue flat");
+    }
+    // The scenario compounds 10% a month from the latest month with revenue (June at the
+    // latest, so July is at least one step on).
+    for pair in grown.windows(2) {
+        let expected = (pair[0].2 as f64 * 1.1).round() as i64;
+        assert!((pair[1].2 - expected).abs() <= 1, "{pair:?}");
+    }
+    assert!(grown[0].2 >= (held as f64 * 1.1).round() as i64);
+
+    // The ratio dashboard draws both ratios, and its table holds both sets of figures.
+    let (status, csv) = get(
+        &state,
+        "/api/dashboards/ratio/ratio-outlook.csv?as_of=2026-06-30&scenario=Growth",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("Baseline ratio") && header.contains("Scenario: Growth ratio"),
+        "{header}"
+    );
+    let (status, table) = get(
+        &state,
+        "/api/dashboards/ratio/ratio-outlook-table.csv?as_of=2026-06-30&scenario=Growth",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(
+        table.lines().next(),
+        Some(
+            "month,infra_spend,revenue,ratio,scenario_infra_spend,scenario_revenue,scenario_ratio"
+        )
+    );
+    assert_eq!(table.lines().count(), 13);
+    let (_, without) = get(
+        &state,
+        "/api/dashboards/ratio/ratio-outlook.csv?as_of=2026-06-30",
+    )
+    .await;
+    assert!(!without.lines().next().unwrap().contains("Scenario"));
+}

@@ -162,6 +162,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "create_scenario" => vec![
             "name",
             "run_rate_change_percent",
+            "revenue_growth_percent",
             "delay_contract",
             "delay_phase",
             "delay_months",

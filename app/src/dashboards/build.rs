@@ -18,6 +18,8 @@ use domain::snapshot::ContractFacts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod outlook;
+
 /// Builds one dashboard for the query.
 pub async fn build(
     state: &AppState,
@@ -166,18 +168,7 @@ impl<'a> Ctx<'a> {
         let request = ReportRequest::new(filters);
         let scenario = match query.scenario.trim() {
             "" => None,
-            name => {
-                let found = store::ledger::scenarios::get(&state.db, name)
-                    .await
-                    .map_err(|e| ReportError::Worker(e.to_string()))?
-                    .ok_or_else(|| {
-                        ReportError::BadRequest(format!("no scenario named {name:?}"))
-                    })?;
-                Some(ReportRequest {
-                    scenario: Some(Arc::new(found)),
-                    ..request.clone()
-                })
-            }
+            name => Some(request.clone().with_scenario(&state.db, name).await?),
         };
         Ok(Self {
             state,
@@ -223,6 +214,16 @@ impl<'a> Ctx<'a> {
             to: self.to,
             contracts,
         })
+    }
+
+    /// Says which scenario is drawn beside the baseline, and what else to know.
+    fn scenario_note(&self, also: &str) -> Option<String> {
+        let s = self.scenario.as_ref()?.scenario.as_ref()?;
+        Some(format!(
+            "Scenario {:?} ({}) is drawn beside the baseline; {also}.",
+            s.name,
+            s.summary()
+        ))
     }
 
     fn as_of(&self) -> NaiveDate {
@@ -868,13 +869,7 @@ async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         }
     };
     let mut notes = currency_notes(&figures);
-    if let Some(s) = ctx.scenario.as_ref().and_then(|r| r.scenario.as_ref()) {
-        notes.push(format!(
-            "Scenario {:?} ({}) is drawn beside the baseline; the table is the baseline.",
-            s.name,
-            s.summary()
-        ));
-    }
+    notes.extend(ctx.scenario_note("the table is the baseline"));
     Ok(Dashboard {
         charts: vec![chart],
         tables: vec![contracts],
@@ -960,8 +955,25 @@ async fn ratio(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         right: None,
         ..main.clone()
     };
+    let baseline = ctx.report(ReportName::RatioOutlook).await?;
+    let under = match ctx.under_scenario() {
+        Some(under) => Some(under.report(ReportName::RatioOutlook).await?),
+        None => None,
+    };
+    let (outlook, outlook_table) = outlook::outlook(
+        ctx,
+        &baseline,
+        under.as_deref().map(|t| (ctx.query.scenario.trim(), t)),
+    )?;
+    let mut notes = vec![format!(
+        "The outlook carries each contract's trailing {}-day run-rate to the end of its term and holds revenue at its latest month.",
+        analytics::projection::DEFAULT_WINDOW_DAYS
+    )];
+    notes.extend(ctx.scenario_note("the history above is the ledger's own"));
     Ok(Dashboard {
-        charts: vec![main, multiple],
+        charts: vec![main, multiple, outlook],
+        tables: vec![outlook_table],
+        notes,
         ..Default::default()
     })
 }

@@ -160,7 +160,7 @@ pub struct TimelineMark {
     pub late: bool,
 }
 
-/// Rows beside the charts; `links` (one per row) lead from the first cell to its detail.
+/// Rows beside the charts; `links` (one per row, or none) lead from the first cell to its detail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub id: String,

@@ -6,6 +6,7 @@ use super::scale::group_number;
 use super::timeline_view::TimelineView;
 use super::{DashboardQuery, View};
 use crate::forms::{Field, SelectField};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_router::components::{Form, A};
@@ -187,12 +188,16 @@ pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
             <table class="ledger-table">
                 <thead><tr>{table.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
                 <tbody>
-                    {table.rows.into_iter().zip(table.links).map(|(row, link)| {
+                    {table.rows.into_iter().enumerate().map(|(i, row)| {
                         let mut cells = row.into_iter();
                         let first = cells.next().unwrap_or_default();
+                        let first = match table.links.get(i) {
+                            Some(link) => Either::Left(view! { <a href=link.clone()>{first}</a> }),
+                            None => Either::Right(first),
+                        };
                         view! {
                             <tr>
-                                <th scope="row"><a href=link>{first}</a></th>
+                                <th scope="row">{first}</th>
                                 {cells.map(|c| view! { <td class="num">{group_number(&c)}</td> }).collect_view()}
                             </tr>
                         }

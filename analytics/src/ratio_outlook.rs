@@ -1,0 +1,244 @@
+//! The infrastructure-to-revenue ratio carried forward, month by month: each contract's spend
+//! at its projected run-rate (the projection's, so a scenario's run-rate change and new
+//! contracts apply), and revenue from its latest recorded month grown at the outlook's monthly
+//! rate. The baseline holds revenue flat: growth is a what-if, not a forecast the ledger makes.
+
+use crate::ledger::{month_of, Filters, LedgerFrames};
+use crate::projection::{contract_terms, daily_by_contract, project};
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use polars::prelude::*;
+
+/// How far the outlook looks: the twelve months after the as-of date's month.
+pub const OUTLOOK_MONTHS: u32 = 12;
+
+/// Columns: `month`, `infra_spend_minor`, `revenue_minor`, `ratio` (as the `ratio` report).
+/// No rows when the ledger has no revenue up to the as-of date: there is no ratio to carry.
+pub fn ratio_outlook(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+    as_of: NaiveDate,
+    window_days: i64,
+) -> PolarsResult<DataFrame> {
+    let filters = Filters {
+        as_of: Some(as_of),
+        ..filters.clone()
+    };
+    let by_contract = daily_by_contract(ledger, &filters)?;
+    // Each contract's spend a day from tomorrow to the end of its term.
+    let rates: Vec<(NaiveDate, NaiveDate, f64)> = contract_terms(ledger, &filters)?
+        .iter()
+        .map(|t| {
+            let daily = by_contract
+                .get(&t.contract)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let p = project(
+                &t.contract,
+                t.committed_minor,
+                (t.start, t.end),
+                daily,
+                as_of,
+                window_days,
+                &ledger.outlook,
+            );
+            (
+                t.start.max(as_of + Duration::days(1)),
+                t.end,
+                p.run_rate_minor_per_day,
+            )
+        })
+        .collect();
+    let first = first_of_month(as_of) + Months::new(1);
+    let (months, (base_month, base)) = match latest_revenue_month(ledger, &filters)? {
+        Some(latest) => (
+            (0..OUTLOOK_MONTHS)
+                .map(|k| first + Months::new(k))
+                .collect::<Vec<_>>(),
+            latest,
+        ),
+        None => (vec![], (first, 0)),
+    };
+    let spend: Vec<i64> = months
+        .iter()
+        .map(|&month| {
+            let last = month + Months::new(1) - Duration::days(1);
+            rates
+                .iter()
+                .map(|&(from, to, rate)| {
+                    let days = (to.min(last) - from.max(month)).num_days() + 1;
+                    rate * days.max(0) as f64
+                })
+                .sum::<f64>()
+                .round() as i64
+        })
+        .collect();
+    let growth = 1.0 + ledger.outlook.revenue_growth;
+    let revenue: Vec<i64> = months
+        .iter()
+        .map(|&month| (base as f64 * growth.powi(months_between(base_month, month))).round() as i64)
+        .collect();
+    // A month whose revenue nets to zero has no ratio.
+    let ratio: Vec<Option<f64>> = spend
+        .iter()
+        .zip(&revenue)
+        .map(|(s, r)| (*r != 0).then(|| *s as f64 / *r as f64))
+        .collect();
+    df!(
+        "month" => months,
+        "infra_spend_minor" => spend,
+        "revenue_minor" => revenue,
+        "ratio" => ratio,
+    )
+}
+
+/// The latest month with revenue up to the as-of date, and its revenue.
+fn latest_revenue_month(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+) -> PolarsResult<Option<(NaiveDate, i64)>> {
+    let monthly = ledger
+        .revenue_as_of(filters)
+        .group_by([month_of("period_start").alias("month")])
+        .agg([col("amount_minor").sum()])
+        .sort(
+            ["month"],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .limit(1)
+        .collect()?;
+    let month = monthly
+        .column("month")?
+        .date()?
+        .as_date_iter()
+        .next()
+        .flatten();
+    // `get(0)` would panic on a ledger with no revenue yet.
+    let amount = monthly
+        .column("amount_minor")?
+        .i64()?
+        .iter()
+        .next()
+        .flatten();
+    Ok(month.zip(amount))
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::worked_example::{f64s, i64s};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// C1 spends 100.00 a day through January and ends mid-June; C2 starts in March with no
+    /// history. Revenue: 10,000.00 in December, 8,000.00 + 2,000.00 in January.
+    fn frames() -> LedgerFrames {
+        let contracts = df!(
+            "contract" => ["C1", "C2"],
+            "vendor" => ["A", "B"],
+            "committed_minor" => [10_000_000i64, 5_000_000],
+            "start_date" => [d("2026-01-01"), d("2026-03-01")],
+            "end_date" => [d("2026-06-15"), d("2027-12-31")],
+            "commitment_model" => ["build_up", "build_up"],
+            "fulfillment_interval" => ["term", "term"],
+        )
+        .unwrap();
+        let dates: Vec<NaiveDate> = (0..31)
+            .map(|i| d("2026-01-01") + Duration::days(i))
+            .collect();
+        let usage = df!(
+            "contract" => vec!["C1"; 31],
+            "date" => dates,
+            "amount_minor" => vec![10_000i64; 31],
+        )
+        .unwrap();
+        let revenue = df!(
+            "period_start" => [d("2025-12-01"), d("2026-01-01"), d("2026-01-01")],
+            "amount_minor" => [1_000_000i64, 800_000, 200_000],
+        )
+        .unwrap();
+        let (phases, receipts) = LedgerFrames::no_deliveries().unwrap();
+        LedgerFrames {
+            contracts,
+            usage,
+            revenue,
+            phases,
+            receipts,
+            outlook: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_baseline_carries_the_run_rate_and_holds_revenue_at_its_latest_month() {
+        let out = ratio_outlook(&frames(), &Filters::default(), d("2026-01-31"), 10).unwrap();
+        assert_eq!(out.height(), 12);
+        let months: Vec<_> = out
+            .column("month")
+            .unwrap()
+            .date()
+            .unwrap()
+            .as_date_iter()
+            .collect();
+        assert_eq!(months[0], Some(d("2026-02-01")));
+        assert_eq!(months[11], Some(d("2027-01-01")));
+        // Feb 28 days, Mar–May full months, June to the 15th, then nothing.
+        let spend = i64s(&out, "infra_spend_minor");
+        assert_eq!(
+            &spend[..6],
+            [280_000, 310_000, 300_000, 310_000, 150_000, 0]
+        );
+        assert_eq!(i64s(&out, "revenue_minor"), vec![1_000_000; 12]);
+        let ratio = f64s(&out, "ratio");
+        assert!((ratio[0] - 0.28).abs() < 1e-15, "{}", ratio[0]);
+        assert_eq!(ratio[5], 0.0);
+    }
+
+    #[test]
+    fn a_scenario_grows_revenue_monthly_and_scales_the_run_rate() {
+        let mut ledger = frames();
+        ledger.outlook.revenue_growth = 0.10;
+        ledger.outlook.run_rate_factor = 0.5;
+        ledger
+            .outlook
+            .fixed_daily_minor
+            .insert("C2".into(), 1_000.0);
+        let out = ratio_outlook(&ledger, &Filters::default(), d("2026-01-31"), 10).unwrap();
+        let spend = i64s(&out, "infra_spend_minor");
+        // Feb: 28 × 50.00; Mar: 31 × (50.00 + 10.00).
+        assert_eq!(&spend[..2], [140_000, 186_000]);
+        // Revenue from January's 10,000.00: ×1.1, ×1.21, …
+        let revenue = i64s(&out, "revenue_minor");
+        assert_eq!(&revenue[..3], [1_100_000, 1_210_000, 1_331_000]);
+        let ratio = f64s(&out, "ratio");
+        assert!((ratio[1] - 186_000.0 / 1_210_000.0).abs() < 1e-15);
+        // The vendor filter leaves revenue whole.
+        let only_b = Filters {
+            vendors: vec!["B".into()],
+            ..Default::default()
+        };
+        let out = ratio_outlook(&ledger, &only_b, d("2026-01-31"), 10).unwrap();
+        assert_eq!(&i64s(&out, "infra_spend_minor")[..2], [0, 31_000]);
+        assert_eq!(i64s(&out, "revenue_minor")[0], 1_100_000);
+    }
+
+    #[test]
+    fn no_revenue_up_to_the_as_of_date_gives_no_outlook() {
+        let mut ledger = frames();
+        ledger.revenue = ledger.revenue.head(Some(0));
+        let out = ratio_outlook(&ledger, &Filters::default(), d("2026-01-31"), 10).unwrap();
+        assert_eq!(out.height(), 0);
+        let before_any =
+            ratio_outlook(&frames(), &Filters::default(), d("2025-11-30"), 10).unwrap();
+        assert_eq!(before_any.height(), 0);
+        assert_eq!(out.get_column_names(), before_any.get_column_names());
+    }
+}

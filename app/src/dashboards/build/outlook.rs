@@ -1,0 +1,130 @@
+//! The ratio dashboard's outlook: the next twelve months' infrastructure-to-revenue ratio
+//! from the `ratio-outlook` report, the baseline's and, under a scenario, the scenario's beside
+//! it.
+
+use super::{date, date_x, month_end, Columns, Ctx};
+use crate::dashboards::model::{Axis, Chart, Series, Shape, Table, Unit, XKind};
+use crate::reports::ReportError;
+use analytics::ReportTable;
+use chrono::NaiveDate;
+
+/// One outlook report's shown months and their (spend, revenue, ratio) cells.
+struct Months {
+    months: Vec<NaiveDate>,
+    cells: Vec<[String; 3]>,
+}
+
+impl Months {
+    fn read(ctx: &Ctx<'_>, table: &ReportTable) -> Result<Self, ReportError> {
+        let c = Columns(table);
+        let (month, spend, revenue, ratio) = (
+            c.at("month")?,
+            c.at("infra_spend")?,
+            c.at("revenue")?,
+            c.at("ratio")?,
+        );
+        let mut out = Self {
+            months: vec![],
+            cells: vec![],
+        };
+        for row in &table.rows {
+            let m = date(&row[month])?;
+            if ctx.shows_month(m) {
+                out.months.push(m);
+                out.cells
+                    .push([row[spend].clone(), row[revenue].clone(), row[ratio].clone()]);
+            }
+        }
+        Ok(out)
+    }
+
+    fn column(&self, at: usize) -> Vec<String> {
+        self.cells.iter().map(|c| c[at].clone()).collect()
+    }
+}
+
+/// The outlook chart and its table; `scenario` is the scenario's name and its outlook report.
+pub(super) fn outlook(
+    ctx: &Ctx<'_>,
+    baseline: &ReportTable,
+    scenario: Option<(&str, &ReportTable)>,
+) -> Result<(Chart, Table), ReportError> {
+    let base = Months::read(ctx, baseline)?;
+    let under = match scenario {
+        Some((name, table)) => Some((name, Months::read(ctx, table)?)),
+        None => None,
+    };
+    if let Some((_, s)) = &under {
+        // Both come from the same as-of date, so the months agree; a mismatch is a bug.
+        if s.months != base.months {
+            return Err(ReportError::Worker(
+                "the scenario's outlook months differ from the baseline's".to_owned(),
+            ));
+        }
+    }
+    let mut series = vec![
+        Series::from_labels(
+            "Projected infra spend",
+            Shape::Bar,
+            Axis::Left,
+            base.column(0),
+        ),
+        Series::from_labels(
+            "Revenue (held flat)",
+            Shape::Bar,
+            Axis::Left,
+            base.column(1),
+        ),
+        Series::from_labels("Baseline ratio", Shape::Dashed, Axis::Right, base.column(2)),
+    ];
+    let mut columns = ["month", "infra_spend", "revenue", "ratio"]
+        .map(str::to_owned)
+        .to_vec();
+    if let Some((name, s)) = &under {
+        series.push(Series::from_labels(
+            &format!("Scenario: {name} ratio"),
+            Shape::Line,
+            Axis::Right,
+            s.column(2),
+        ));
+        columns.extend(
+            ["scenario_infra_spend", "scenario_revenue", "scenario_ratio"].map(str::to_owned),
+        );
+    }
+    let rows = (0..base.months.len())
+        .map(|i| {
+            let mut row = vec![base.months[i].to_string()];
+            row.extend(base.cells[i].iter().cloned());
+            if let Some((_, s)) = &under {
+                row.extend(s.cells[i].iter().cloned());
+            }
+            row
+        })
+        .collect();
+    let chart = Chart {
+        id: "ratio-outlook".to_owned(),
+        title: "Outlook: infrastructure spend ÷ revenue, next 12 months".to_owned(),
+        x_kind: XKind::Date,
+        x_title: "month".to_owned(),
+        x: base.months.iter().map(|m| date_x(*m)).collect(),
+        x_labels: base.months.iter().map(|m| m.to_string()).collect(),
+        // Months to come have no entries to drill into.
+        drill: vec![None; base.months.len()],
+        left: Unit::Money,
+        right: Some(Unit::Ratio),
+        series,
+        marks: vec![],
+        empty: "No outlook: it needs revenue up to the as-of date, and the chosen dates must include the twelve months after it.".to_owned(),
+    };
+    let table = Table {
+        id: "ratio-outlook-table".to_owned(),
+        title: match (base.months.first(), base.months.last()) {
+            (Some(first), Some(last)) => format!("Outlook from {first} to {}", month_end(*last)),
+            _ => "Outlook (none for these filters)".to_owned(),
+        },
+        columns,
+        rows,
+        links: vec![],
+    };
+    Ok((chart, table))
+}
