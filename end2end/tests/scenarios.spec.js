@@ -1,5 +1,6 @@
 // What-if: a scenario created in the browser draws its projection on the burn-down beside the
-// baseline projection, and the baseline contracts table is unchanged by it.
+// baseline projection (the baseline contracts table unchanged by it), and a revenue-growth
+// scenario draws its ratio beside the baseline's on the ratio dashboard's outlook.
 const { test, expect } = require('@playwright/test');
 const { signIn } = require('./session');
 const path = require('path');
@@ -64,4 +65,34 @@ test('a revenue-growth scenario draws its ratio beside the baseline outlook', as
   await expect(table.locator('thead')).toContainText('scenario_ratio');
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'scenario-ratio.png'), fullPage: true });
+
+  // The filter bar chooses the scenario: back to the baseline only, the scenario's line goes.
+  const select = page.getByLabel('Scenario');
+  await expect(select).toHaveValue('Revenue up 8%');
+  await select.selectOption({ label: 'Baseline only' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).not.toHaveURL(/scenario=Revenue/);
+  await expect(chart.locator('.legend-item')).toHaveText(['Projected infra spend', 'Revenue (held flat)', 'Baseline ratio']);
+});
+
+test('a delayed phase shows where the scenario moves it on the delivery timeline', async ({ page }) => {
+  await signIn(page, 'editor');
+  await page.goto('/scenarios');
+  await hydrated(page);
+  const form = page.locator('form', { hasText: 'New scenario' });
+  await form.getByLabel('Name').fill('Bulk late');
+  await form.getByLabel('Delay: contract').fill('AWS-2025-38B');
+  await form.getByLabel('Delay: phase').fill('bulk-2026');
+  await form.getByLabel('Delay: months').fill('4');
+  await form.getByRole('button', { name: 'Save scenario' }).click();
+  await expect(form.getByRole('status')).toContainText('saved');
+
+  await page.goto('/dashboards/deliveries?scenario=Bulk%20late');
+  const timeline = page.locator('[data-chart="phases"]');
+  await expect(timeline.locator('.legend-item', { hasText: 'Planned under the scenario' })).toBeVisible();
+  await expect(timeline.locator('polygon.planned.scenario')).toHaveCount(1);
+  await expect(timeline.locator('polygon.planned.scenario title')).toContainText('AWS-2025-38B · bulk-2026');
+  await expect(timeline.locator('polygon.planned.scenario title')).toContainText('2027-04-30');
+  await hydrated(page);
+  await page.screenshot({ path: path.join(shots, 'scenario-deliveries.png'), fullPage: true });
 });

@@ -11,7 +11,9 @@ use common::{call, demo_state, get, options, Ctx};
 use serde_json::Value;
 use store::testing::fresh_database;
 
-const FIELDS: [&str; 6] = ["view", "as_of", "from", "to", "vendor", "contract"];
+const FIELDS: [&str; 7] = [
+    "view", "as_of", "from", "to", "vendor", "contract", "scenario",
+];
 
 async fn dashboard(ctx: &Ctx, view: &str, set: &[(&str, &str)]) -> Result<Value, String> {
     let form: Vec<(&str, &str)> = FIELDS
@@ -401,4 +403,127 @@ async fn the_trueup_report_splits_an_annual_commitment_into_contract_years() {
             "met"
         }
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dashboard_shows_a_scenario_beside_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let scenario = domain::scenario::Scenario::parse(&domain::scenario::RawScenario {
+        name: "Stress".into(),
+        run_rate_change_percent: "-50".into(),
+        delay_contract: "AWS-2025-38B".into(),
+        delay_phase: "bulk-2026".into(),
+        delay_months: "3".into(),
+        new_reference: "NEB-2027".into(),
+        new_vendor: "Nebius".into(),
+        new_start_date: "2027-01-01".into(),
+        new_end_date: "2027-12-31".into(),
+        new_committed_amount: "1000000.00".into(),
+        new_currency: "USD".into(),
+        new_daily_spend: "1000.00".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    store::ledger::scenarios::create(&ctx.state.db, "cfo", scenario)
+        .await
+        .unwrap();
+    let under = [("as_of", "2026-06-30"), ("scenario", "Stress")];
+    let baseline = [("as_of", "2026-06-30")];
+
+    // Overview: the shortfall card keeps the baseline's value, the scenario's total below it.
+    let d = dashboard(&ctx, "overview", &under).await.unwrap();
+    assert_eq!(strings(&d["scenarios"]), ["Stress"]);
+    let plain = dashboard(&ctx, "overview", &baseline).await.unwrap();
+    assert_eq!(
+        kpi(&d, "shortfall")["value"],
+        kpi(&plain, "shortfall")["value"]
+    );
+    let projection = report(
+        &ctx,
+        "/api/reports/projection.csv?as_of=2026-06-30&scenario=Stress",
+    )
+    .await;
+    let shortfall: i64 = projection
+        .iter()
+        .map(|r| cents(&r["projected_shortfall"]))
+        .sum();
+    let details = strings(&kpi(&d, "shortfall")["detail"]);
+    let line = details
+        .iter()
+        .find(|l| l.starts_with("Scenario Stress: USD "))
+        .unwrap_or_else(|| panic!("{details:?}"));
+    assert_eq!(
+        cents(line.trim_start_matches("Scenario Stress: USD ")),
+        shortfall
+    );
+    assert!(series_names(chart(&d, "portfolio-burndown")).contains(&"Scenario: Stress".to_owned()));
+    assert!(!series_names(chart(&plain, "portfolio-burndown"))
+        .iter()
+        .any(|n| n.starts_with("Scenario")));
+
+    // Concentration: the scenario's outstanding commitments beside the baseline's, with the
+    // new contract's vendor only on the scenario's side.
+    let d = dashboard(&ctx, "concentration", &under).await.unwrap();
+    let outstanding = chart(&d, "outstanding");
+    let vendors = strings(&outstanding["x_labels"]);
+    let at = vendors.iter().position(|v| v == "Nebius").unwrap();
+    let scenario_bars = series(outstanding, "Scenario: Stress");
+    assert_eq!(strings(&scenario_bars["labels"])[at], "1000000.00");
+    assert_eq!(
+        strings(&series(outstanding, "Outstanding")["labels"])[at],
+        ""
+    );
+    let plain = dashboard(&ctx, "concentration", &baseline).await.unwrap();
+    assert!(!strings(&chart(&plain, "outstanding")["x_labels"]).contains(&"Nebius".to_owned()));
+
+    // Deliveries: the delayed phase carries a second, scenario mark three months on.
+    let d = dashboard(&ctx, "deliveries", &under).await.unwrap();
+    let rows = d["timeline"]["rows"].as_array().unwrap();
+    let moved: Vec<&Value> = rows
+        .iter()
+        .filter(|r| !r["scenario_planned"].is_null())
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(moved[0]["label"], "AWS-2025-38B · bulk-2026");
+    let days = |v: &Value| v.as_f64().unwrap();
+    let planned = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let delayed = chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+    assert_eq!(
+        days(&moved[0]["scenario_planned"]["x"]) - days(&moved[0]["planned_x"]),
+        (delayed - planned).num_days() as f64
+    );
+    let plain = dashboard(&ctx, "deliveries", &baseline).await.unwrap();
+    assert!(plain["timeline"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["scenario_planned"].is_null()));
+    for view in ["overview", "concentration", "deliveries"] {
+        let d = dashboard(&ctx, view, &under).await.unwrap();
+        assert!(
+            strings(&d["notes"])
+                .iter()
+                .any(|n| n.contains("Scenario \"Stress\"")),
+            "{view}"
+        );
+    }
+}
+
+fn series_names(chart: &Value) -> Vec<String> {
+    chart["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn series<'a>(chart: &'a Value, name: &str) -> &'a Value {
+    chart["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no series {name}"))
 }

@@ -39,6 +39,11 @@ pub async fn build(
     vendors.dedup();
     dashboard.vendors = vendors;
     dashboard.contracts = ctx.contracts.keys().cloned().collect();
+    dashboard.scenarios = store::ledger::scenarios::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     Ok(dashboard)
 }
 
@@ -364,6 +369,11 @@ fn kpi(id: &str, title: &str, lines: Vec<String>, detail: Vec<String>, href: Str
 
 async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let figures = contract_figures(ctx).await?;
+    let scenario = match ctx.under_scenario() {
+        Some(under) => Some(contract_figures(&under).await?),
+        None => None,
+    };
+    let scenario_name = ctx.query.scenario.trim();
     let link = |view: View| format!("{}{}", view.path(), ctx.query.query_string());
     let mut kpis = vec![
         kpi(
@@ -390,15 +400,24 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     ];
     let mut drivers: Vec<&ContractFigures> = figures.iter().filter(|f| f.shortfall > 0).collect();
     drivers.sort_by_key(|f| std::cmp::Reverse(f.shortfall));
+    let mut detail: Vec<String> = drivers
+        .iter()
+        .take(3)
+        .map(|f| format!("{} {} {}", f.contract, f.currency, money(f.shortfall)))
+        .collect();
+    if let Some(under) = &scenario {
+        // The card's value stays the baseline's; the scenario's total is beside it.
+        detail.extend(
+            per_currency(under, |f| f.shortfall)
+                .into_iter()
+                .map(|sum| format!("Scenario {scenario_name}: {sum}")),
+        );
+    }
     kpis.push(kpi(
         "shortfall",
         "Projected shortfall",
         per_currency(&figures, |f| f.shortfall),
-        drivers
-            .iter()
-            .take(3)
-            .map(|f| format!("{} {} {}", f.contract, f.currency, money(f.shortfall)))
-            .collect(),
+        detail,
         link(View::BurnDown),
     ));
     kpis.push(true_up_kpi(ctx, link(View::BurnDown)).await?);
@@ -475,12 +494,23 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         link(View::Deliveries),
     ));
 
-    let mut charts = vec![portfolio_chart(ctx, &figures, None).await?];
+    let mut charts = vec![
+        portfolio_chart(
+            ctx,
+            &figures,
+            scenario.as_ref().map(|s| (scenario_name, s.as_slice())),
+        )
+        .await?,
+    ];
     charts.push(ratio_chart(ctx, &ratio)?);
+    let mut notes = currency_notes(&figures);
+    notes.extend(
+        ctx.scenario_note("the cards are the baseline's, with the scenario's shortfall below it"),
+    );
     Ok(Dashboard {
         kpis,
         charts,
-        notes: currency_notes(&figures),
+        notes,
         ..Default::default()
     })
 }
@@ -1042,53 +1072,122 @@ async fn concentration(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         empty: "No spend recorded for these filters.".to_owned(),
     };
 
-    let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
-    let c = Columns(&outstanding);
-    let (vendor, amount, share) = (c.at("vendor")?, c.at("outstanding")?, c.at("share")?);
-    let rows = &outstanding.rows;
-    let commitments = Chart {
-        id: "outstanding".to_owned(),
-        title: format!("Outstanding commitments by vendor, as of {}", ctx.as_of()),
-        x_kind: XKind::Category,
-        x_title: "vendor".to_owned(),
-        x: (0..rows.len()).map(|i| i as f64).collect(),
-        x_labels: rows.iter().map(|r| r[vendor].clone()).collect(),
-        drill: rows
-            .iter()
-            .map(|r| {
-                Some(format!(
-                    "/contracts{}",
-                    query_string(&[("vendor", r[vendor].clone())])
-                ))
-            })
-            .collect(),
-        left: Unit::Money,
-        right: Some(Unit::Share),
-        series: vec![
-            Series::from_labels(
-                "Outstanding",
-                Shape::Bar,
-                Axis::Left,
-                rows.iter().map(|r| r[amount].clone()).collect(),
-            ),
-            Series::from_labels(
-                "Share",
-                Shape::Line,
-                Axis::Right,
-                rows.iter().map(|r| r[share].clone()).collect(),
-            ),
-        ],
-        marks: vec![],
-        empty: "No outstanding commitments for these filters.".to_owned(),
-    };
+    let commitments = outstanding_chart(ctx).await?;
     Ok(Dashboard {
         charts: vec![shares, commitments],
+        notes: ctx
+            .scenario_note("only the outstanding commitments change under it")
+            .into_iter()
+            .collect(),
         ..Default::default()
     })
 }
 
+/// Outstanding commitments by vendor, read from the commitment-concentration report as
+/// (vendor, outstanding, share) cells.
+async fn outstanding_by_vendor(ctx: &Ctx<'_>) -> Result<Vec<[String; 3]>, ReportError> {
+    let table = ctx.report(ReportName::CommitmentConcentration).await?;
+    let c = Columns(&table);
+    let (vendor, amount, share) = (c.at("vendor")?, c.at("outstanding")?, c.at("share")?);
+    Ok(table
+        .rows
+        .iter()
+        .map(|r| [r[vendor].clone(), r[amount].clone(), r[share].clone()])
+        .collect())
+}
+
+/// Bars per vendor, the baseline's and (under a scenario) the scenario's beside them; a
+/// vendor only the scenario has comes last.
+async fn outstanding_chart(ctx: &Ctx<'_>) -> Result<Chart, ReportError> {
+    let rows = outstanding_by_vendor(ctx).await?;
+    let under = match ctx.under_scenario() {
+        Some(under) => Some(outstanding_by_vendor(&under).await?),
+        None => None,
+    };
+    let mut vendors: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    for r in under.iter().flatten() {
+        if !vendors.contains(&r[0]) {
+            vendors.push(r[0].clone());
+        }
+    }
+    let cells = |rows: &[[String; 3]], at: usize| -> Vec<String> {
+        vendors
+            .iter()
+            .map(|v| {
+                rows.iter()
+                    .find(|r| &r[0] == v)
+                    .map(|r| r[at].clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let mut series = vec![Series::from_labels(
+        "Outstanding",
+        Shape::Bar,
+        Axis::Left,
+        cells(&rows, 1),
+    )];
+    if let Some(under) = &under {
+        series.push(Series::from_labels(
+            &format!("Scenario: {}", ctx.query.scenario.trim()),
+            Shape::Bar,
+            Axis::Left,
+            cells(under, 1),
+        ));
+    }
+    series.push(Series::from_labels(
+        "Share",
+        Shape::Line,
+        Axis::Right,
+        cells(&rows, 2),
+    ));
+    Ok(Chart {
+        id: "outstanding".to_owned(),
+        title: format!("Outstanding commitments by vendor, as of {}", ctx.as_of()),
+        x_kind: XKind::Category,
+        x_title: "vendor".to_owned(),
+        x: (0..vendors.len()).map(|i| i as f64).collect(),
+        drill: vendors
+            .iter()
+            .map(|v| {
+                Some(format!(
+                    "/contracts{}",
+                    query_string(&[("vendor", v.clone())])
+                ))
+            })
+            .collect(),
+        x_labels: vendors,
+        left: Unit::Money,
+        right: Some(Unit::Share),
+        series,
+        marks: vec![],
+        empty: "No outstanding commitments for these filters.".to_owned(),
+    })
+}
+
+/// Each phase's planned date under the scenario, by "contract · phase" label.
+async fn scenario_plans(ctx: &Ctx<'_>) -> Result<BTreeMap<String, NaiveDate>, ReportError> {
+    let Some(under) = ctx.under_scenario() else {
+        return Ok(BTreeMap::new());
+    };
+    let table = under.report(ReportName::Slippage).await?;
+    let c = Columns(&table);
+    let (contract, phase, planned) = (c.at("contract")?, c.at("phase")?, c.at("planned_date")?);
+    table
+        .rows
+        .iter()
+        .map(|r| {
+            Ok((
+                format!("{} · {}", r[contract], r[phase]),
+                date(&r[planned])?,
+            ))
+        })
+        .collect()
+}
+
 async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let table = ctx.report(ReportName::Slippage).await?;
+    let moved = scenario_plans(ctx).await?;
     let c = Columns(&table);
     let (
         contract,
@@ -1124,6 +1223,15 @@ async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         shown.push(row.clone());
         let label = format!("{} · {}", row[contract], row[phase]);
         if rows.last().is_none_or(|r| r.label != label) {
+            let scenario_planned = moved.get(&label).filter(|d| **d != planned).map(|d| {
+                start = start.min(date_x(*d));
+                end = end.max(date_x(*d));
+                TimelineMark {
+                    x: date_x(*d),
+                    text: format!("{label}\nplanned by {d} under the scenario"),
+                    late: false,
+                }
+            });
             rows.push(TimelineRow {
                 label: label.clone(),
                 href: format!("/contracts/{}", crate::paging::path_segment(&row[contract])),
@@ -1132,6 +1240,7 @@ async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
                     "{label}\nplanned {} {} by {planned}",
                     row[planned_quantity], row[resource]
                 ),
+                scenario_planned,
                 receipts: Vec::new(),
             });
             start = start.min(date_x(planned));
@@ -1164,6 +1273,10 @@ async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             table: shown,
             empty: "No delivery phases for these filters.".to_owned(),
         }),
+        notes: ctx
+            .scenario_note("a hollow diamond marks a phase it moves")
+            .into_iter()
+            .collect(),
         ..Default::default()
     })
 }

@@ -16,6 +16,8 @@ pub struct Dashboard {
     /// What the filter bar offers.
     pub vendors: Vec<String>,
     pub contracts: Vec<String>,
+    /// The saved what-if scenarios, by name.
+    pub scenarios: Vec<String>,
 }
 
 /// A headline figure; `href` leads to the dashboard that explains it.
@@ -150,6 +152,8 @@ pub struct TimelineRow {
     pub href: String,
     pub planned_x: f64,
     pub planned_text: String,
+    /// Where a what-if scenario moves the plan (only when it moves it).
+    pub scenario_planned: Option<TimelineMark>,
     pub receipts: Vec<TimelineMark>,
 }
 

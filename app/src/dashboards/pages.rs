@@ -101,7 +101,7 @@ fn DashboardPage(view: View) -> impl IntoView {
                 match data.await {
                     Ok(d) => view! { <DashboardBody view=view query=q data=d/> }.into_any(),
                     Err(e) => view! {
-                        <FilterBar query=q vendors=vec![] contracts=vec![]/>
+                        <FilterBar query=q vendors=vec![] contracts=vec![] scenarios=vec![]/>
                         <p class="error" role="alert">{crate::forms::server_message(&e)}</p>
                     }.into_any(),
                 }
@@ -120,12 +120,13 @@ fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl Int
         notes,
         vendors,
         contracts,
+        scenarios,
     } = data;
     let empty = charts.iter().all(|c| c.x.is_empty())
         && tables.iter().all(|t| t.rows.is_empty())
         && timeline.as_ref().is_none_or(|t| t.rows.is_empty());
     view! {
-        <FilterBar query=query.clone() vendors=vendors contracts=contracts/>
+        <FilterBar query=query.clone() vendors=vendors contracts=contracts scenarios=scenarios/>
         {notes.into_iter().map(|n| view! { <p class="note">{n}</p> }).collect_view()}
         {empty.then(|| view! {
             <p class="empty">"Nothing to show for these filters. Record contracts and usage (or " <a href="/import">"import"</a> " them), or widen the filters."</p>
@@ -210,7 +211,12 @@ pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
 
 /// The shared filter bar: a GET form, so the filters are the URL's query.
 #[component]
-fn FilterBar(query: DashboardQuery, vendors: Vec<String>, contracts: Vec<String>) -> impl IntoView {
+fn FilterBar(
+    query: DashboardQuery,
+    vendors: Vec<String>,
+    contracts: Vec<String>,
+    scenarios: Vec<String>,
+) -> impl IntoView {
     let no_errors = Signal::derive(Vec::new);
     let options = |all: Vec<String>, none: &str| {
         std::iter::once((String::new(), none.to_owned()))
@@ -224,8 +230,14 @@ fn FilterBar(query: DashboardQuery, vendors: Vec<String>, contracts: Vec<String>
             <Field form="dash" name="as_of" label="As of" errors=no_errors input_type="date" value=query.as_of/>
             <SelectField form="dash" name="vendor" label="Vendor" errors=no_errors options=options(vendors, "All vendors") selected=query.vendor/>
             <SelectField form="dash" name="contract" label="Contract" errors=no_errors options=options(contracts, "All contracts") selected=query.contract/>
-            // A scenario is chosen on the scenarios page and kept while filtering.
-            <input type="hidden" name="scenario" value=query.scenario/>
+            {if scenarios.is_empty() {
+                // Nothing to choose from (or the page failed): keep what the URL asked for.
+                Either::Left(view! { <input type="hidden" name="scenario" value=query.scenario/> })
+            } else {
+                Either::Right(view! {
+                    <SelectField form="dash" name="scenario" label="Scenario" errors=no_errors options=options(scenarios, "Baseline only") selected=query.scenario/>
+                })
+            }}
             <button type="submit">"Apply"</button>
             <a class="reset" href="?">"Reset"</a>
         </Form>

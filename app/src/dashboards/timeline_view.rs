@@ -42,6 +42,16 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
         let planned_text = row.planned_text.clone();
         let href = row.href.clone();
         let navigate = navigate.clone();
+        let moved = row.scenario_planned.as_ref().map(|m| {
+            let sx = x.at(m.x);
+            let text = m.text.clone();
+            view! {
+                <polygon class="planned scenario" points=format!("{sx},{} {},{y} {sx},{} {},{y}", y - 8.0, sx + 8.0, y + 8.0, sx - 8.0)
+                    on:mouseenter=move |_| hovered.set(Some((sx, y, text.clone())))>
+                    <title>{m.text.clone()}</title>
+                </polygon>
+            }
+        });
         let receipts = row.receipts.iter().map(|m| {
             let cx = x.at(m.x);
             let text = m.text.clone();
@@ -61,11 +71,13 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
                     on:mouseenter=move |_| hovered.set(Some((px, y, planned_text.clone())))>
                     <title>{row.planned_text.clone()}</title>
                 </polygon>
+                {moved}
                 {receipts}
             </g>
         }
     }).collect_view();
     let (columns, table) = (timeline.columns.clone(), timeline.table.clone());
+    let any_moved = timeline.rows.iter().any(|r| r.scenario_planned.is_some());
     view! {
         <figure class="chart" data-chart=timeline.id.clone()>
             <figcaption>
@@ -76,6 +88,7 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
                 <span class="legend-item"><span class="swatch planned"></span>"Planned"</span>
                 <span class="legend-item"><span class="swatch receipt"></span>"Received on time"</span>
                 <span class="legend-item"><span class="swatch receipt late"></span>"Received late"</span>
+                {any_moved.then(|| view! { <span class="legend-item"><span class="swatch planned scenario"></span>"Planned under the scenario"</span> })}
             </div>
             <div class="plot" on:mouseleave=move |_| hovered.set(None)>
                 <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=title>
