@@ -265,6 +265,18 @@ async fn page_latency(dir: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     let session = store::auth::create_session(&db, user, chrono::Duration::hours(1)).await?;
+    // A what-if scenario, so the pages that draw one beside the baseline are timed too.
+    if store::ledger::scenarios::get(&db, "Bench what-if").await?.is_none() {
+        let scenario = domain::scenario::Scenario {
+            name: "Bench what-if".into(),
+            run_rate_change_bp: -2000,
+            revenue_growth_bp: 500,
+            ..Default::default()
+        };
+        store::ledger::scenarios::create(&db, "bench", scenario)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     let options = leptos::config::LeptosOptions::builder()
         .output_name("compute-ledger")
         .site_root("target/site")
@@ -296,6 +308,8 @@ async fn page_latency(dir: &Path) -> anyhow::Result<String> {
         "/dashboards/ratio",
         "/dashboards/concentration",
         "/dashboards/deliveries",
+        "/dashboards/burndown?scenario=Bench%20what-if",
+        "/dashboards/ratio?scenario=Bench%20what-if",
     ] {
         let (first, bytes) = get(path).await?;
         let mut ms = Vec::new();
