@@ -152,28 +152,9 @@ pub fn projection(
     as_of: NaiveDate,
     window_days: i64,
 ) -> PolarsResult<DataFrame> {
-    let filters = Filters {
-        as_of: Some(as_of),
-        ..filters.clone()
-    };
-    let by_contract = daily_by_contract(ledger, &filters)?;
-    let rows: Vec<Projection> = contract_terms(ledger, &filters)?
+    let rows: Vec<Projection> = contracts_as_of(ledger, filters, as_of)?
         .iter()
-        .map(|t| {
-            let daily = by_contract
-                .get(&t.contract)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            project(
-                &t.contract,
-                t.committed_minor,
-                (t.start, t.end),
-                daily,
-                as_of,
-                window_days,
-                &ledger.outlook,
-            )
-        })
+        .map(|(t, daily)| t.project(daily, as_of, window_days, &ledger.outlook))
         .collect();
     df!(
         "contract" => rows.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
@@ -202,8 +183,50 @@ pub(crate) struct Terms {
     pub interval: Option<String>,
 }
 
+impl Terms {
+    /// This contract's projection from its daily spend up to `as_of`.
+    pub(crate) fn project(
+        &self,
+        daily: &[(NaiveDate, i64)],
+        as_of: NaiveDate,
+        window_days: i64,
+        outlook: &Outlook,
+    ) -> Projection {
+        project(
+            &self.contract,
+            self.committed_minor,
+            (self.start, self.end),
+            daily,
+            as_of,
+            window_days,
+            outlook,
+        )
+    }
+}
+
+/// Each filtered contract's terms and its daily spend up to `as_of`, in reference order: what
+/// the per-contract reports (projection, true-up, outlook) start from.
+pub(crate) fn contracts_as_of(
+    ledger: &LedgerFrames,
+    filters: &Filters,
+    as_of: NaiveDate,
+) -> PolarsResult<Vec<(Terms, Vec<(NaiveDate, i64)>)>> {
+    let filters = Filters {
+        as_of: Some(as_of),
+        ..filters.clone()
+    };
+    let mut by_contract = daily_by_contract(ledger, &filters)?;
+    Ok(contract_terms(ledger, &filters)?
+        .into_iter()
+        .map(|t| {
+            let daily = by_contract.remove(&t.contract).unwrap_or_default();
+            (t, daily)
+        })
+        .collect())
+}
+
 /// The filtered contracts' terms, in reference order.
-pub(crate) fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<Terms>> {
+fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<Terms>> {
     let contracts = ledger
         .filtered_contracts(filters)
         .sort(["contract"], SortMultipleOptions::default())
@@ -239,7 +262,7 @@ pub(crate) fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> Polars
 }
 
 /// Each filtered contract's daily spend (date, minor units), up to the filters' as-of date.
-pub(crate) fn daily_by_contract(
+fn daily_by_contract(
     ledger: &LedgerFrames,
     filters: &Filters,
 ) -> PolarsResult<HashMap<String, Vec<(NaiveDate, i64)>>> {

@@ -4,7 +4,7 @@
 //! rate. The baseline holds revenue flat: growth is a what-if, not a forecast the ledger makes.
 
 use crate::ledger::{month_of, Filters, LedgerFrames};
-use crate::projection::{contract_terms, daily_by_contract, project};
+use crate::projection::contracts_as_of;
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use polars::prelude::*;
 
@@ -19,28 +19,11 @@ pub fn ratio_outlook(
     as_of: NaiveDate,
     window_days: i64,
 ) -> PolarsResult<DataFrame> {
-    let filters = Filters {
-        as_of: Some(as_of),
-        ..filters.clone()
-    };
-    let by_contract = daily_by_contract(ledger, &filters)?;
     // Each contract's spend a day from tomorrow to the end of its term.
-    let rates: Vec<(NaiveDate, NaiveDate, f64)> = contract_terms(ledger, &filters)?
+    let rates: Vec<(NaiveDate, NaiveDate, f64)> = contracts_as_of(ledger, filters, as_of)?
         .iter()
-        .map(|t| {
-            let daily = by_contract
-                .get(&t.contract)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let p = project(
-                &t.contract,
-                t.committed_minor,
-                (t.start, t.end),
-                daily,
-                as_of,
-                window_days,
-                &ledger.outlook,
-            );
+        .map(|(t, daily)| {
+            let p = t.project(daily, as_of, window_days, &ledger.outlook);
             (
                 t.start.max(as_of + Duration::days(1)),
                 t.end,
@@ -49,7 +32,7 @@ pub fn ratio_outlook(
         })
         .collect();
     let first = first_of_month(as_of) + Months::new(1);
-    let (months, (base_month, base)) = match latest_revenue_month(ledger, &filters)? {
+    let (months, (base_month, base)) = match latest_revenue_month(ledger, filters, as_of)? {
         Some(latest) => (
             (0..OUTLOOK_MONTHS)
                 .map(|k| first + Months::new(k))
@@ -91,13 +74,18 @@ pub fn ratio_outlook(
     )
 }
 
-/// The latest month with revenue up to the as-of date, and its revenue.
+/// The latest month with revenue up to `as_of`, and its revenue.
 fn latest_revenue_month(
     ledger: &LedgerFrames,
     filters: &Filters,
+    as_of: NaiveDate,
 ) -> PolarsResult<Option<(NaiveDate, i64)>> {
+    let filters = Filters {
+        as_of: Some(as_of),
+        ..filters.clone()
+    };
     let monthly = ledger
-        .revenue_as_of(filters)
+        .revenue_as_of(&filters)
         .group_by([month_of("period_start").alias("month")])
         .agg([col("amount_minor").sum()])
         .sort(

@@ -7,7 +7,7 @@
 //!   usage is billed on demand (the overrun).
 
 use crate::ledger::{Filters, LedgerFrames};
-use crate::projection::{contract_terms, daily_by_contract, project};
+use crate::projection::{contracts_as_of, project};
 use crate::scenario::Outlook;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -96,27 +96,11 @@ pub fn trueup(
     as_of: NaiveDate,
     window_days: i64,
 ) -> PolarsResult<DataFrame> {
-    let filters = Filters {
-        as_of: Some(as_of),
-        ..filters.clone()
-    };
-    let by_contract = daily_by_contract(ledger, &filters)?;
     let mut out = TrueUpRows::default();
-    for t in contract_terms(ledger, &filters)? {
-        let daily = by_contract
-            .get(&t.contract)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+    for (t, daily) in contracts_as_of(ledger, filters, as_of)? {
+        let daily = daily.as_slice();
         if t.model.as_deref() == Some("burn_down") {
-            let p = project(
-                &t.contract,
-                t.committed_minor,
-                (t.start, t.end),
-                daily,
-                as_of,
-                window_days,
-                &ledger.outlook,
-            );
+            let p = t.project(daily, as_of, window_days, &ledger.outlook);
             let pool = Settlement {
                 start: t.start,
                 end: t.end,

@@ -230,6 +230,11 @@ fn compute(
         }
         None => frames,
     };
+    // The as-of date and trailing window of the reports that look forward.
+    let as_of = as_of_or_today(filters);
+    let window = request
+        .window_days
+        .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS);
     let frame = match name {
         ReportName::BurnDown => analytics::burn_down(frames, filters)?,
         ReportName::PortfolioBurnDown => analytics::portfolio_burn_down(frames, filters)?,
@@ -238,33 +243,11 @@ fn compute(
         ReportName::Slippage => analytics::delivery_slippage(frames, filters)?,
         ReportName::RatioTtm => analytics::ratio_ttm(frames, filters)?,
         ReportName::CommitmentConcentration => {
-            analytics::commitment_concentration(frames, filters, as_of_or_today(filters))?
+            analytics::commitment_concentration(frames, filters, as_of)?
         }
-        ReportName::TrueUp => analytics::trueup(
-            frames,
-            filters,
-            as_of_or_today(filters),
-            request
-                .window_days
-                .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS),
-        )?,
-        ReportName::RatioOutlook => analytics::ratio_outlook(
-            frames,
-            filters,
-            as_of_or_today(filters),
-            request
-                .window_days
-                .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS),
-        )?,
-        ReportName::Projection => {
-            let as_of = filters
-                .as_of
-                .unwrap_or_else(|| chrono::Utc::now().date_naive());
-            let window = request
-                .window_days
-                .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS);
-            analytics::projection(frames, filters, as_of, window)?
-        }
+        ReportName::TrueUp => analytics::trueup(frames, filters, as_of, window)?,
+        ReportName::RatioOutlook => analytics::ratio_outlook(frames, filters, as_of, window)?,
+        ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
     };
     Ok(ReportTable::from_frame(&frame)?)
 }

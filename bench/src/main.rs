@@ -266,7 +266,10 @@ async fn page_latency(dir: &Path) -> anyhow::Result<String> {
     };
     let session = store::auth::create_session(&db, user, chrono::Duration::hours(1)).await?;
     // A what-if scenario, so the pages that draw one beside the baseline are timed too.
-    if store::ledger::scenarios::get(&db, "Bench what-if").await?.is_none() {
+    if store::ledger::scenarios::get(&db, "Bench what-if")
+        .await?
+        .is_none()
+    {
         let scenario = domain::scenario::Scenario {
             name: "Bench what-if".into(),
             run_rate_change_bp: -2000,
