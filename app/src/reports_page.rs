@@ -1,5 +1,5 @@
-//! The reports page: every report as CSV (opens in a spreadsheet) or JSON, for an as-of date
-//! and optional vendor / contract filters.
+//! The reports page: every report as CSV (opens in a spreadsheet) or JSON, for an as-of date,
+//! optional vendor / contract filters and optionally a saved what-if scenario.
 
 use crate::paging::{param, query_string};
 use crate::report_names::ReportName;
@@ -16,9 +16,12 @@ pub fn ReportsPage() -> impl IntoView {
             ("as_of", param(&q, "as_of")),
             ("vendor", param(&q, "vendor")),
             ("contract", param(&q, "contract")),
+            ("scenario", param(&q, "scenario")),
         ])
     };
     let q = query.get_untracked();
+    let chosen = param(&q, "scenario");
+    let scenarios = Resource::new(|| (), |_| crate::scenarios::list_scenarios());
     view! {
         <h1>"Reports"</h1>
         <Form method="GET" action="" attr:class="filters">
@@ -34,6 +37,28 @@ pub fn ReportsPage() -> impl IntoView {
                 <label for="report-contract">"Contract"</label>
                 <input id="report-contract" name="contract" value=param(&q, "contract") placeholder="all"/>
             </div>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let chosen = chosen.clone();
+                    Suspend::new(async move {
+                        // Without saved scenarios (or if they cannot be read) there is nothing to choose.
+                        let names: Vec<String> = scenarios.await.unwrap_or_default().into_iter().map(|s| s.name).collect();
+                        (!names.is_empty()).then(|| view! {
+                            <div class="field">
+                                <label for="report-scenario">"Scenario"</label>
+                                <select id="report-scenario" name="scenario">
+                                    <option value="" selected=chosen.is_empty()>"Baseline only"</option>
+                                    {names.into_iter().map(|n| {
+                                        let selected = n == chosen;
+                                        let label = n.clone();
+                                        view! { <option value=n selected=selected>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        })
+                    })
+                }}
+            </Suspense>
             <button type="submit">"Apply"</button>
         </Form>
         <table class="ledger-table" id="reports">

@@ -38,6 +38,19 @@ test('create a scenario and see both lines on the burn-down', async ({ page }) =
   expect(await page.locator('[data-table="contracts"]').innerText()).toBe(baselineTable);
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'scenario-burndown.png'), fullPage: true });
+
+  // The reports page downloads any report under the scenario.
+  await page.goto('/reports');
+  await hydrated(page);
+  await page.getByLabel('Scenario').selectOption({ label: 'Half the run-rate' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/scenario=Half/);
+  const link = page.locator('#reports tr', { hasText: 'projection' }).first().getByRole('link', { name: 'CSV' });
+  await expect(link).toHaveAttribute('href', /\/api\/reports\/projection\.csv\?.*scenario=Half/);
+  const under = await (await page.request.get(await link.getAttribute('href'))).text();
+  const baseline = await (await page.request.get('/api/reports/projection.csv')).text();
+  expect(under).not.toBe(baseline);
+  expect(under.split('\n')[0]).toBe(baseline.split('\n')[0]);
 });
 
 test('a revenue-growth scenario draws its ratio beside the baseline outlook', async ({ page }) => {
