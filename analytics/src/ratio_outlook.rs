@@ -36,6 +36,8 @@ pub fn ratio_outlook(
         Some(latest) => (
             (0..OUTLOOK_MONTHS)
                 .map(|k| first + Months::new(k))
+                // Dates are written with four-digit years; the calendar stops at 9999 here.
+                .take_while(|m| m.year() <= 9999)
                 .collect::<Vec<_>>(),
             latest,
         ),
@@ -56,15 +58,15 @@ pub fn ratio_outlook(
         })
         .collect();
     let growth = 1.0 + ledger.outlook.revenue_growth;
-    let revenue: Vec<i64> = months
+    let revenue: Vec<Option<i64>> = months
         .iter()
-        .map(|&month| (base as f64 * growth.powi(months_between(base_month, month))).round() as i64)
+        .map(|&month| grown(base, growth, months_between(base_month, month)))
         .collect();
-    // A month whose revenue nets to zero has no ratio.
+    // A month whose revenue nets to zero (or is beyond counting) has no ratio.
     let ratio: Vec<Option<f64>> = spend
         .iter()
         .zip(&revenue)
-        .map(|(s, r)| (*r != 0).then(|| *s as f64 / *r as f64))
+        .map(|(s, r)| r.filter(|r| *r != 0).map(|r| *s as f64 / r as f64))
         .collect();
     df!(
         "month" => months,
@@ -108,6 +110,17 @@ fn latest_revenue_month(
         .next()
         .flatten();
     Ok(month.zip(amount))
+}
+
+/// `base` after `steps` months of compounding by `factor`; the baseline (no growth) keeps the
+/// recorded amount exactly. None when it no longer fits in minor units (e.g. compounding from
+/// a month long before the as-of date).
+fn grown(base: i64, factor: f64, steps: i32) -> Option<i64> {
+    if factor == 1.0 || steps == 0 {
+        return Some(base);
+    }
+    let value = (base as f64 * factor.powi(steps)).round();
+    (value.is_finite() && value.abs() < i64::MAX as f64).then_some(value as i64)
 }
 
 fn first_of_month(d: NaiveDate) -> NaiveDate {
@@ -216,6 +229,15 @@ mod tests {
         let out = ratio_outlook(&ledger, &only_b, d("2026-01-31"), 10).unwrap();
         assert_eq!(&i64s(&out, "infra_spend_minor")[..2], [0, 31_000]);
         assert_eq!(i64s(&out, "revenue_minor")[0], 1_100_000);
+    }
+
+    #[test]
+    fn the_outlook_stops_at_year_9999_and_at_revenue_beyond_counting() {
+        let out = ratio_outlook(&frames(), &Filters::default(), d("9999-06-30"), 10).unwrap();
+        assert_eq!(out.height(), 6);
+        assert_eq!(grown(1_000_000, 2.0, 80), None);
+        assert_eq!(grown(1_000_000, 2.0, 3), Some(8_000_000));
+        assert_eq!(grown(i64::MAX - 1, 1.0, 40), Some(i64::MAX - 1));
     }
 
     #[test]

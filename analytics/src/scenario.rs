@@ -81,6 +81,8 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
     Ok(out)
 }
 
+const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+
 fn delay_phases(phases: &DataFrame, scenario: &Scenario) -> PolarsResult<DataFrame> {
     let contracts = phases.column("contract")?.str()?;
     let names = phases.column("phase")?.str()?;
@@ -95,7 +97,12 @@ fn delay_phases(phases: &DataFrame, scenario: &Scenario) -> PolarsResult<DataFra
                     && names.get(i) == Some(d.phase.as_str())
             });
             match (date, delay) {
-                (Some(date), Some(d)) => date.checked_add_months(Months::new(d.months)),
+                // Reports write four-digit years: a delay past 9999 stops at its last day.
+                (Some(date), Some(d)) => Some(
+                    date.checked_add_months(Months::new(d.months))
+                        .filter(|moved| *moved <= LAST_DATE)
+                        .unwrap_or(LAST_DATE),
+                ),
                 (date, _) => date,
             }
         })

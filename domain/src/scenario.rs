@@ -59,6 +59,21 @@ pub struct RawScenario {
     pub new_daily_spend: String,
 }
 
+/// The largest hypothetical commitment or spend a day, in minor units (10 trillion): far
+/// beyond any real contract, and small enough that totals over thousands of them stay exact.
+const WHAT_IF_MAX_MINOR: i64 = 1_000_000_000_000_000;
+
+fn within_what_if(minor: i64) -> Result<i64, String> {
+    if minor > WHAT_IF_MAX_MINOR {
+        Err(format!(
+            "must be at most {} for a what-if",
+            crate::decimal::format_scaled(WHAT_IF_MAX_MINOR, 2)
+        ))
+    } else {
+        Ok(minor)
+    }
+}
+
 impl Scenario {
     pub fn parse(raw: &RawScenario) -> Result<Self, Vec<FieldError>> {
         let mut c = crate::entries::Checker::new();
@@ -134,12 +149,14 @@ impl Scenario {
             let committed = currency.and_then(|cur| {
                 c.field(
                     "new_committed_amount",
-                    Money::parse_non_negative(&raw.new_committed_amount, cur),
+                    Money::parse_non_negative(&raw.new_committed_amount, cur)
+                        .and_then(|m| within_what_if(m.minor()).map(|_| m)),
                 )
             });
             let daily = c.field(
                 "new_daily_spend",
-                crate::decimal::parse_scaled(&raw.new_daily_spend, 2, false),
+                crate::decimal::parse_scaled(&raw.new_daily_spend, 2, false)
+                    .and_then(within_what_if),
             );
             if let (Some(start), Some(end)) = (start, end) {
                 if end < start {
@@ -295,6 +312,34 @@ mod tests {
                 "new_end_date"
             ]
         );
+    }
+
+    #[test]
+    fn a_hypothetical_contract_has_a_ceiling() {
+        let huge = RawScenario {
+            name: "Huge".into(),
+            new_reference: "BIG".into(),
+            new_vendor: "V".into(),
+            new_start_date: "2027-01-01".into(),
+            new_end_date: "2027-12-31".into(),
+            new_committed_amount: "92233720368547758.07".into(),
+            new_currency: "USD".into(),
+            new_daily_spend: "10000000000000.01".into(),
+            ..Default::default()
+        };
+        let errors = Scenario::parse(&huge).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(fields, ["new_committed_amount", "new_daily_spend"]);
+        assert!(
+            errors[0].reason.contains("at most 10000000000000.00"),
+            "{errors:?}"
+        );
+        let at_ceiling = RawScenario {
+            new_committed_amount: "10000000000000.00".into(),
+            new_daily_spend: "10000000000000.00".into(),
+            ..huge
+        };
+        assert!(Scenario::parse(&at_ceiling).is_ok());
     }
 
     #[test]

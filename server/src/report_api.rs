@@ -90,6 +90,8 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
             "vendor" => vendors.push(value),
             "contract" => contracts.push(value),
             "window_days" => window = Some(value),
+            // A blank value (an empty form field) leaves the choice as it was.
+            "scenario" if value.trim().is_empty() => {}
             "scenario" => scenario = value,
             other => {
                 return Err(ReportError::BadRequest(format!(

@@ -1086,6 +1086,9 @@ async fn revenue_growth_in_a_scenario_lowers_the_outlook_ratio_beside_the_baseli
     assert_eq!(again, baseline, "the baseline outlook is byte-identical");
     let (status, under) = get(&state, &format!("{outlook}&scenario=Growth")).await;
     assert_eq!(status, StatusCode::OK, "{under}");
+    // An empty form field after the choice leaves the choice alone.
+    let (_, again) = get(&state, &format!("{outlook}&scenario=Growth&scenario=")).await;
+    assert_eq!(again, under);
 
     let rows = |csv: &str| -> Vec<(String, i64, i64)> {
         let mut lines = csv.lines();

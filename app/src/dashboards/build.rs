@@ -124,6 +124,14 @@ fn money(minor: i64) -> String {
     format_scaled(minor, 2)
 }
 
+/// Totals over many contracts can pass i64 (a scenario may add a very large one); they are
+/// added in i128 and written like `money`.
+fn money_sum(minor: i128) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 fn month_end(month: NaiveDate) -> NaiveDate {
     let next = if month.month() == 12 {
         NaiveDate::from_ymd_opt(month.year() + 1, 1, 1)
@@ -339,12 +347,12 @@ fn per_currency(
     figures: &[ContractFigures],
     pick: impl Fn(&ContractFigures) -> i64,
 ) -> Vec<String> {
-    let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
     for f in figures {
-        *sums.entry(f.currency.as_str()).or_default() += pick(f);
+        *sums.entry(f.currency.as_str()).or_default() += i128::from(pick(f));
     }
     sums.into_iter()
-        .map(|(currency, sum)| format!("{currency} {}", money(sum)))
+        .map(|(currency, sum)| format!("{currency} {}", money_sum(sum)))
         .collect()
 }
 
@@ -527,7 +535,7 @@ async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
         c.at("status")?,
         c.at("overrun")?,
     );
-    let mut sums: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    let mut sums: BTreeMap<(String, &str), i128> = BTreeMap::new();
     for row in &table.rows {
         let currency = ctx.currency(&row[contract]);
         let kind = if row[status] == "owed" {
@@ -535,10 +543,10 @@ async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
         } else {
             "projected"
         };
-        *sums.entry((currency.clone(), kind)).or_default() += minor(&row[true_up])?;
-        *sums.entry((currency, "overrun")).or_default() += minor(&row[overrun])?;
+        *sums.entry((currency.clone(), kind)).or_default() += i128::from(minor(&row[true_up])?);
+        *sums.entry((currency, "overrun")).or_default() += i128::from(minor(&row[overrun])?);
     }
-    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut totals: BTreeMap<&str, i128> = BTreeMap::new();
     for ((currency, kind), sum) in &sums {
         if *kind != "overrun" {
             *totals.entry(currency.as_str()).or_default() += sum;
@@ -546,14 +554,14 @@ async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
     }
     let value = totals
         .iter()
-        .map(|(currency, sum)| format!("{currency} {}", money(*sum)))
+        .map(|(currency, sum)| format!("{currency} {}", money_sum(*sum)))
         .collect();
     let detail = sums
         .iter()
         .filter(|(_, sum)| **sum != 0)
         .map(|((currency, kind), sum)| match *kind {
-            "overrun" => format!("on-demand after exhaustion {currency} {}", money(*sum)),
-            kind => format!("{kind} {currency} {}", money(*sum)),
+            "overrun" => format!("on-demand after exhaustion {currency} {}", money_sum(*sum)),
+            kind => format!("{kind} {currency} {}", money_sum(*sum)),
         })
         .collect();
     Ok(kpi(
@@ -1279,4 +1287,16 @@ async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             .collect(),
         ..Default::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_past_i64_are_written_exactly() {
+        assert_eq!(money_sum(i128::from(i64::MAX) * 2), "184467440737095516.14");
+        assert_eq!(money_sum(-5), "-0.05");
+        assert_eq!(money_sum(123_456), money(123_456));
+    }
 }

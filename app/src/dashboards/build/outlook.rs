@@ -54,14 +54,28 @@ pub(super) fn outlook(
         Some((name, table)) => Some((name, Months::read(ctx, table)?)),
         None => None,
     };
-    if let Some((_, s)) = &under {
-        // Both come from the same as-of date, so the months agree; a mismatch is a bug.
-        if s.months != base.months {
-            return Err(ReportError::Worker(
-                "the scenario's outlook months differ from the baseline's".to_owned(),
-            ));
-        }
-    }
+    // The scenario's cells by the baseline's months. Without an as-of date each report takes
+    // today on its own, so across a midnight at a month's turn their months can differ.
+    let under = under.map(|(name, s)| {
+        let cells: Vec<[String; 3]> = base
+            .months
+            .iter()
+            .map(|m| {
+                s.months
+                    .iter()
+                    .position(|n| n == m)
+                    .map(|i| s.cells[i].clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        (
+            name,
+            Months {
+                months: base.months.clone(),
+                cells,
+            },
+        )
+    });
     let mut series = vec![
         Series::from_labels(
             "Projected infra spend",
