@@ -204,13 +204,16 @@ impl Terms {
     }
 }
 
+/// One contract's spend per day (date, minor units), in no particular order.
+pub(crate) type DailySpend = Vec<(NaiveDate, i64)>;
+
 /// Each filtered contract's terms and its daily spend up to `as_of`, in reference order: what
 /// the per-contract reports (projection, true-up, outlook) start from.
 pub(crate) fn contracts_as_of(
     ledger: &LedgerFrames,
     filters: &Filters,
     as_of: NaiveDate,
-) -> PolarsResult<Vec<(Terms, Vec<(NaiveDate, i64)>)>> {
+) -> PolarsResult<Vec<(Terms, DailySpend)>> {
     let filters = Filters {
         as_of: Some(as_of),
         ..filters.clone()

@@ -83,6 +83,11 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// A value as one percent-encoded path segment, e.g. a contract reference in `/contracts/…`.
+pub fn path_segment(value: &str) -> String {
+    encode(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,9 +109,4 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1_234_567), "1,234,567");
     }
-}
-
-/// A value as one percent-encoded path segment, e.g. a contract reference in `/contracts/…`.
-pub fn path_segment(value: &str) -> String {
-    encode(value)
 }

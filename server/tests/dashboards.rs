@@ -261,12 +261,7 @@ async fn filters_narrow_the_dashboards_and_bad_ones_are_refused() {
         "ends at the end of term"
     );
     let spend = strings(&c["series"][0]["labels"]);
-    let last_spend = x
-        .iter()
-        .zip(&spend)
-        .filter(|(_, s)| !s.is_empty())
-        .last()
-        .unwrap();
+    let last_spend = x.iter().zip(&spend).rfind(|(_, s)| !s.is_empty()).unwrap();
     assert!(
         last_spend.0.as_str() <= "2026-06-30",
         "as of cuts the spend: {last_spend:?}"
