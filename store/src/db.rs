@@ -87,6 +87,19 @@ fn create_parent_dir(url: &str) -> Result<(), DbErr> {
 }
 
 /// A raw statement written with `?` placeholders, numbered `$1, $2…` for PostgreSQL.
+/// Runs an `INSERT … RETURNING id` (SQLite and PostgreSQL both support it) and gives the id.
+pub(crate) async fn insert_returning_id(
+    conn: &impl sea_orm::ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<i64, sea_orm::DbErr> {
+    let row = conn
+        .query_one_raw(statement(conn.get_database_backend(), sql, values))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::Custom("insert returned no id".into()))?;
+    row.try_get_by_index(0)
+}
+
 pub(crate) fn statement(
     backend: sea_orm::DatabaseBackend,
     sql: &str,

@@ -59,24 +59,21 @@ pub async fn record(
         return Err(WriteError::Invalid(errors));
     }
     let note = raw.note.trim().to_owned();
-    let row = txn
-        .query_one_raw(crate::db::statement(
-            txn.get_database_backend(),
-            "INSERT INTO vendor_statements (contract_id, as_of, consumed_minor, tolerance_minor, note, recorded_at, recorded_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            vec![
-                contract.id.into(),
-                as_of.into(),
-                consumed.minor().into(),
-                tolerance.minor().into(),
-                note.clone().into(),
-                Utc::now().into(),
-                actor.into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| DbErr::Custom("insert returned no id".into()))?;
-    let id: i64 = row.try_get_by_index(0)?;
+    let id = crate::db::insert_returning_id(
+        &txn,
+        "INSERT INTO vendor_statements (contract_id, as_of, consumed_minor, tolerance_minor, note, recorded_at, recorded_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        vec![
+            contract.id.into(),
+            as_of.into(),
+            consumed.minor().into(),
+            tolerance.minor().into(),
+            note.clone().into(),
+            Utc::now().into(),
+            actor.into(),
+        ],
+    )
+    .await?;
     audit::commit_with(
         txn,
         Change {

@@ -10,12 +10,27 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 /// Every scenario, by name.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Scenario>, DbErr> {
+    select(db, "SELECT definition FROM scenarios ORDER BY name", vec![]).await
+}
+
+/// The scenario named `name`; asked for on every report or dashboard view under one.
+pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Option<Scenario>, DbErr> {
+    let found = select(
+        db,
+        "SELECT definition FROM scenarios WHERE name = ?",
+        vec![name.into()],
+    )
+    .await?;
+    Ok(found.into_iter().next())
+}
+
+async fn select(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<Scenario>, DbErr> {
     let rows = db
-        .query_all_raw(crate::db::statement(
-            db.get_database_backend(),
-            "SELECT definition FROM scenarios ORDER BY name",
-            vec![],
-        ))
+        .query_all_raw(crate::db::statement(db.get_database_backend(), sql, values))
         .await?;
     rows.iter()
         .map(|row| {
@@ -23,10 +38,6 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Scenario>, DbErr> {
             serde_json::from_str(&text).map_err(|e| DbErr::Custom(format!("scenario: {e}")))
         })
         .collect()
-}
-
-pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Option<Scenario>, DbErr> {
-    Ok(list(db).await?.into_iter().find(|s| s.name == name))
 }
 
 pub async fn create(
@@ -42,20 +53,17 @@ pub async fn create(
         )]));
     }
     let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let row = txn
-        .query_one_raw(crate::db::statement(
-            txn.get_database_backend(),
-            "INSERT INTO scenarios (name, definition, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id",
-            vec![
-                scenario.name.clone().into(),
-                definition.to_string().into(),
-                Utc::now().into(),
-                actor.into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| DbErr::Custom("insert returned no id".into()))?;
-    let id: i64 = row.try_get_by_index(0)?;
+    let id = crate::db::insert_returning_id(
+        &txn,
+        "INSERT INTO scenarios (name, definition, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id",
+        vec![
+            scenario.name.clone().into(),
+            definition.to_string().into(),
+            Utc::now().into(),
+            actor.into(),
+        ],
+    )
+    .await?;
     audit::commit_with(
         txn,
         Change {
