@@ -2,22 +2,22 @@ use crate::ledger::{Filters, LedgerFrames};
 use polars::prelude::*;
 
 /// Per contract and day with usage: cumulative spend and remaining commitment, in contract
-/// then date order. Columns: `contract`, `date`, `cumulative_spend_minor`, `remaining_minor`.
+/// then date order. Columns: `contract`, `date`, `cumulative_spend_e6`, `remaining_e6`.
 pub fn burn_down(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     ledger
         .daily_usage(filters)
         .sort(["contract", "date"], SortMultipleOptions::default())
         .with_column(
-            col("amount_minor")
+            col("amount_e6")
                 .cum_sum(false)
                 .over([col("contract")])?
-                .alias("cumulative_spend_minor"),
+                .alias("cumulative_spend_e6"),
         )
         .select([
             col("contract"),
             col("date"),
-            col("cumulative_spend_minor"),
-            (col("committed_minor") - col("cumulative_spend_minor")).alias("remaining_minor"),
+            col("cumulative_spend_e6"),
+            (col("committed_e6") - col("cumulative_spend_e6")).alias("remaining_e6"),
         ])
         .collect()
 }
@@ -33,8 +33,8 @@ mod tests {
         let expected = df!(
             "contract" => ["C1", "C1", "C2", "C2"],
             "date" => ["2026-01-05", "2026-02-10", "2026-01-20", "2026-02-15"].map(|s| s.parse::<chrono::NaiveDate>().unwrap()),
-            "cumulative_spend_minor" => [15_050i64, 35_050, 30_000, 40_000],
-            "remaining_minor" => [84_950i64, 64_950, 270_000, 260_000],
+            "cumulative_spend_e6" => [15_050i64, 35_050, 30_000, 40_000].map(worked_example::e6),
+            "remaining_e6" => [84_950i64, 64_950, 270_000, 260_000].map(worked_example::e6),
         )
         .unwrap();
         assert!(out.equals(&expected), "{out}");
@@ -50,8 +50,8 @@ mod tests {
         let out = burn_down(&worked_example::frames(), &filters).unwrap();
         assert_eq!(out.height(), 1);
         assert_eq!(
-            out.column("remaining_minor").unwrap().i64().unwrap().get(0),
-            Some(84_950)
+            out.column("remaining_e6").unwrap().i64().unwrap().get(0),
+            Some(worked_example::e6(84_950))
         );
     }
 }

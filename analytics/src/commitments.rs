@@ -21,9 +21,11 @@ fn month_end(month: NaiveDate) -> NaiveDate {
         .unwrap_or(month)
 }
 
-/// (contract → month → spend) and (month → revenue), after filters.
+/// (contract → month → spend), (month → all infrastructure spend, under a contract or none)
+/// and (month → revenue), after filters.
 struct Monthly {
     spend: BTreeMap<String, BTreeMap<NaiveDate, i64>>,
+    infra: BTreeMap<NaiveDate, i64>,
     revenue: BTreeMap<NaiveDate, i64>,
 }
 
@@ -31,7 +33,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
     let spend = ledger
         .daily_usage(filters)
         .group_by([col("contract"), month_of("date").alias("month")])
-        .agg([col("amount_minor").sum()])
+        .agg([col("amount_e6").sum()])
         .collect()?;
     let mut by_contract: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
     let months = spend
@@ -44,7 +46,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
         .str()?
         .iter()
         .zip(months)
-        .zip(spend.column("amount_minor")?.i64()?.iter())
+        .zip(spend.column("amount_e6")?.i64()?.iter())
     {
         if let (Some(c), Some(m), Some(a)) = (contract, month, amount) {
             *by_contract
@@ -52,6 +54,22 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
                 .or_default()
                 .entry(month_key(m))
                 .or_default() += a;
+        }
+    }
+    let all = ledger
+        .vendor_usage(filters)
+        .group_by([month_of("date").alias("month")])
+        .agg([col("amount_e6").sum()])
+        .collect()?;
+    let mut infra = BTreeMap::new();
+    for (month, amount) in all
+        .column("month")?
+        .date()?
+        .as_date_iter()
+        .zip(all.column("amount_e6")?.i64()?.iter())
+    {
+        if let (Some(m), Some(a)) = (month, amount) {
+            *infra.entry(month_key(m)).or_default() += a;
         }
     }
     let revenue = ledger.revenue_as_of(filters).collect()?;
@@ -63,7 +81,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
         .collect::<Vec<_>>();
     for (period, amount) in periods
         .into_iter()
-        .zip(revenue.column("amount_minor")?.i64()?.iter())
+        .zip(revenue.column("amount_e6")?.i64()?.iter())
     {
         if let (Some(p), Some(a)) = (period, amount) {
             *by_month.entry(month_key(p)).or_default() += a;
@@ -71,6 +89,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
     }
     Ok(Monthly {
         spend: by_contract,
+        infra,
         revenue: by_month,
     })
 }
@@ -91,7 +110,7 @@ fn contract_terms(
         .str()?
         .iter()
         .zip(c.column("vendor")?.str()?.iter())
-        .zip(c.column("committed_minor")?.i64()?.iter())
+        .zip(c.column("committed_e6")?.i64()?.iter())
         .zip(starts)
         .filter_map(|(((r, v), k), s)| Some((r?.to_owned(), v?.to_owned(), k?, s?)))
         .collect();
@@ -101,18 +120,13 @@ fn contract_terms(
 /// Per month with both usage and revenue: the monthly ratio, the trailing-twelve-month sums
 /// and ratio (calendar months; a month without entries counts as zero), and outstanding
 /// commitments at the month's end against annualised revenue (the month's revenue × 12).
-/// Columns: `month`, `infra_spend_minor`, `revenue_minor`, `ratio`, `ttm_infra_spend_minor`,
-/// `ttm_revenue_minor`, `ttm_ratio`, `outstanding_commitments_minor`,
-/// `annualised_revenue_minor`, `commitments_to_revenue`.
+/// Columns: `month`, `infra_spend_e6`, `revenue_e6`, `ratio`, `ttm_infra_spend_e6`,
+/// `ttm_revenue_e6`, `ttm_ratio`, `outstanding_commitments_e6`,
+/// `annualised_revenue_e6`, `commitments_to_revenue`.
 pub fn ratio_ttm(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     let m = monthly(ledger, filters)?;
     let terms = contract_terms(ledger, filters)?;
-    let mut spend_by_month: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    for months in m.spend.values() {
-        for (month, amount) in months {
-            *spend_by_month.entry(*month).or_default() += amount;
-        }
-    }
+    let spend_by_month = &m.infra;
     let trailing = |series: &BTreeMap<NaiveDate, i64>, month: NaiveDate| -> i64 {
         let from = month.checked_sub_months(Months::new(11)).unwrap_or(month);
         series.range(from..=month).map(|(_, v)| v).sum()
@@ -129,12 +143,12 @@ pub fn ratio_ttm(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataF
         Vec<i64>,
         Vec<f64>,
     ) = Default::default();
-    for (&month, &infra) in &spend_by_month {
+    for (&month, &infra) in spend_by_month {
         let Some(&revenue) = m.revenue.get(&month) else {
             continue;
         };
         let (ttm_infra, ttm_revenue) = (
-            trailing(&spend_by_month, month),
+            trailing(spend_by_month, month),
             trailing(&m.revenue, month),
         );
         let end = month_end(month);
@@ -169,20 +183,20 @@ pub fn ratio_ttm(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataF
     }
     df!(
         "month" => cols.0,
-        "infra_spend_minor" => cols.1,
-        "revenue_minor" => cols.2,
+        "infra_spend_e6" => cols.1,
+        "revenue_e6" => cols.2,
         "ratio" => cols.3,
-        "ttm_infra_spend_minor" => cols.4,
-        "ttm_revenue_minor" => cols.5,
+        "ttm_infra_spend_e6" => cols.4,
+        "ttm_revenue_e6" => cols.5,
         "ttm_ratio" => cols.6,
-        "outstanding_commitments_minor" => cols.7,
-        "annualised_revenue_minor" => cols.8,
+        "outstanding_commitments_e6" => cols.7,
+        "annualised_revenue_e6" => cols.8,
         "commitments_to_revenue" => cols.9,
     )
 }
 
 /// Outstanding (remaining) commitments by vendor as of a date, with share and HHI.
-/// Columns: `vendor`, `outstanding_minor`, `share`, `hhi`; by vendor.
+/// Columns: `vendor`, `outstanding_e6`, `share`, `hhi`; by vendor.
 pub fn commitment_concentration(
     ledger: &LedgerFrames,
     filters: &Filters,
@@ -212,7 +226,7 @@ pub fn commitment_concentration(
     let hhi = 10_000.0 * shares.iter().map(|s| s * s).sum::<f64>();
     df!(
         "vendor" => by_vendor.keys().map(String::as_str).collect::<Vec<_>>(),
-        "outstanding_minor" => by_vendor.values().copied().collect::<Vec<_>>(),
+        "outstanding_e6" => by_vendor.values().copied().collect::<Vec<_>>(),
         "share" => shares.clone(),
         "hhi" => vec![hhi; shares.len()],
     )
@@ -221,7 +235,7 @@ pub fn commitment_concentration(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::worked_example::{self, f64s, i64s};
+    use crate::ledger::worked_example::{self, cents, e6, f64s};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -239,22 +253,18 @@ mod tests {
         let amounts: Vec<i64> = months
             .iter()
             .map(|m| {
-                if *m == d("2026-03-01") {
-                    20_000
-                } else {
-                    10_000
-                }
+                e6(if *m == d("2026-03-01") { 20_000 } else { 10_000 })
             })
             .collect();
         let mut frames = worked_example::frames();
         frames.contracts = df!(
-            "contract" => ["K"], "vendor" => ["V"], "committed_minor" => [1_000_000i64],
+            "contract" => ["K"], "vendor" => ["V"], "committed_e6" => [e6(1_000_000)],
             "start_date" => [d("2025-03-01")], "end_date" => [d("2027-02-28")],
         )
         .unwrap();
-        frames.usage = df!("contract" => vec!["K"; months.len()], "date" => months.clone(), "amount_minor" => amounts).unwrap();
+        frames.usage = df!("contract" => vec![Some("K"); months.len()], "vendor" => vec!["V"; months.len()], "date" => months.clone(), "amount_e6" => amounts).unwrap();
         frames.revenue =
-            df!("period_start" => months.clone(), "amount_minor" => vec![5_000i64; months.len()])
+            df!("period_start" => months.clone(), "amount_e6" => vec![e6(5_000); months.len()])
                 .unwrap();
         frames
     }
@@ -263,7 +273,7 @@ mod tests {
     fn the_ttm_ratio_rolls_across_a_year_boundary() {
         let out = ratio_ttm(&year_boundary(), &Filters::default()).unwrap();
         assert_eq!(out.height(), 13);
-        let ttm_infra = i64s(&out, "ttm_infra_spend_minor");
+        let ttm_infra = cents(&out, "ttm_infra_spend_e6");
         let ttm_ratio = f64s(&out, "ttm_ratio");
         // Feb 2026: Mar 2025 – Feb 2026 = 12 × 100.00 against 12 × 50.00.
         assert_eq!(ttm_infra[11], 120_000);
@@ -273,7 +283,7 @@ mod tests {
         assert!((ttm_ratio[12] - 1300.0 / 600.0).abs() < 1e-12);
         // Outstanding at the end of Mar 2026: 10,000.00 less all 1,400.00 spent since the start;
         // annualised revenue 50.00 × 12.
-        assert_eq!(i64s(&out, "outstanding_commitments_minor")[12], 860_000);
+        assert_eq!(cents(&out, "outstanding_commitments_e6")[12], 860_000);
         assert!((f64s(&out, "commitments_to_revenue")[12] - 8600.0 / 600.0).abs() < 1e-12);
         // The first month has only one month behind it.
         assert_eq!(ttm_infra[0], 10_000);
@@ -288,7 +298,7 @@ mod tests {
             d("2026-01-31"),
         )
         .unwrap();
-        assert_eq!(i64s(&out, "outstanding_minor"), [84_950, 270_000]);
+        assert_eq!(cents(&out, "outstanding_e6"), [84_950, 270_000]);
         let share = f64s(&out, "share");
         let total = 84_950.0 + 270_000.0;
         assert!((share[0] - 84_950.0 / total).abs() < 1e-12);

@@ -1,20 +1,20 @@
 use crate::ledger::{month_of, Filters, LedgerFrames};
 use polars::prelude::*;
 
-/// Per month and vendor with usage: spend, share of the month's spend, and the month's
-/// Herfindahl–Hirschman index (10000 × Σ share²). Columns: `month`, `vendor`, `spend_minor`,
+/// Per month and vendor with usage (under a contract or none): spend, share of the month's spend, and the month's
+/// Herfindahl–Hirschman index (10000 × Σ share²). Columns: `month`, `vendor`, `spend_e6`,
 /// `share`, `hhi`; in month then vendor order.
 pub fn vendor_concentration(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
-    let share = col("spend_minor").cast(DataType::Float64)
-        / col("spend_minor")
+    let share = col("spend_e6").cast(DataType::Float64)
+        / col("spend_e6")
             .sum()
             .over([col("month")])?
             .cast(DataType::Float64);
     ledger
-        .daily_usage(filters)
+        .vendor_usage(filters)
         .with_column(month_of("date").alias("month"))
         .group_by([col("month"), col("vendor")])
-        .agg([col("amount_minor").sum().alias("spend_minor")])
+        .agg([col("amount_e6").sum().alias("spend_e6")])
         .with_column(share.alias("share"))
         .with_column((col("share").pow(2).sum().over([col("month")])? * lit(10_000.0)).alias("hhi"))
         .sort(["month", "vendor"], SortMultipleOptions::default())
@@ -31,7 +31,7 @@ mod tests {
         let out = vendor_concentration(&worked_example::frames(), &Filters::default()).unwrap();
         let vendors: Vec<_> = worked_example::strs(&out, "vendor");
         assert_eq!(vendors, ["A", "B", "A", "B"]);
-        let spend: Vec<_> = worked_example::i64s(&out, "spend_minor");
+        let spend: Vec<_> = worked_example::cents(&out, "spend_e6");
         assert_eq!(spend, [15_050, 30_000, 20_000, 10_000]);
         let share: Vec<_> = worked_example::f64s(&out, "share");
         let hhi: Vec<_> = worked_example::f64s(&out, "hhi");

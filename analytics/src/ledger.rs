@@ -4,11 +4,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::HashMap;
 
-/// The ledger as three frames, keyed by contract reference:
-/// - `contracts`: `contract` str, `vendor` str, `committed_minor` i64, `start_date` date,
+/// The ledger as frames, keyed by contract reference; money exact in millionths (`*_e6`):
+/// - `contracts`: `contract` str, `vendor` str, `committed_e6` i64, `start_date` date,
 ///   `end_date` date
-/// - `usage`: `contract` str, `date` date, `amount_minor` i64 (raw rows or daily sums)
-/// - `revenue`: `period_start` date, `amount_minor` i64
+/// - `usage`: `contract` str (null: spend under no contract), `vendor` str, `date` date,
+///   `amount_e6` i64 (raw rows or daily sums)
+/// - `revenue`: `period_start` date, `amount_e6` i64
 /// - `phases`: `contract`, `phase`, `resource` str, `planned_date` date,
 ///   `planned_quantity_micros` i64
 /// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64
@@ -62,23 +63,35 @@ impl LedgerFrames {
         let c = &snapshot.contracts;
         let reference: HashMap<i64, &str> =
             c.iter().map(|c| (c.id, c.reference.as_str())).collect();
+        let vendor: HashMap<i64, &str> = snapshot
+            .vendors
+            .iter()
+            .map(|(id, name)| (*id, name.as_str()))
+            .collect();
+        let exact = |minor: i64| {
+            domain::exact::from_minor(minor).ok_or_else(|| {
+                polars_err!(ComputeError: "an amount of {} is too large to hold exactly", minor)
+            })
+        };
         let contracts = df!(
             "contract" => c.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(),
             "vendor" => c.iter().map(|c| c.vendor.as_str()).collect::<Vec<_>>(),
-            "committed_minor" => c.iter().map(|c| c.committed_minor).collect::<Vec<_>>(),
+            "committed_e6" => c.iter().map(|c| exact(c.committed_minor)).collect::<PolarsResult<Vec<_>>>()?,
             "start_date" => c.iter().map(|c| c.start_date).collect::<Vec<_>>(),
             "end_date" => c.iter().map(|c| c.end_date).collect::<Vec<_>>(),
             "commitment_model" => c.iter().map(|c| c.commitment_model.as_str()).collect::<Vec<_>>(),
             "fulfillment_interval" => c.iter().map(|c| c.fulfillment_interval.as_str()).collect::<Vec<_>>(),
         )?;
+        let u = &snapshot.usage;
         let usage = df!(
-            "contract" => snapshot.usage.contract_id.iter().map(|id| reference.get(id).copied().unwrap_or("")).collect::<Vec<_>>(),
-            "date" => &snapshot.usage.date,
-            "amount_minor" => &snapshot.usage.amount_minor,
+            "contract" => u.contract_id.iter().map(|id| id.and_then(|id| reference.get(&id).copied())).collect::<Vec<_>>(),
+            "vendor" => u.vendor_id.iter().map(|id| vendor.get(id).copied().unwrap_or("")).collect::<Vec<_>>(),
+            "date" => &u.date,
+            "amount_e6" => &u.amount_e6,
         )?;
         let revenue = df!(
             "period_start" => &snapshot.revenue.period_start,
-            "amount_minor" => &snapshot.revenue.amount_minor,
+            "amount_e6" => snapshot.revenue.amount_minor.iter().map(|m| exact(*m)).collect::<PolarsResult<Vec<_>>>()?,
         )?;
         let p = &snapshot.phases;
         let phases = df!(
@@ -106,8 +119,9 @@ impl LedgerFrames {
     }
 
     /// Usage summed per contract and day, filtered, with the contract's vendor and commitment:
-    /// `contract`, `date`, `amount_minor`, `vendor`, `committed_minor`. Summing before the
-    /// join keeps the join small however many raw rows there are.
+    /// `contract`, `date`, `amount_e6`, `vendor`, `committed_e6`. Spend under no contract is
+    /// left out: it burns no commitment. Summing before the join keeps the join small however
+    /// many raw rows there are.
     pub(crate) fn daily_usage(&self, filters: &Filters) -> LazyFrame {
         let mut usage = self.usage.clone().lazy();
         if let Some(as_of) = filters.as_of {
@@ -117,13 +131,33 @@ impl LedgerFrames {
             usage = usage.filter(is_in("contract", &filters.contracts));
         }
         usage
+            .filter(col("contract").is_not_null())
             .group_by([col("contract"), col("date")])
-            .agg([col("amount_minor").sum()])
+            .agg([col("amount_e6").sum()])
             .inner_join(
                 self.filtered_contracts(filters),
                 col("contract"),
                 col("contract"),
             )
+    }
+
+    /// All infrastructure spend per vendor and day, under a contract or none, filtered:
+    /// `vendor`, `date`, `amount_e6`. What the ratio and the vendor concentration count. A
+    /// contract filter keeps only those contracts' spend.
+    pub(crate) fn vendor_usage(&self, filters: &Filters) -> LazyFrame {
+        let mut usage = self.usage.clone().lazy();
+        if let Some(as_of) = filters.as_of {
+            usage = usage.filter(col("date").lt_eq(lit(as_of)));
+        }
+        if !filters.contracts.is_empty() {
+            usage = usage.filter(is_in("contract", &filters.contracts));
+        }
+        if !filters.vendors.is_empty() {
+            usage = usage.filter(is_in("vendor", &filters.vendors));
+        }
+        usage
+            .group_by([col("vendor"), col("date")])
+            .agg([col("amount_e6").sum()])
     }
 
     /// Contracts passing the vendor and contract filters.
@@ -162,11 +196,27 @@ pub(crate) mod worked_example {
         s.parse().unwrap()
     }
 
+    /// Cents as the frames hold them (exact millionths).
+    pub fn e6(cents: i64) -> i64 {
+        cents * domain::exact::PER_MINOR
+    }
+
+    /// A money column in cents; fails on a value with digits below a cent.
+    pub fn cents(frame: &DataFrame, column: &str) -> Vec<i64> {
+        i64s(frame, column)
+            .into_iter()
+            .map(|v| {
+                assert_eq!(v % domain::exact::PER_MINOR, 0, "{column}: {v} is not whole cents");
+                v / domain::exact::PER_MINOR
+            })
+            .collect()
+    }
+
     pub fn frames() -> LedgerFrames {
         let contracts = df!(
             "contract" => ["C1", "C2"],
             "vendor" => ["A", "B"],
-            "committed_minor" => [100_000i64, 300_000],
+            "committed_e6" => [100_000i64, 300_000].map(e6),
             "start_date" => [d("2026-01-01"), d("2026-01-01")],
             "end_date" => [d("2026-12-31"), d("2027-12-31")],
             "commitment_model" => ["build_up", "build_up"],
@@ -174,14 +224,15 @@ pub(crate) mod worked_example {
         )
         .unwrap();
         let usage = df!(
-            "contract" => ["C1", "C1", "C1", "C2", "C2"],
+            "contract" => ["C1", "C1", "C1", "C2", "C2"].map(Some),
+            "vendor" => ["A", "A", "A", "B", "B"],
             "date" => [d("2026-01-05"), d("2026-01-05"), d("2026-02-10"), d("2026-01-20"), d("2026-02-15")],
-            "amount_minor" => [10_000i64, 5_050, 20_000, 30_000, 10_000],
+            "amount_e6" => [10_000i64, 5_050, 20_000, 30_000, 10_000].map(e6),
         )
         .unwrap();
         let revenue = df!(
             "period_start" => [d("2026-01-01"), d("2026-02-01")],
-            "amount_minor" => [90_000i64, 100_000],
+            "amount_e6" => [90_000i64, 100_000].map(e6),
         )
         .unwrap();
         // The fixture deliveries of store/tests/fixtures/ledger: C1 phases initial (100 by

@@ -17,16 +17,16 @@ pub const DEFAULT_WINDOW_DAYS: i64 = 90;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
     pub contract: String,
-    pub committed_minor: i64,
-    pub spent_minor: i64,
+    pub committed_e6: i64,
+    pub spent_e6: i64,
     /// Average daily spend over the window, in minor units.
-    pub run_rate_minor_per_day: f64,
-    pub projected_total_minor: i64,
+    pub run_rate_e6_per_day: f64,
+    pub projected_total_e6: i64,
     /// A 90% band around the projected total, from how much the daily spend in the window
     /// varies (both the day-to-day noise still to come and the doubt in the run-rate itself).
-    pub projected_low_minor: i64,
-    pub projected_high_minor: i64,
-    pub projected_shortfall_minor: i64,
+    pub projected_low_e6: i64,
+    pub projected_high_e6: i64,
+    pub projected_shortfall_e6: i64,
     pub exhaustion_date: Option<NaiveDate>,
     pub term_elapsed_share: f64,
     pub burned_share: f64,
@@ -35,7 +35,7 @@ pub struct Projection {
 /// The projection of one contract from its terms and daily spend (date, amount) up to `as_of`.
 pub fn project(
     contract: &str,
-    committed_minor: i64,
+    committed_e6: i64,
     (start, end): (NaiveDate, NaiveDate),
     daily: &[(NaiveDate, i64)],
     as_of: NaiveDate,
@@ -78,17 +78,17 @@ pub fn project(
             .max(0.0)
             .round() as i64;
     let projected_high = spent + (run_rate * days_left as f64 + BAND_Z * spread).round() as i64;
-    let exhaustion_date = if spent >= committed_minor && committed_minor > 0 {
+    let exhaustion_date = if spent >= committed_e6 && committed_e6 > 0 {
         // Already exhausted: the first day cumulative spend reached the commitment.
         let mut cumulative = 0;
         let mut days: Vec<_> = daily.iter().filter(|(d, _)| *d <= as_of).collect();
         days.sort();
         days.into_iter().find_map(|(d, a)| {
             cumulative += a;
-            (cumulative >= committed_minor).then_some(*d)
+            (cumulative >= committed_e6).then_some(*d)
         })
-    } else if projected_total > committed_minor && run_rate > 0.0 {
-        let days = ((committed_minor - spent) as f64 / run_rate).ceil() as i64;
+    } else if projected_total > committed_e6 && run_rate > 0.0 {
+        let days = ((committed_e6 - spent) as f64 / run_rate).ceil() as i64;
         Some(as_of + Duration::days(days))
     } else {
         None
@@ -97,17 +97,17 @@ pub fn project(
     let elapsed = ((as_of - start).num_days() + 1).clamp(0, term_days);
     Projection {
         contract: contract.to_owned(),
-        committed_minor,
-        spent_minor: spent,
-        run_rate_minor_per_day: run_rate,
-        projected_total_minor: projected_total,
-        projected_low_minor: projected_low,
-        projected_high_minor: projected_high,
-        projected_shortfall_minor: (committed_minor - projected_total).max(0),
+        committed_e6,
+        spent_e6: spent,
+        run_rate_e6_per_day: run_rate,
+        projected_total_e6: projected_total,
+        projected_low_e6: projected_low,
+        projected_high_e6: projected_high,
+        projected_shortfall_e6: (committed_e6 - projected_total).max(0),
         exhaustion_date,
         term_elapsed_share: elapsed as f64 / term_days as f64,
-        burned_share: if committed_minor > 0 {
-            spent as f64 / committed_minor as f64
+        burned_share: if committed_e6 > 0 {
+            spent as f64 / committed_e6 as f64
         } else {
             0.0
         },
@@ -143,9 +143,9 @@ fn remaining_sd(
 }
 
 /// The projection report, one row per contract (filtered), as of `filters.as_of` (required:
-/// a projection needs a "now"). Columns: `contract`, `as_of`, `committed_minor`,
-/// `spent_minor`, `run_rate_per_day_minor`, `projected_total_minor`,
-/// `projected_shortfall_minor`, `exhaustion_date`, `term_elapsed_share`, `burned_share`.
+/// a projection needs a "now"). Columns: `contract`, `as_of`, `committed_e6`,
+/// `spent_e6`, `run_rate_per_day_e6`, `projected_total_e6`,
+/// `projected_shortfall_e6`, `exhaustion_date`, `term_elapsed_share`, `burned_share`.
 pub fn projection(
     ledger: &LedgerFrames,
     filters: &Filters,
@@ -159,13 +159,13 @@ pub fn projection(
     df!(
         "contract" => rows.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
         "as_of" => vec![as_of; rows.len()],
-        "committed_minor" => rows.iter().map(|p| p.committed_minor).collect::<Vec<_>>(),
-        "spent_minor" => rows.iter().map(|p| p.spent_minor).collect::<Vec<_>>(),
-        "run_rate_per_day_minor" => rows.iter().map(|p| p.run_rate_minor_per_day.round() as i64).collect::<Vec<_>>(),
-        "projected_total_minor" => rows.iter().map(|p| p.projected_total_minor).collect::<Vec<_>>(),
-        "projected_low_minor" => rows.iter().map(|p| p.projected_low_minor).collect::<Vec<_>>(),
-        "projected_high_minor" => rows.iter().map(|p| p.projected_high_minor).collect::<Vec<_>>(),
-        "projected_shortfall_minor" => rows.iter().map(|p| p.projected_shortfall_minor).collect::<Vec<_>>(),
+        "committed_e6" => rows.iter().map(|p| p.committed_e6).collect::<Vec<_>>(),
+        "spent_e6" => rows.iter().map(|p| p.spent_e6).collect::<Vec<_>>(),
+        "run_rate_per_day_e6" => rows.iter().map(|p| p.run_rate_e6_per_day.round() as i64).collect::<Vec<_>>(),
+        "projected_total_e6" => rows.iter().map(|p| p.projected_total_e6).collect::<Vec<_>>(),
+        "projected_low_e6" => rows.iter().map(|p| p.projected_low_e6).collect::<Vec<_>>(),
+        "projected_high_e6" => rows.iter().map(|p| p.projected_high_e6).collect::<Vec<_>>(),
+        "projected_shortfall_e6" => rows.iter().map(|p| p.projected_shortfall_e6).collect::<Vec<_>>(),
         "exhaustion_date" => rows.iter().map(|p| p.exhaustion_date).collect::<Vec<_>>(),
         "term_elapsed_share" => rows.iter().map(|p| p.term_elapsed_share).collect::<Vec<_>>(),
         "burned_share" => rows.iter().map(|p| p.burned_share).collect::<Vec<_>>(),
@@ -175,7 +175,7 @@ pub fn projection(
 /// A filtered contract's terms, as the per-contract reports need them.
 pub(crate) struct Terms {
     pub contract: String,
-    pub committed_minor: i64,
+    pub committed_e6: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
     /// `None` when the frame does not carry the column (the defaults then apply).
@@ -194,7 +194,7 @@ impl Terms {
     ) -> Projection {
         project(
             &self.contract,
-            self.committed_minor,
+            self.committed_e6,
             (self.start, self.end),
             daily,
             as_of,
@@ -235,7 +235,7 @@ fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<
         .sort(["contract"], SortMultipleOptions::default())
         .collect()?;
     let refs = contracts.column("contract")?.str()?;
-    let committed = contracts.column("committed_minor")?.i64()?;
+    let committed = contracts.column("committed_e6")?.i64()?;
     let starts: Vec<_> = contracts
         .column("start_date")?
         .date()?
@@ -254,7 +254,7 @@ fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<
         .filter_map(|i| {
             Some(Terms {
                 contract: refs.get(i)?.to_owned(),
-                committed_minor: committed.get(i)?,
+                committed_e6: committed.get(i)?,
                 start: starts[i]?,
                 end: ends[i]?,
                 model: text("commitment_model", i),
@@ -271,7 +271,7 @@ fn daily_by_contract(
 ) -> PolarsResult<HashMap<String, Vec<(NaiveDate, i64)>>> {
     let daily = ledger
         .daily_usage(filters)
-        .select([col("contract"), col("date"), col("amount_minor")])
+        .select([col("contract"), col("date"), col("amount_e6")])
         .collect()?;
     let mut by_contract: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
     let names = daily.column("contract")?.str()?;
@@ -280,7 +280,7 @@ fn daily_by_contract(
         .date()?
         .as_date_iter()
         .collect::<Vec<_>>();
-    let amounts = daily.column("amount_minor")?.i64()?;
+    let amounts = daily.column("amount_e6")?.i64()?;
     for ((name, date), amount) in names.iter().zip(dates).zip(amounts.iter()) {
         if let (Some(name), Some(date), Some(amount)) = (name, date, amount) {
             by_contract
@@ -331,13 +331,13 @@ mod tests {
         // 50.00 a day for 30 days = 1,500.00 spent; 70 days left at 50.00 = 3,500.00 more.
         let daily = every_day("2026-01-01", "2026-01-30", 5_000);
         let p = project_term(&daily, "2026-01-30", 90);
-        assert_eq!(p.spent_minor, 150_000);
+        assert_eq!(p.spent_e6, 150_000);
         assert_eq!(
-            p.run_rate_minor_per_day, 5_000.0,
+            p.run_rate_e6_per_day, 5_000.0,
             "the window is capped at the 30 days since the start"
         );
-        assert_eq!(p.projected_total_minor, 500_000);
-        assert_eq!(p.projected_shortfall_minor, 500_000);
+        assert_eq!(p.projected_total_e6, 500_000);
+        assert_eq!(p.projected_shortfall_e6, 500_000);
         assert_eq!(p.exhaustion_date, None);
         assert!((p.term_elapsed_share - 0.30).abs() < 1e-12);
         assert!((p.burned_share - 0.15).abs() < 1e-12);
@@ -348,8 +348,8 @@ mod tests {
         // 200.00 a day: 6,000.00 by Jan 30; the remaining 4,000.00 lasts 20 more days → Feb 19.
         let daily = every_day("2026-01-01", "2026-01-30", 20_000);
         let p = project_term(&daily, "2026-01-30", 90);
-        assert_eq!(p.projected_total_minor, 600_000 + 70 * 20_000);
-        assert_eq!(p.projected_shortfall_minor, 0);
+        assert_eq!(p.projected_total_e6, 600_000 + 70 * 20_000);
+        assert_eq!(p.projected_shortfall_e6, 0);
         assert_eq!(p.exhaustion_date, Some(d("2026-02-19")));
     }
 
@@ -358,11 +358,11 @@ mod tests {
         // 100.00 a day in January, then nothing: a 7-day window at Feb 7 sees no spend.
         let daily = every_day("2026-01-01", "2026-01-31", 10_000);
         let p = project_term(&daily, "2026-02-07", 7);
-        assert_eq!(p.run_rate_minor_per_day, 0.0);
-        assert_eq!(p.projected_total_minor, 310_000);
+        assert_eq!(p.run_rate_e6_per_day, 0.0);
+        assert_eq!(p.projected_total_e6, 310_000);
         let p = project_term(&daily, "2026-02-07", 14);
         assert_eq!(
-            p.run_rate_minor_per_day,
+            p.run_rate_e6_per_day,
             70_000.0 / 14.0,
             "7 days of January in the window"
         );
@@ -384,7 +384,7 @@ mod tests {
         let frames = crate::ledger::worked_example::frames();
         let out = projection(&frames, &Filters::default(), d("2026-02-28"), 90).unwrap();
         assert_eq!(out.height(), 2);
-        let spent = crate::ledger::worked_example::i64s(&out, "spent_minor");
+        let spent = crate::ledger::worked_example::cents(&out, "spent_e6");
         assert_eq!(spent, [35_050, 40_000]);
     }
 
@@ -402,9 +402,9 @@ mod tests {
             4,
             &Outlook::default(),
         );
-        assert_eq!(p.projected_total_minor, 1_000);
+        assert_eq!(p.projected_total_e6, 1_000);
         assert_eq!(
-            (p.projected_low_minor, p.projected_high_minor),
+            (p.projected_low_e6, p.projected_high_e6),
             (400, 1_736)
         );
         // Half the run-rate: 300 to come, half the spread (367.84).
@@ -421,9 +421,9 @@ mod tests {
             4,
             &half,
         );
-        assert_eq!(p.projected_total_minor, 700);
+        assert_eq!(p.projected_total_e6, 700);
         assert_eq!(
-            (p.projected_low_minor, p.projected_high_minor),
+            (p.projected_low_e6, p.projected_high_e6),
             (400, 1_068)
         );
         // Steady spend has no band.
@@ -438,7 +438,7 @@ mod tests {
             &Outlook::default(),
         );
         assert_eq!(
-            (p.projected_low_minor, p.projected_high_minor),
+            (p.projected_low_e6, p.projected_high_e6),
             (1_000, 1_000)
         );
     }

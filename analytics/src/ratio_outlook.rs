@@ -11,7 +11,7 @@ use polars::prelude::*;
 /// How far the outlook looks: the twelve months after the as-of date's month.
 pub const OUTLOOK_MONTHS: u32 = 12;
 
-/// Columns: `month`, `infra_spend_minor`, `revenue_minor`, `ratio` (as the `ratio` report).
+/// Columns: `month`, `infra_spend_e6`, `revenue_e6`, `ratio` (as the `ratio` report).
 /// No rows when the ledger has no revenue up to the as-of date: there is no ratio to carry.
 pub fn ratio_outlook(
     ledger: &LedgerFrames,
@@ -27,7 +27,7 @@ pub fn ratio_outlook(
             (
                 t.start.max(as_of + Duration::days(1)),
                 t.end,
-                p.run_rate_minor_per_day,
+                p.run_rate_e6_per_day,
             )
         })
         .collect();
@@ -70,8 +70,8 @@ pub fn ratio_outlook(
         .collect();
     df!(
         "month" => months,
-        "infra_spend_minor" => spend,
-        "revenue_minor" => revenue,
+        "infra_spend_e6" => spend,
+        "revenue_e6" => revenue,
         "ratio" => ratio,
     )
 }
@@ -89,7 +89,7 @@ fn latest_revenue_month(
     let monthly = ledger
         .revenue_as_of(&filters)
         .group_by([month_of("period_start").alias("month")])
-        .agg([col("amount_minor").sum()])
+        .agg([col("amount_e6").sum()])
         .sort(
             ["month"],
             SortMultipleOptions::default().with_order_descending(true),
@@ -104,7 +104,7 @@ fn latest_revenue_month(
         .flatten();
     // `get(0)` would panic on a ledger with no revenue yet.
     let amount = monthly
-        .column("amount_minor")?
+        .column("amount_e6")?
         .i64()?
         .iter()
         .next()
@@ -134,7 +134,7 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::worked_example::{f64s, i64s};
+    use crate::ledger::worked_example::{cents, e6, f64s};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -146,7 +146,7 @@ mod tests {
         let contracts = df!(
             "contract" => ["C1", "C2"],
             "vendor" => ["A", "B"],
-            "committed_minor" => [10_000_000i64, 5_000_000],
+            "committed_e6" => [10_000_000i64, 5_000_000].map(e6),
             "start_date" => [d("2026-01-01"), d("2026-03-01")],
             "end_date" => [d("2026-06-15"), d("2027-12-31")],
             "commitment_model" => ["build_up", "build_up"],
@@ -157,14 +157,15 @@ mod tests {
             .map(|i| d("2026-01-01") + Duration::days(i))
             .collect();
         let usage = df!(
-            "contract" => vec!["C1"; 31],
+            "contract" => vec![Some("C1"); 31],
+            "vendor" => vec!["A"; 31],
             "date" => dates,
-            "amount_minor" => vec![10_000i64; 31],
+            "amount_e6" => vec![e6(10_000); 31],
         )
         .unwrap();
         let revenue = df!(
             "period_start" => [d("2025-12-01"), d("2026-01-01"), d("2026-01-01")],
-            "amount_minor" => [1_000_000i64, 800_000, 200_000],
+            "amount_e6" => [1_000_000i64, 800_000, 200_000].map(e6),
         )
         .unwrap();
         let (phases, receipts) = LedgerFrames::no_deliveries().unwrap();
@@ -192,12 +193,12 @@ mod tests {
         assert_eq!(months[0], Some(d("2026-02-01")));
         assert_eq!(months[11], Some(d("2027-01-01")));
         // Feb 28 days, Mar–May full months, June to the 15th, then nothing.
-        let spend = i64s(&out, "infra_spend_minor");
+        let spend = cents(&out, "infra_spend_e6");
         assert_eq!(
             &spend[..6],
             [280_000, 310_000, 300_000, 310_000, 150_000, 0]
         );
-        assert_eq!(i64s(&out, "revenue_minor"), vec![1_000_000; 12]);
+        assert_eq!(cents(&out, "revenue_e6"), vec![1_000_000; 12]);
         let ratio = f64s(&out, "ratio");
         assert!((ratio[0] - 0.28).abs() < 1e-15, "{}", ratio[0]);
         assert_eq!(ratio[5], 0.0);
@@ -210,15 +211,16 @@ mod tests {
         ledger.outlook.run_rate_factor = 0.5;
         ledger
             .outlook
-            .fixed_daily_minor
-            .insert("C2".into(), 1_000.0);
+            .fixed_daily_e6
+            .insert("C2".into(), e6(1_000) as f64);
         let out = ratio_outlook(&ledger, &Filters::default(), d("2026-01-31"), 10).unwrap();
-        let spend = i64s(&out, "infra_spend_minor");
+        let spend = cents(&out, "infra_spend_e6");
         // Feb: 28 × 50.00; Mar: 31 × (50.00 + 10.00).
         assert_eq!(&spend[..2], [140_000, 186_000]);
         // Revenue from January's 10,000.00: ×1.1, ×1.21, …
-        let revenue = i64s(&out, "revenue_minor");
-        assert_eq!(&revenue[..3], [1_100_000, 1_210_000, 1_331_000]);
+        // Compounded at full precision (a year of 10% months leaves sub-cent digits).
+        let revenue = crate::ledger::worked_example::i64s(&out, "revenue_e6");
+        assert_eq!(&revenue[..3], [1_100_000, 1_210_000, 1_331_000].map(e6));
         let ratio = f64s(&out, "ratio");
         assert!((ratio[1] - 186_000.0 / 1_210_000.0).abs() < 1e-15);
         // The vendor filter leaves revenue whole.
@@ -227,8 +229,8 @@ mod tests {
             ..Default::default()
         };
         let out = ratio_outlook(&ledger, &only_b, d("2026-01-31"), 10).unwrap();
-        assert_eq!(&i64s(&out, "infra_spend_minor")[..2], [0, 31_000]);
-        assert_eq!(i64s(&out, "revenue_minor")[0], 1_100_000);
+        assert_eq!(&cents(&out, "infra_spend_e6")[..2], [0, 31_000]);
+        assert_eq!(crate::ledger::worked_example::i64s(&out, "revenue_e6")[0], e6(1_100_000));
     }
 
     #[test]

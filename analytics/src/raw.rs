@@ -1,7 +1,7 @@
 //! Frames straight from the DOMAIN.md CSV files, for a full recompute from raw rows (the
 //! benchmark against DuckDB). polars reads the files in parallel; amounts are read as f64 and
-//! rounded to cents, which is exact for amounts with at most two places below 2^53/100
-//! (≈ 90 trillion) — the shape the importer enforces. The store's own path is integer-exact.
+//! rounded to millionths, which is exact for amounts with at most six places below
+//! 2^53/10^6 (≈ 9 billion a row). The store's own path is integer-exact.
 
 use crate::LedgerFrames;
 use polars::prelude::*;
@@ -22,8 +22,8 @@ fn scan(dir: &Path, file: &str, dtypes: &[(&str, DataType)]) -> PolarsResult<Laz
         .finish()
 }
 
-fn cents(column: &str) -> Expr {
-    (col(column) * lit(100.0))
+fn exact(column: &str) -> Expr {
+    (col(column) * lit(1_000_000.0))
         .round(0, RoundMode::HalfAwayFromZero)
         .cast(DataType::Int64)
 }
@@ -44,7 +44,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     .select([
         col("reference").alias("contract"),
         col("vendor"),
-        cents("committed_amount").alias("committed_minor"),
+        exact("committed_amount").alias("committed_e6"),
         col("start_date"),
         col("end_date"),
         // The raw recompute serves the three DOMAIN.md reports, which do not depend on the
@@ -55,23 +55,56 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     .collect()?;
     // Sum per contract and day before parsing dates: 10M date parses become a few thousand.
     // Reports regroup by day anyway, so the result is the same.
-    let usage = scan(
-        dir,
-        "usage.csv",
-        &[
-            ("contract", DataType::String),
-            ("date", DataType::String),
-            ("amount", DataType::Float64),
-        ],
-    )?
-    .group_by([col("contract"), col("date")])
-    .agg([cents("amount").sum().alias("amount_minor")])
-    .select([
-        col("contract"),
-        col("date").cast(DataType::Date),
-        col("amount_minor"),
-    ])
-    .collect()?;
+    // Spend under no contract names its vendor (an optional column); a contract's rows take
+    // the contract's.
+    let mut header = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(
+            std::fs::File::open(dir.join("usage.csv"))
+                .map_err(|e| polars_err!(ComputeError: "usage.csv: {}", e))?,
+        ),
+        &mut header,
+    )
+    .map_err(|e| polars_err!(ComputeError: "usage.csv: {}", e))?;
+    let has_vendor = header.split(',').any(|c| c.trim() == "vendor");
+    let mut columns = vec![
+        ("contract", DataType::String),
+        ("date", DataType::String),
+        ("amount", DataType::Float64),
+    ];
+    if has_vendor {
+        columns.push(("vendor", DataType::String));
+    }
+    let mut keys = vec![col("contract"), col("date")];
+    if has_vendor {
+        keys.push(col("vendor"));
+    }
+    let summed = scan(dir, "usage.csv", &columns)?
+        .group_by(keys)
+        .agg([exact("amount").sum().alias("amount_e6")]);
+    let summed = if has_vendor {
+        summed
+    } else {
+        summed.with_column(lit(NULL).cast(DataType::String).alias("vendor"))
+    };
+    let vendors = contracts
+        .clone()
+        .lazy()
+        .select([col("contract"), col("vendor").alias("contract_vendor")]);
+    let usage = summed
+        .join(
+            vendors,
+            [col("contract")],
+            [col("contract")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([
+            col("contract"),
+            col("vendor").fill_null(col("contract_vendor")).alias("vendor"),
+            col("date").cast(DataType::Date),
+            col("amount_e6"),
+        ])
+        .collect()?;
     let revenue = scan(
         dir,
         "revenue.csv",
@@ -80,7 +113,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
             ("amount", DataType::Float64),
         ],
     )?
-    .select([col("period_start"), cents("amount").alias("amount_minor")])
+    .select([col("period_start"), exact("amount").alias("amount_e6")])
     .collect()?;
     let (phases, receipts) = LedgerFrames::no_deliveries()?;
     Ok(LedgerFrames {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outlook {
     pub run_rate_factor: f64,
-    pub fixed_daily_minor: HashMap<String, f64>,
+    pub fixed_daily_e6: HashMap<String, f64>,
     /// Revenue growth a month, compounded (0.05 = 5% a month); the baseline holds it flat.
     pub revenue_growth: f64,
 }
@@ -21,7 +21,7 @@ impl Default for Outlook {
     fn default() -> Self {
         Self {
             run_rate_factor: 1.0,
-            fixed_daily_minor: HashMap::new(),
+            fixed_daily_e6: HashMap::new(),
             revenue_growth: 0.0,
         }
     }
@@ -30,7 +30,7 @@ impl Default for Outlook {
 impl Outlook {
     /// The spend a day the projection carries forward for `contract`, from its observed one.
     pub fn run_rate(&self, contract: &str, observed: f64) -> f64 {
-        self.fixed_daily_minor
+        self.fixed_daily_e6
             .get(contract)
             .copied()
             .unwrap_or(observed * self.run_rate_factor)
@@ -38,7 +38,7 @@ impl Outlook {
 
     /// How much the observed variability widens or narrows with the run-rate.
     pub fn spread_factor(&self, contract: &str) -> f64 {
-        if self.fixed_daily_minor.contains_key(contract) {
+        if self.fixed_daily_e6.contains_key(contract) {
             0.0
         } else {
             self.run_rate_factor
@@ -60,7 +60,7 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
         let row = df!(
             "contract" => [c.reference.as_str()],
             "vendor" => [c.vendor.as_str()],
-            "committed_minor" => [c.committed.minor()],
+            "committed_e6" => [c.committed.minor() * domain::exact::PER_MINOR],
             "start_date" => [c.start_date],
             "end_date" => [c.end_date],
             "commitment_model" => ["build_up"],
@@ -75,8 +75,8 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
         let row = row.select(names)?;
         out.contracts = out.contracts.vstack(&row)?;
         out.outlook
-            .fixed_daily_minor
-            .insert(c.reference.clone(), c.daily_spend_minor as f64);
+            .fixed_daily_e6
+            .insert(c.reference.clone(), (c.daily_spend_minor * domain::exact::PER_MINOR) as f64);
     }
     Ok(out)
 }
@@ -178,7 +178,7 @@ mod tests {
         assert_eq!(changed.contracts.height(), base.contracts.height() + 1);
         assert_eq!(changed.outlook.run_rate_factor, 0.75);
         assert!((changed.outlook.revenue_growth - 0.05).abs() < 1e-15);
-        assert_eq!(changed.outlook.run_rate("NEW", 0.0), 1_000.0);
+        assert_eq!(changed.outlook.run_rate("NEW", 0.0), 10_000_000.0, "10.00 a day, exact");
         assert_eq!(changed.outlook.run_rate("C1", 400.0), 300.0);
         assert_eq!(
             base.outlook,

@@ -1,10 +1,10 @@
 //! A report frame as a table of display-ready cells, written as CSV or JSON with the same
-//! numbers. Columns named `*_minor` are money: exactly two places, the suffix dropped from the
-//! header; `*_micros` are quantities, with as few places as are exact. Floats keep full
+//! numbers. Columns named `*_e6` are money held exactly in millionths: rounded once to exactly
+//! two places, the suffix dropped from the header; `*_micros` are quantities, with as few places as are exact. Floats keep full
 //! precision (shortest round-trip form). Text cells that a spreadsheet
 //! would run as a formula are escaped.
 
-use domain::decimal::{format_scaled, format_scaled_trimmed, push_digits};
+use domain::decimal::{format_scaled_trimmed, push_digits};
 use polars::prelude::*;
 use std::io::Write;
 
@@ -57,13 +57,14 @@ impl ReportTable {
             let name = column.name().as_str();
             let series = column.as_materialized_series();
             let (header, kind, values): (String, CellKind, Vec<String>) = match series.dtype() {
-                DataType::Int64 if name.ends_with("_minor") => (
-                    name.trim_end_matches("_minor").to_owned(),
+                // Exact amounts, rounded once, here, to the cents a report shows.
+                DataType::Int64 if name.ends_with("_e6") => (
+                    name.trim_end_matches("_e6").to_owned(),
                     CellKind::Money,
                     series
                         .i64()?
                         .iter()
-                        .map(|v| v.map(|v| format_scaled(v, 2)).unwrap_or_default())
+                        .map(|v| v.map(domain::exact::format_minor).unwrap_or_default())
                         .collect(),
                 ),
                 DataType::Int64 if name.ends_with("_micros") => (
@@ -186,7 +187,7 @@ mod tests {
     #[test]
     fn money_columns_get_two_places_and_lose_the_suffix() {
         let frame =
-            df!("contract" => ["C1"], "spend_minor" => [15_050i64], "share" => [0.5f64]).unwrap();
+            df!("contract" => ["C1"], "spend_e6" => [150_500_000i64], "share" => [0.5f64]).unwrap();
         let table = ReportTable::from_frame(&frame).unwrap();
         assert_eq!(
             table.to_csv_string(),
@@ -199,9 +200,16 @@ mod tests {
     }
 
     #[test]
+    fn exact_amounts_are_rounded_once_half_to_even() {
+        let frame = df!("spend_e6" => [15_907i64, 5_000, 15_000, -4_999, 1_419_290_001]).unwrap();
+        let csv = ReportTable::from_frame(&frame).unwrap().to_csv_string();
+        assert_eq!(csv, "spend\n0.02\n0.00\n0.02\n0.00\n1419.29\n");
+    }
+
+    #[test]
     fn text_that_looks_like_a_formula_is_escaped() {
         let frame =
-            df!("vendor" => ["=HYPERLINK(\"x\")", "-1", "Acme"], "spend_minor" => [-5i64, 1, 2])
+            df!("vendor" => ["=HYPERLINK(\"x\")", "-1", "Acme"], "spend_e6" => [-50_000i64, 10_000, 20_000])
                 .unwrap();
         let csv = ReportTable::from_frame(&frame).unwrap().to_csv_string();
         assert_eq!(

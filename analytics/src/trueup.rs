@@ -18,12 +18,12 @@ pub struct Settlement {
     pub start: NaiveDate,
     /// Also the day the true-up is due.
     pub end: NaiveDate,
-    pub minimum_minor: i64,
+    pub minimum_e6: i64,
     /// Usage in the interval up to the as-of date.
-    pub consumed_minor: i64,
+    pub consumed_e6: i64,
     /// `consumed` plus the run-rate for the interval's remaining days (= consumed once ended).
-    pub projected_minor: i64,
-    pub true_up_minor: i64,
+    pub projected_e6: i64,
+    pub true_up_e6: i64,
     /// The interval has ended by the as-of date: the true-up is owed, not projected.
     pub settled: bool,
 }
@@ -34,7 +34,7 @@ pub use domain::fulfillment::intervals;
 #[allow(clippy::too_many_arguments)]
 pub fn settlements(
     contract: &str,
-    committed_minor: i64,
+    committed_e6: i64,
     (start, end): (NaiveDate, NaiveDate),
     annual: bool,
     daily: &[(NaiveDate, i64)],
@@ -43,17 +43,24 @@ pub fn settlements(
     outlook: &Outlook,
 ) -> Vec<Settlement> {
     let periods = intervals(start, end, annual);
-    let minimums = domain::fulfillment::minimums(committed_minor, periods.len());
+    // Split in whole cents, as the contract states its minimums (commitments are whole cents).
+    let minimums: Vec<i64> = domain::fulfillment::minimums(
+        committed_e6 / domain::exact::PER_MINOR,
+        periods.len(),
+    )
+    .into_iter()
+    .map(|m| m * domain::exact::PER_MINOR)
+    .collect();
     let run_rate = project(
         contract,
-        committed_minor,
+        committed_e6,
         (start, end),
         daily,
         as_of,
         window_days,
         outlook,
     )
-    .run_rate_minor_per_day;
+    .run_rate_e6_per_day;
     periods
         .iter()
         .enumerate()
@@ -76,10 +83,10 @@ pub fn settlements(
             Settlement {
                 start: from,
                 end: to,
-                minimum_minor: minimum,
-                consumed_minor: consumed,
-                projected_minor: projected,
-                true_up_minor: (minimum - projected).max(0),
+                minimum_e6: minimum,
+                consumed_e6: consumed,
+                projected_e6: projected,
+                true_up_e6: (minimum - projected).max(0),
                 settled,
             }
         })
@@ -88,8 +95,8 @@ pub fn settlements(
 
 /// The `trueup` report: per contract and fulfilment interval for build-up commitments, one row
 /// per burn-down commitment. Columns: `contract`, `model`, `interval_start`, `interval_end`
-/// (the due date), `minimum_minor`, `consumed_minor`, `projected_minor`, `true_up_minor`,
-/// `status` (owed / projected / met), `exhaustion_date`, `overrun_minor`.
+/// (the due date), `minimum_e6`, `consumed_e6`, `projected_e6`, `true_up_e6`,
+/// `status` (owed / projected / met), `exhaustion_date`, `overrun_e6`.
 pub fn trueup(
     ledger: &LedgerFrames,
     filters: &Filters,
@@ -104,19 +111,19 @@ pub fn trueup(
             let pool = Settlement {
                 start: t.start,
                 end: t.end,
-                minimum_minor: t.committed_minor,
-                consumed_minor: p.spent_minor,
-                projected_minor: p.projected_total_minor,
-                true_up_minor: 0,
+                minimum_e6: t.committed_e6,
+                consumed_e6: p.spent_e6,
+                projected_e6: p.projected_total_e6,
+                true_up_e6: 0,
                 settled: as_of >= t.end,
             };
-            let overrun = (p.projected_total_minor - t.committed_minor).max(0);
+            let overrun = (p.projected_total_e6 - t.committed_e6).max(0);
             out.push(&t.contract, "burn_down", &pool, p.exhaustion_date, overrun);
         } else {
             let annual = t.interval.as_deref() == Some("annual");
             for s in settlements(
                 &t.contract,
-                t.committed_minor,
+                t.committed_e6,
                 (t.start, t.end),
                 annual,
                 daily,
@@ -159,11 +166,11 @@ impl TrueUpRows {
         self.model.push(model);
         self.start.push(s.start);
         self.end.push(s.end);
-        self.minimum.push(s.minimum_minor);
-        self.consumed.push(s.consumed_minor);
-        self.projected.push(s.projected_minor);
-        self.true_up.push(s.true_up_minor);
-        self.status.push(match (s.true_up_minor > 0, s.settled) {
+        self.minimum.push(s.minimum_e6);
+        self.consumed.push(s.consumed_e6);
+        self.projected.push(s.projected_e6);
+        self.true_up.push(s.true_up_e6);
+        self.status.push(match (s.true_up_e6 > 0, s.settled) {
             (true, true) => "owed",
             (true, false) => "projected",
             (false, _) => "met",
@@ -178,13 +185,13 @@ impl TrueUpRows {
             "model" => self.model,
             "interval_start" => self.start,
             "interval_end" => self.end,
-            "minimum_minor" => self.minimum,
-            "consumed_minor" => self.consumed,
-            "projected_minor" => self.projected,
-            "true_up_minor" => self.true_up,
+            "minimum_e6" => self.minimum,
+            "consumed_e6" => self.consumed,
+            "projected_e6" => self.projected,
+            "true_up_e6" => self.true_up,
             "status" => self.status,
             "exhaustion_date" => self.exhaustion,
-            "overrun_minor" => self.overrun,
+            "overrun_e6" => self.overrun,
         )
     }
 }
@@ -221,18 +228,18 @@ mod tests {
         assert_eq!(
             (
                 s[0].end,
-                s[0].minimum_minor,
-                s[0].consumed_minor,
-                s[0].true_up_minor,
+                s[0].minimum_e6,
+                s[0].consumed_e6,
+                s[0].true_up_e6,
                 s[0].settled
             ),
             (d("2026-12-31"), 100_000, 60_000, 40_000, true)
         );
         assert_eq!(
             (
-                s[1].minimum_minor,
-                s[1].consumed_minor,
-                s[1].true_up_minor,
+                s[1].minimum_e6,
+                s[1].consumed_e6,
+                s[1].true_up_e6,
                 s[1].settled
             ),
             (100_000, 130_000, 0, true)
@@ -260,7 +267,7 @@ mod tests {
             &Outlook::default(),
         );
         assert_eq!(
-            (s[0].projected_minor, s[0].true_up_minor, s[0].settled),
+            (s[0].projected_e6, s[0].true_up_e6, s[0].settled),
             (365_000, 0, false)
         );
         let quiet: Vec<_> = days.iter().map(|d| (*d, 50)).collect();
@@ -276,9 +283,9 @@ mod tests {
         );
         assert_eq!(
             (
-                s[0].consumed_minor,
-                s[0].projected_minor,
-                s[0].true_up_minor
+                s[0].consumed_e6,
+                s[0].projected_e6,
+                s[0].true_up_e6
             ),
             (4_500, 18_250, 18_250)
         );
@@ -288,7 +295,7 @@ mod tests {
     fn the_report_shows_a_burn_down_exhaustion_and_its_overrun() {
         let mut frames = crate::ledger::worked_example::frames();
         frames.contracts = df!(
-            "contract" => ["P"], "vendor" => ["A"], "committed_minor" => [100_000i64],
+            "contract" => ["P"], "vendor" => ["A"], "committed_e6" => [crate::ledger::worked_example::e6(100_000)],
             "start_date" => [d("2026-01-01")], "end_date" => [d("2026-12-31")],
             "commitment_model" => ["burn_down"], "fulfillment_interval" => ["term"],
         )
@@ -298,7 +305,7 @@ mod tests {
             .map(|i| d("2026-01-01") + chrono::Duration::days(i))
             .collect();
         frames.usage =
-            df!("contract" => vec!["P"; 10], "date" => days, "amount_minor" => vec![10_000i64; 10])
+            df!("contract" => vec![Some("P"); 10], "vendor" => vec!["A"; 10], "date" => days, "amount_e6" => vec![crate::ledger::worked_example::e6(10_000); 10])
                 .unwrap();
         let out = trueup(&frames, &Filters::default(), d("2026-01-10"), 10).unwrap();
         assert_eq!(out.height(), 1);
@@ -314,11 +321,11 @@ mod tests {
         );
         // The run-rate (100.00/day) for the 355 days left: 35,500.00 on demand.
         assert_eq!(
-            out.column("overrun_minor").unwrap().i64().unwrap().get(0),
-            Some(3_550_000)
+            out.column("overrun_e6").unwrap().i64().unwrap().get(0),
+            Some(crate::ledger::worked_example::e6(3_550_000))
         );
         assert_eq!(
-            out.column("true_up_minor").unwrap().i64().unwrap().get(0),
+            out.column("true_up_e6").unwrap().i64().unwrap().get(0),
             Some(0)
         );
     }

@@ -1,4 +1,4 @@
-//! Usage: the spend burned against each contract, a page at a time, with a date-range filter;
+//! Usage: the spend billed by each vendor, burned against a contract or (on-demand) none, a page at a time, with a date-range filter;
 //! add one entry or correct one (the original stays in the audit trail).
 
 use crate::auth::CsrfField;
@@ -61,6 +61,11 @@ pub async fn contract_references() -> Result<Vec<String>, ServerFnError> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UsageInput {
     pub contract: String,
+    /// Only for spend under no contract (scripts posting the older form leave it out).
+    #[serde(default)]
+    pub vendor: String,
+    #[serde(default)]
+    pub currency: String,
     pub date: String,
     pub amount: String,
     pub quantity: String,
@@ -73,6 +78,8 @@ impl UsageInput {
     fn parse(&self) -> Result<domain::NewUsage, Vec<domain::FieldError>> {
         domain::NewUsage::parse(&domain::entries::RawUsage {
             contract: &self.contract,
+            vendor: &self.vendor,
+            currency: &self.currency,
             date: &self.date,
             amount: &self.amount,
             quantity: &self.quantity,
@@ -217,9 +224,11 @@ fn UsageFields(
             .collect::<Vec<_>>()
     });
     view! {
-        <SelectField form name="usage[contract]" label="Contract" errors options=contract_options(references, "Choose a contract…") selected=initial.contract/>
+        <SelectField form name="usage[contract]" label="Contract" errors options=contract_options(references, "No contract (on-demand spend)") selected=initial.contract/>
+        <Field form name="usage[vendor]" label="Vendor" errors value=initial.vendor hint="without a contract"/>
+        <Field form name="usage[currency]" label="Currency" errors value=initial.currency hint="without a contract: USD"/>
         <Field form name="usage[date]" label="Date" errors input_type="date" value=initial.date required=true/>
-        <Field form name="usage[amount]" label="Amount" errors inputmode="decimal" value=initial.amount required=true hint="1250.00"/>
+        <Field form name="usage[amount]" label="Amount" errors inputmode="decimal" value=initial.amount required=true hint="1250.00 (up to 6 places)"/>
         <Field form name="usage[quantity]" label="Quantity" errors inputmode="decimal" value=initial.quantity required=true/>
         <Field form name="usage[unit]" label="Unit" errors value=initial.unit required=true hint="gpu_hour"/>
         <Field form name="usage[sku]" label="SKU" errors value=initial.sku/>
@@ -258,9 +267,11 @@ fn CorrectUsageForm(
 ) -> impl IntoView {
     let errors = field_errors(correct.value());
     let initial = UsageInput {
-        contract: row.contract.clone(),
+        contract: row.contract.clone().unwrap_or_default(),
+        vendor: if row.contract.is_none() { row.vendor.clone() } else { String::new() },
+        currency: if row.contract.is_none() { row.currency.to_string() } else { String::new() },
         date: row.date.to_string(),
-        amount: domain::decimal::format_scaled(row.amount_minor, domain::money::MINOR_PLACES),
+        amount: domain::exact::format_full(row.amount_e6),
         quantity: Quantity::from_micros(row.quantity_micros).to_string(),
         unit: row.unit.clone(),
         sku: row.sku.clone(),
@@ -297,6 +308,7 @@ pub fn UsageTable(
                     <th scope="col">"#"</th>
                     <th scope="col">"Date"</th>
                     <th scope="col">"Contract"</th>
+                    <th scope="col">"Vendor"</th>
                     <th scope="col" class="num">"Amount"</th>
                     <th scope="col" class="num">"Quantity"</th>
                     <th scope="col">"Unit"</th>
@@ -308,15 +320,21 @@ pub fn UsageTable(
                 {rows
                     .into_iter()
                     .map(|row| {
-                        let href = format!("/contracts/{}", crate::paging::path_segment(&row.contract));
                         let for_button = row.clone();
-                        let contract = row.contract.clone();
+                        let contract = match row.contract.clone() {
+                            Some(contract) => {
+                                let href = format!("/contracts/{}", crate::paging::path_segment(&contract));
+                                Either::Left(view! { <A href=href>{contract}</A> })
+                            }
+                            None => Either::Right(view! { <span class="muted">"none (on-demand)"</span> }),
+                        };
                         view! {
                             <tr>
                                 <td class="num">{row.id}</td>
                                 <td class="date">{row.date.to_string()}</td>
-                                <td><A href=href>{contract}</A></td>
-                                <td class="num">{row.amount().display_grouped()}</td>
+                                <td>{contract}</td>
+                                <td>{row.vendor.clone()}</td>
+                                <td class="num">{row.amount_display()}</td>
                                 <td class="num">{Quantity::from_micros(row.quantity_micros).to_string()}</td>
                                 <td>{row.unit.clone()}</td>
                                 <td>{row.sku.clone()}</td>

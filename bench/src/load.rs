@@ -199,7 +199,7 @@ async fn main() -> anyhow::Result<()> {
     let stored: std::collections::HashSet<i64> = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT amount_minor FROM usage_entries WHERE sku = 'load'".to_owned(),
+            "SELECT amount_e6 / 10000 FROM usage_entries WHERE sku = 'load'".to_owned(),
         ))
         .await?
         .iter()

@@ -203,11 +203,13 @@ async fn live_latency(dir: &Path) -> anyhow::Result<String> {
     .pop()
     .context("no usage to correct")?;
     let corrected = |cents: i64| {
-        let amount = domain::decimal::format_scaled(entry.amount_minor + cents, 2);
+        let amount = domain::exact::format_full(entry.amount_e6 + cents * domain::exact::PER_MINOR);
         let quantity = domain::Quantity::from_micros(entry.quantity_micros).to_string();
         let date = entry.date.to_string();
         domain::NewUsage::parse(&domain::entries::RawUsage {
-            contract: &entry.contract,
+            contract: entry.contract.as_deref().unwrap_or_default(),
+            vendor: "",
+            currency: "",
             date: &date,
             amount: &amount,
             quantity: &quantity,

@@ -104,7 +104,8 @@ impl NewContract {
         let committed = currency.and_then(|cur| {
             c.field(
                 "committed_amount",
-                Money::parse_non_negative(raw.committed_amount, cur),
+                Money::parse_non_negative(raw.committed_amount, cur)
+                    .and_then(crate::exact::within_limit),
             )
         });
         let title = c.field("title", text::optional(raw.title, LABEL_MAX));
@@ -214,9 +215,17 @@ impl NewReceipt {
 /// minor units until the contract is known. Negative amounts are credits or corrections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUsage {
-    pub contract: String,
+    /// The contract the spend burns; `None` for spend under no contract (on-demand), which
+    /// counts in the vendor's totals and the infra-to-revenue ratio but in no burn-down.
+    pub contract: Option<String>,
+    /// The vendor billed: required without a contract, and the contract's vendor with one.
+    pub vendor: Option<String>,
+    /// The contract's when omitted; required without a contract.
+    pub currency: Option<Currency>,
     pub date: NaiveDate,
-    pub amount_minor: i64,
+    /// Exact: millionths of the currency unit (see [`crate::exact`]); negative for credits.
+    pub amount_e6: i64,
+    /// Signed: refunds and reversals carry a negative quantity.
     pub quantity: Quantity,
     pub unit: String,
     pub sku: String,
@@ -224,6 +233,8 @@ pub struct NewUsage {
 
 pub struct RawUsage<'a> {
     pub contract: &'a str,
+    pub vendor: &'a str,
+    pub currency: &'a str,
     pub date: &'a str,
     pub amount: &'a str,
     pub quantity: &'a str,
@@ -234,22 +245,96 @@ pub struct RawUsage<'a> {
 impl NewUsage {
     pub fn parse(raw: &RawUsage<'_>) -> Result<Self, Vec<FieldError>> {
         let mut c = Checker::new();
-        let contract = c.field("contract", text::required(raw.contract, NAME_MAX));
+        let contract = c.field("contract", text::optional(raw.contract, NAME_MAX));
+        let vendor = c.field("vendor", text::optional(raw.vendor, NAME_MAX));
+        if let (Some(contract), Some(vendor)) = (&contract, &vendor) {
+            if contract.is_empty() && vendor.is_empty() {
+                c.field::<()>(
+                    "contract",
+                    Err("is required (or name a vendor, for spend under no contract)"
+                        .to_owned()),
+                );
+            }
+        }
+        let currency = match raw.currency.trim() {
+            "" => Some(None),
+            code => c.field("currency", Currency::parse(code)).map(Some),
+        };
         let date = c.field("date", parse_iso_date(raw.date));
-        let amount = c.field("amount", crate::decimal::parse_scaled(raw.amount, 2, true));
-        let quantity = c.field("quantity", Quantity::parse(raw.quantity));
+        let amount = c.field("amount", crate::exact::parse(raw.amount));
+        let quantity = c.field("quantity", Quantity::parse_signed(raw.quantity));
         let unit = c.field("unit", text::required(raw.unit, LABEL_MAX));
         let sku = c.field("sku", text::optional(raw.sku, LABEL_MAX));
+        let some = |s: String| (!s.is_empty()).then_some(s);
         c.finish(|| {
             Some(Self {
-                contract: contract?,
+                contract: some(contract?),
+                vendor: some(vendor?),
+                currency: currency?,
                 date: date?,
-                amount_minor: amount?,
+                amount_e6: amount?,
                 quantity: quantity?,
                 unit: unit?,
                 sku: sku?,
             })
         })
+    }
+
+    /// The vendor and currency the entry is recorded under. `contract` is the named contract's
+    /// (vendor id, currency, term), `vendor_id` the named vendor's; the caller has already
+    /// refused names the ledger does not hold.
+    pub fn placement(
+        &self,
+        contract: Option<(i64, Currency, &Term)>,
+        vendor_id: Option<i64>,
+    ) -> Result<(i64, Currency), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let placed = match contract {
+            Some((contract_vendor, contract_currency, term)) => {
+                if vendor_id.is_some_and(|v| v != contract_vendor) {
+                    errors.push(FieldError::new(
+                        "vendor",
+                        format!(
+                            "is not the vendor of contract {}",
+                            self.contract.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
+                if let Some(currency) = self.currency.filter(|c| *c != contract_currency) {
+                    errors.push(FieldError::new(
+                        "currency",
+                        format!(
+                            "is {currency} but contract {} is in {contract_currency}",
+                            self.contract.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
+                if let Err(e) = self.check_within_term(term) {
+                    errors.push(e);
+                }
+                Some((contract_vendor, contract_currency))
+            }
+            None => {
+                let currency = self.currency;
+                if currency.is_none() {
+                    errors.push(FieldError::new(
+                        "currency",
+                        "is required for spend under no contract",
+                    ));
+                }
+                if vendor_id.is_none() {
+                    errors.push(FieldError::new(
+                        "vendor",
+                        "is required for spend under no contract",
+                    ));
+                }
+                vendor_id.zip(currency)
+            }
+        };
+        match placed {
+            Some(placed) if errors.is_empty() => Ok(placed),
+            _ => Err(errors),
+        }
     }
 
     /// Usage counts against a contract only inside its term (inclusive).
@@ -262,7 +347,7 @@ impl NewUsage {
             format!(
                 "{} is outside contract {}'s term {}..{}",
                 self.date,
-                self.contract,
+                self.contract.as_deref().unwrap_or_default(),
                 term.start(),
                 term.end()
             ),
@@ -288,7 +373,12 @@ impl NewRevenue {
         let period_start = c.field("period_start", parse_period_start(raw.period_start));
         let currency = c.field("currency", Currency::parse(raw.currency));
         let amount =
-            currency.and_then(|cur| c.field("amount", Money::parse_non_negative(raw.amount, cur)));
+            currency.and_then(|cur| {
+                c.field(
+                    "amount",
+                    Money::parse_non_negative(raw.amount, cur).and_then(crate::exact::within_limit),
+                )
+            });
         c.finish(|| {
             Some(Self {
                 period_start: period_start?,
@@ -353,9 +443,12 @@ mod tests {
     fn usage_rejects_bad_fields_and_dates_outside_the_term() {
         let raw = RawUsage {
             contract: "C1",
+            vendor: "",
+            currency: "",
             date: "2026-01-05",
-            amount: "1.234",
-            quantity: "-1",
+            // Seven places: finer than the ledger keeps. A negative quantity is a refund.
+            amount: "1.2345678",
+            quantity: "-1.0000001",
             unit: "",
             sku: "x",
         };
@@ -363,6 +456,23 @@ mod tests {
             columns(NewUsage::parse(&raw).unwrap_err()),
             ["amount", "quantity", "unit"]
         );
+        let refund = NewUsage::parse(&RawUsage {
+            amount: "-0.015907",
+            quantity: "-2.5",
+            unit: "h",
+            ..raw
+        })
+        .unwrap();
+        assert_eq!((refund.amount_e6, refund.quantity.micros()), (-15_907, -2_500_000));
+        let neither = NewUsage::parse(&RawUsage {
+            contract: "",
+            unit: "h",
+            amount: "1",
+            quantity: "1",
+            ..raw
+        })
+        .unwrap_err();
+        assert_eq!(columns(neither), ["contract"]);
         let ok = RawUsage {
             amount: "-12.50",
             quantity: "10",
@@ -370,7 +480,7 @@ mod tests {
             ..raw
         };
         let usage = NewUsage::parse(&ok).unwrap();
-        assert_eq!(usage.amount_minor, -1250, "credits are signed amounts");
+        assert_eq!(usage.amount_e6, -12_500_000, "credits are signed amounts");
         let d = |s| parse_iso_date(s).unwrap();
         assert!(usage
             .check_within_term(&Term::new(d("2026-01-01"), d("2026-12-31")).unwrap())

@@ -8,6 +8,7 @@ pub mod date;
 pub mod decimal;
 pub mod entries;
 pub mod error;
+pub mod exact;
 pub mod fulfillment;
 pub mod kinds;
 pub mod money;

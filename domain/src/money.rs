@@ -41,20 +41,27 @@ impl Money {
 
     /// The amount for people: thousands separators, two places, currency code.
     pub fn display_grouped(&self) -> String {
-        let plain = self.amount_string();
-        let (sign, unsigned) = plain
-            .strip_prefix('-')
-            .map_or(("", plain.as_str()), |r| ("-", r));
-        let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, "00"));
-        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-        for (i, ch) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        format!("{sign}{grouped}.{frac} {}", self.currency)
+        format!("{} {}", group_thousands(&self.amount_string()), self.currency)
     }
+}
+
+/// Thousands separators in a plain decimal ("-1234.56" -> "-1,234.56").
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
+    let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
+    grouped.push_str(sign);
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if !frac.is_empty() {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    grouped
 }
 
 impl fmt::Display for Money {

@@ -2,7 +2,8 @@ use crate::decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A non-negative amount of capacity (GPU-hours, GPUs, vCPUs) held exactly as millionths.
+/// An amount of capacity (GPU-hours, GPUs, vCPUs) held exactly as millionths. Phases and
+/// receipts are never negative; usage may be (refunds and reversals).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
@@ -13,6 +14,11 @@ pub const QUANTITY_PLACES: u32 = 6;
 impl Quantity {
     pub fn parse(raw: &str) -> Result<Self, String> {
         decimal::parse_scaled(raw, QUANTITY_PLACES, false).map(Self)
+    }
+
+    /// A usage quantity: negative for a refund or reversal.
+    pub fn parse_signed(raw: &str) -> Result<Self, String> {
+        decimal::parse_scaled(raw, QUANTITY_PLACES, true).map(Self)
     }
 
     pub fn from_micros(micros: i64) -> Self {

@@ -59,9 +59,9 @@ pub struct RawScenario {
     pub new_daily_spend: String,
 }
 
-/// The largest hypothetical commitment or spend a day, in minor units (10 trillion): far
-/// beyond any real contract, and small enough that totals over thousands of them stay exact.
-const WHAT_IF_MAX_MINOR: i64 = 1_000_000_000_000_000;
+/// The largest hypothetical commitment or spend a day: the largest amount the analytics hold
+/// exactly (9 trillion), far beyond any real contract.
+const WHAT_IF_MAX_MINOR: i64 = crate::exact::MAX_MINOR;
 
 fn within_what_if(minor: i64) -> Result<i64, String> {
     if minor > WHAT_IF_MAX_MINOR {
@@ -324,19 +324,19 @@ mod tests {
             new_end_date: "2027-12-31".into(),
             new_committed_amount: "92233720368547758.07".into(),
             new_currency: "USD".into(),
-            new_daily_spend: "10000000000000.01".into(),
+            new_daily_spend: "9000000000000.01".into(),
             ..Default::default()
         };
         let errors = Scenario::parse(&huge).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(fields, ["new_committed_amount", "new_daily_spend"]);
         assert!(
-            errors[0].reason.contains("at most 10000000000000.00"),
+            errors[0].reason.contains("at most 9000000000000.00"),
             "{errors:?}"
         );
         let at_ceiling = RawScenario {
-            new_committed_amount: "10000000000000.00".into(),
-            new_daily_spend: "10000000000000.00".into(),
+            new_committed_amount: "9000000000000.00".into(),
+            new_daily_spend: "9000000000000.00".into(),
             ..huge
         };
         assert!(Scenario::parse(&at_ceiling).is_ok());

@@ -21,12 +21,32 @@ pub struct ContractFacts {
     pub fulfillment_interval: String,
 }
 
-/// Usage per contract and day, one entry per (contract, day) with usage.
+/// Usage per vendor, contract and day: one entry per (contract, day) with usage, and per
+/// (vendor, day) for spend under no contract (`contract_id` `None`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DailyUsage {
-    pub contract_id: Vec<i64>,
+    pub vendor_id: Vec<i64>,
+    pub contract_id: Vec<Option<i64>>,
     pub date: Vec<NaiveDate>,
-    pub amount_minor: Vec<i64>,
+    /// Exact sums, in millionths (see [`crate::exact`]).
+    pub amount_e6: Vec<i64>,
+}
+
+impl DailyUsage {
+    pub fn push(&mut self, vendor_id: i64, contract_id: Option<i64>, date: NaiveDate, amount_e6: i64) {
+        self.vendor_id.push(vendor_id);
+        self.contract_id.push(contract_id);
+        self.date.push(date);
+        self.amount_e6.push(amount_e6);
+    }
+
+    pub fn len(&self) -> usize {
+        self.date.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.date.is_empty()
+    }
 }
 
 /// Revenue per month (first day of the month).
@@ -57,6 +77,8 @@ pub struct ReceiptFacts {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerSnapshot {
+    /// Every vendor by id, for spend under no contract.
+    pub vendors: Vec<(i64, String)>,
     pub contracts: Vec<ContractFacts>,
     pub usage: DailyUsage,
     pub revenue: MonthlyRevenue,

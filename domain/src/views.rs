@@ -127,9 +127,12 @@ pub struct ReceiptRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageRow {
     pub id: i64,
-    pub contract: String,
+    /// `None` for spend under no contract.
+    pub contract: Option<String>,
+    pub vendor: String,
     pub date: NaiveDate,
-    pub amount_minor: i64,
+    /// Exact, in millionths (see [`crate::exact`]).
+    pub amount_e6: i64,
     pub currency: Currency,
     pub quantity_micros: i64,
     pub unit: String,
@@ -137,8 +140,13 @@ pub struct UsageRow {
 }
 
 impl UsageRow {
-    pub fn amount(&self) -> Money {
-        Money::from_minor(self.amount_minor, self.currency)
+    /// Every place the provider billed, grouped: "0.015907 USD", "1,234.50 USD".
+    pub fn amount_display(&self) -> String {
+        format!(
+            "{} {}",
+            crate::money::group_thousands(&crate::exact::format_full(self.amount_e6)),
+            self.currency
+        )
     }
 }
 

@@ -414,6 +414,8 @@ const FORMS: &[Form] = &[
         validate: |f| {
             NewUsage::parse(&RawUsage {
                 contract: f[0],
+                vendor: "",
+                currency: "",
                 date: f[1],
                 amount: f[2],
                 quantity: f[3],
@@ -450,7 +452,9 @@ impl Form {
 
 /// A value that breaks the rule of `column` whatever the other fields hold, built from the
 /// rules as DOMAIN.md states them rather than by asking the parsers.
-fn garbage_for(column: &'static str) -> BoxedStrategy<String> {
+/// Garbage for `column`; `usage` for the usage form, whose amounts keep six places and whose
+/// quantities may be negative (refunds).
+fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {
     // Letters around the control character, or trimming would take it away.
     let control = "[a-z]{1,3}[\\x00-\\x08\\x0a-\\x1f\\x7f][a-z]{1,3}";
     let too_long = |max: usize| "x".repeat(max + 1);
@@ -504,6 +508,12 @@ fn garbage_for(column: &'static str) -> BoxedStrategy<String> {
         "start_date" | "end_date" | "planned_date" | "date" => not_a_date.boxed(),
         "period_start" => prop_oneof![not_a_date, "2026-0[1-9]-(0[2-9]|1[0-9]|2[0-8])"].boxed(),
         "committed_amount" => not_money(false).boxed(),
+        "amount" | "quantity" if usage => prop_oneof![
+            not_a_decimal.clone(),
+            "-?[0-9]{1,4}\\.[0-9]{7,9}",
+            "[a-z]"
+        ]
+        .boxed(),
         "amount" => not_money(true).boxed(),
         "quantity" | "planned_quantity" => prop_oneof![
             not_a_decimal,
@@ -529,7 +539,10 @@ fn garbage_for(column: &'static str) -> BoxedStrategy<String> {
 fn form_with_one_bad_field() -> impl Strategy<Value = (&'static Form, usize, String)> {
     prop::sample::select(FORMS.iter().collect::<Vec<_>>())
         .prop_flat_map(|form| (Just(form), 0..form.columns.len()))
-        .prop_flat_map(|(form, field)| (Just(form), Just(field), garbage_for(form.columns[field])))
+        .prop_flat_map(|(form, field)| {
+            let usage = form.columns.contains(&"sku");
+            (Just(form), Just(field), garbage_for(form.columns[field], usage))
+        })
 }
 
 fn form_with_any_fields() -> impl Strategy<Value = (&'static Form, Vec<String>)> {

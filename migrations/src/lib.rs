@@ -1,5 +1,6 @@
-//! The ledger schema. Money is BIGINT minor units (cents) beside a currency column; capacity
-//! is BIGINT millionths. Never REAL: aggregation over millions of rows must stay exact.
+//! The ledger schema. Money is BIGINT minor units (cents) beside a currency column, usage
+//! amounts BIGINT millionths of the unit (exact sub-cent costs); capacity is BIGINT
+//! millionths. Never REAL: aggregation over millions of rows must stay exact.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -10,6 +11,7 @@ mod m20261124_000004_closed_periods;
 mod m20261124_000005_vendor_statements;
 mod m20261124_000006_focus_usage;
 mod m20261124_000007_scenarios;
+mod m20261201_000008_vendor_spend;
 
 pub struct Migrator;
 
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_vendor_statements::Migration),
             Box::new(m20261124_000006_focus_usage::Migration),
             Box::new(m20261124_000007_scenarios::Migration),
+            Box::new(m20261201_000008_vendor_spend::Migration),
         ]
     }
 }

@@ -44,10 +44,11 @@ async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
 async fn assert_rollup_matches_entries(db: &sea_orm::DatabaseConnection) {
     let mismatches = count(
         db,
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT contract_id, date, SUM(amount_minor) AS amount, COUNT(*) AS n \
-         FROM usage_entries GROUP BY contract_id, date) e \
-         FULL OUTER JOIN usage_daily d ON d.contract_id = e.contract_id AND d.date = e.date \
-         WHERE e.amount IS NULL OR d.amount_minor IS NULL OR e.amount <> d.amount_minor OR e.n <> d.entries",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT COALESCE(contract_id, 0) AS contract_id, vendor_id, date, \
+         SUM(amount_e6) AS amount, COUNT(*) AS n \
+         FROM usage_entries GROUP BY COALESCE(contract_id, 0), vendor_id, date) e \
+         FULL OUTER JOIN usage_daily d ON d.contract_id = e.contract_id AND d.vendor_id = e.vendor_id AND d.date = e.date \
+         WHERE e.amount IS NULL OR d.amount_e6 IS NULL OR e.amount <> d.amount_e6 OR e.n <> d.entries",
     )
     .await;
     assert_eq!(mismatches, 0, "usage_daily agrees with usage_entries");
@@ -270,7 +271,7 @@ async fn every_acknowledged_write_survives_a_kill() {
     let stored: std::collections::HashSet<i64> = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT amount_minor FROM usage_entries".to_owned(),
+            "SELECT amount_e6 / 10000 FROM usage_entries".to_owned(),
         ))
         .await
         .unwrap()

@@ -33,9 +33,19 @@ pub fn default_database_url() -> String {
 
 /// Connects to SQLite or PostgreSQL (by URL scheme) and brings the schema up to date.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let db = Database::connect(options(url)?).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    // Migrations on one connection: SQLite runs them outside a transaction, and a table
+    // rebuilt (dropped, then another renamed to its name) on one pooled connection was still
+    // seen by another, which refused the rename.
+    // (An in-memory database lives only as long as its one connection: it is the pool.)
+    if url.contains(":memory:") {
+        let db = Database::connect(options(url)?).await?;
+        Migrator::up(&db, None).await?;
+        return Ok(db);
+    }
+    let one = connect_one(url).await?;
+    Migrator::up(&one, None).await?;
+    one.close().await?;
+    Database::connect(options(url)?).await
 }
 
 /// One connection with the usual settings and no migrations: for work that must stay on one

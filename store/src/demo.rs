@@ -333,6 +333,8 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
                 format!("{gpu_hours:.1}"),
                 "gpu_hour".into(),
                 c.sku.into(),
+                String::new(),
+                String::new(),
             ]);
             usage.push(vec![
                 reference,
@@ -341,9 +343,39 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
                 format!("{tb_months:.1}"),
                 "tb_month".into(),
                 "storage".into(),
+                String::new(),
+                String::new(),
             ]);
             day += Duration::days(1);
         }
+    }
+    // On-demand spend under no contract: burst GPU hours billed to the sub-cent, the way a
+    // provider's cost export carries them. It counts in the ratio and the concentration, in
+    // no burn-down.
+    let mut day = date(2025, 6, 1);
+    while day <= today {
+        let n = (day - date(2025, 6, 1)).num_days() as u64;
+        for (k, (vendor, sku, dollars_per_hour)) in [
+            ("Amazon Web Services", "p5.48xlarge-on-demand", 98.32_f64),
+            ("Lambda", "h100-on-demand", 2.99),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let hours = (1_500.0 + 1_000.0 * noise(7_000 + n * 2 + k as u64)).round();
+            let micros = (hours * dollars_per_hour * 1_000_000.0 * 1.000_731).round() as i64;
+            usage.push(vec![
+                String::new(),
+                day.to_string(),
+                domain::exact::format_full(micros),
+                format!("{hours:.0}"),
+                "gpu_hour".into(),
+                sku.into(),
+                vendor.into(),
+                "USD".into(),
+            ]);
+        }
+        day += Duration::days(1);
     }
     let deliveries = PHASES
         .iter()

@@ -38,9 +38,11 @@ fn query(kind: LedgerFile) -> &'static str {
         LedgerFile::Receipts => "SELECT r.id, c.reference AS contract, p.phase, r.date, r.quantity_micros, r.note \
             FROM delivery_receipts r JOIN delivery_phases p ON p.id = r.phase_id \
             JOIN contracts c ON c.id = p.contract_id WHERE r.id > {after} ORDER BY r.id",
-        LedgerFile::Usage | LedgerFile::FocusUsage => "SELECT u.id, c.reference AS contract, u.date, u.amount_minor, u.quantity_micros, \
-            u.unit, u.sku FROM usage_entries u JOIN contracts c ON c.id = u.contract_id \
-            WHERE u.id > {after} ORDER BY u.id",
+        LedgerFile::Usage | LedgerFile::FocusUsage => "SELECT u.id, c.reference AS contract, u.date, u.amount_e6, u.quantity_micros, \
+            u.unit, u.sku, CASE WHEN c.id IS NULL THEN v.name ELSE '' END AS vendor, \
+            CASE WHEN c.id IS NULL THEN u.currency ELSE '' END AS currency \
+            FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
+            JOIN vendors v ON v.id = u.vendor_id WHERE u.id > {after} ORDER BY u.id",
         LedgerFile::Revenue => "SELECT r.id, r.period_start, r.amount_minor, r.currency FROM revenue_entries r \
             WHERE r.id > {after} ORDER BY r.id",
     }
@@ -88,13 +90,17 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
                 text("note")?,
             ]
         }
+        // Spend under no contract names its vendor and currency; a contract's rows leave
+        // them to the contract. Amounts keep every place they were billed with.
         LedgerFile::Usage | LedgerFile::FocusUsage => vec![
-            text("contract")?,
+            row.try_get::<Option<String>>("", "contract")?.unwrap_or_default(),
             date("date")?,
-            money("amount_minor")?,
+            row.try_get::<i64>("", "amount_e6").map(domain::exact::format_full)?,
             quantity("quantity_micros")?,
             text("unit")?,
             text("sku")?,
+            text("vendor")?,
+            text("currency")?,
         ],
         LedgerFile::Revenue => vec![
             date("period_start")?,
@@ -111,8 +117,17 @@ pub async fn export_table(
     out: impl Write,
 ) -> Result<u64, ExportError> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(kind.ledger_kind().column_names())?;
     let backend = db.get_database_backend();
+    let mut header = kind.ledger_kind().column_names();
+    // The vendor and currency columns only where spend under no contract needs them: a ledger
+    // of contract usage exports the same file as before they existed.
+    let columns = if kind.ledger_kind() == LedgerFile::Usage && !has_spend_under_no_contract(db).await? {
+        header.len() - 2
+    } else {
+        header.len()
+    };
+    header.truncate(columns);
+    writer.write_record(header)?;
     let mut after = 0i64;
     let mut rows = 0u64;
     loop {
@@ -124,7 +139,9 @@ pub async fn export_table(
             .query_all_raw(Statement::from_string(backend, sql))
             .await?;
         for row in &page {
-            writer.write_record(record(kind, row)?)?;
+            let mut fields = record(kind, row)?;
+            fields.truncate(columns);
+            writer.write_record(fields)?;
             after = row.try_get("", "id")?;
         }
         rows += page.len() as u64;
@@ -134,6 +151,14 @@ pub async fn export_table(
     }
     writer.flush()?;
     Ok(rows)
+}
+
+async fn has_spend_under_no_contract(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM usage_entries WHERE contract_id IS NULL LIMIT 1) s";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
 }
 
 /// Writes all six files into `dir` (created if missing).

@@ -35,18 +35,23 @@ pub async fn refresh(
         .map(|c| c.id)
         .collect();
     let old = &previous.usage;
-    for i in 0..old.contract_id.len() {
-        if !ids.contains(&old.contract_id[i]) {
-            fresh.usage.contract_id.push(old.contract_id[i]);
-            fresh.usage.date.push(old.date[i]);
-            fresh.usage.amount_minor.push(old.amount_minor[i]);
+    for i in 0..old.len() {
+        if !old.contract_id[i].is_some_and(|id| ids.contains(&id)) {
+            fresh
+                .usage
+                .push(old.vendor_id[i], old.contract_id[i], old.date[i], old.amount_e6[i]);
         }
     }
     if !ids.is_empty() {
         let changed_rows = read_usage(db, &ids).await?;
-        fresh.usage.contract_id.extend(changed_rows.contract_id);
-        fresh.usage.date.extend(changed_rows.date);
-        fresh.usage.amount_minor.extend(changed_rows.amount_minor);
+        for i in 0..changed_rows.len() {
+            fresh.usage.push(
+                changed_rows.vendor_id[i],
+                changed_rows.contract_id[i],
+                changed_rows.date[i],
+                changed_rows.amount_e6[i],
+            );
+        }
     }
     Ok(fresh)
 }
@@ -78,16 +83,24 @@ async fn usage_changed_since(
     for row in rows {
         let entity: String = row.try_get_by_index(0)?;
         match entity.as_str() {
-            // Usage entries: `REF/id`, and the contract before and after a correction.
+            // Usage entries: `REF/id`, and the contract before and after a correction. Spend
+            // under no contract (`vendor:NAME/id`, rare outside imports) reads everything.
             "usage" => {
                 let id: Option<String> = row.try_get_by_index(1)?;
                 if let Some((reference, _)) = id.as_deref().and_then(|i| i.rsplit_once('/')) {
+                    if reference.starts_with("vendor:") {
+                        return Ok(None);
+                    }
                     changed.insert(reference.to_owned());
                 }
                 for at in [2, 3] {
                     let values: Option<serde_json::Value> = row.try_get_by_index(at)?;
-                    if let Some(reference) = values.as_ref().and_then(|v| v["contract"].as_str()) {
-                        changed.insert(reference.to_owned());
+                    match values.as_ref().map(|v| &v["contract"]) {
+                        Some(serde_json::Value::String(reference)) => {
+                            changed.insert(reference.to_owned());
+                        }
+                        Some(serde_json::Value::Null) => return Ok(None),
+                        _ => {}
                     }
                 }
             }
@@ -102,7 +115,7 @@ async fn usage_changed_since(
 
 /// Daily usage, of the given contracts or (empty) of all.
 async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<DailyUsage, DbErr> {
-    let mut sql = "SELECT contract_id, date, amount_minor FROM usage_daily".to_owned();
+    let mut sql = "SELECT contract_id, date, vendor_id, amount_e6 FROM usage_daily".to_owned();
     if !contracts.is_empty() {
         let ids: Vec<String> = contracts.iter().map(i64::to_string).collect();
         sql.push_str(&format!(" WHERE contract_id IN ({})", ids.join(",")));
@@ -115,9 +128,13 @@ async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<Dail
         .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
         .await?
     {
-        usage.contract_id.push(row.try_get_by_index(0)?);
-        usage.date.push(row.try_get_by_index::<NaiveDate>(1)?);
-        usage.amount_minor.push(row.try_get_by_index(2)?);
+        let contract_id: i64 = row.try_get_by_index(0)?;
+        usage.push(
+            row.try_get_by_index(2)?,
+            (contract_id != crate::rollup::NO_CONTRACT).then_some(contract_id),
+            row.try_get_by_index::<NaiveDate>(1)?,
+            row.try_get_by_index(3)?,
+        );
     }
     Ok(usage)
 }
@@ -151,6 +168,13 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
 
+    let mut vendors = Vec::new();
+    for row in db
+        .query_all_raw(query("SELECT id, name FROM vendors ORDER BY id"))
+        .await?
+    {
+        vendors.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+    }
     let mut revenue = MonthlyRevenue::default();
     for row in db
         .query_all_raw(query(
@@ -195,6 +219,7 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok(LedgerSnapshot {
+        vendors,
         contracts,
         usage: DailyUsage::default(),
         revenue,

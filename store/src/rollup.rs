@@ -1,17 +1,22 @@
 //! The per-contract, per-day usage rollup (`usage_daily`) that reports and pages read instead
 //! of millions of raw usage rows. Every write of usage adds its delta here in the same
-//! transaction, so the rollup can never disagree with the entries.
+//! transaction, so the rollup can never disagree with the entries. Spend under no contract is
+//! summed per vendor and day under [`NO_CONTRACT`].
 
 use crate::import::insert::{insert_rows, InsertRow};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
-/// One (contract, day) of the usage rollup; inserting adds to what the day already holds.
+/// The rollup's `contract_id` for spend under no contract (a key column cannot be NULL).
+pub(crate) const NO_CONTRACT: i64 = 0;
+
+/// One (contract, day, vendor) of the usage rollup; inserting adds to what the day already holds.
 #[derive(Debug, Default)]
 pub(crate) struct DailyUsageRow {
     pub contract_id: i64,
     pub date: NaiveDate,
-    pub amount_minor: i64,
+    pub vendor_id: i64,
+    pub amount_e6: i64,
     pub quantity_micros: i64,
     pub entries: i64,
 }
@@ -21,19 +26,21 @@ impl InsertRow for DailyUsageRow {
     const COLUMNS: &'static [&'static str] = &[
         "contract_id",
         "date",
-        "amount_minor",
+        "vendor_id",
+        "amount_e6",
         "quantity_micros",
         "entries",
     ];
-    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, date) DO UPDATE SET \
-        amount_minor = usage_daily.amount_minor + excluded.amount_minor, \
+    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, date, vendor_id) DO UPDATE SET \
+        amount_e6 = usage_daily.amount_e6 + excluded.amount_e6, \
         quantity_micros = usage_daily.quantity_micros + excluded.quantity_micros, \
         entries = usage_daily.entries + excluded.entries";
     fn push_values(self, out: &mut Vec<Value>) {
         out.extend([
             self.contract_id.into(),
             self.date.into(),
-            self.amount_minor.into(),
+            self.vendor_id.into(),
+            self.amount_e6.into(),
             self.quantity_micros.into(),
             self.entries.into(),
         ]);
@@ -59,13 +66,13 @@ pub(crate) async fn overflows(
     ids.sort_unstable();
     ids.dedup();
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let columns = "SELECT contract_id, date, amount_minor, quantity_micros FROM usage_daily";
+    let columns = "SELECT contract_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily";
     // One entry (a form): its day only. An import: the days of every contract it touches.
     let statement = match rows {
         [one] => crate::db::statement(
             conn.get_database_backend(),
-            &format!("{columns} WHERE contract_id = ? AND date = ?"),
-            vec![one.contract_id.into(), one.date.into()],
+            &format!("{columns} WHERE contract_id = ? AND date = ? AND vendor_id = ?"),
+            vec![one.contract_id.into(), one.date.into(), one.vendor_id.into()],
         ),
         _ => sea_orm::Statement::from_string(
             conn.get_database_backend(),
@@ -74,19 +81,23 @@ pub(crate) async fn overflows(
     };
     let mut existing = std::collections::HashMap::new();
     for r in conn.query_all_raw(statement).await? {
-        let key: (i64, NaiveDate) = (r.try_get_by_index(0)?, r.try_get_by_index(1)?);
+        let key: (i64, NaiveDate, i64) = (
+            r.try_get_by_index(0)?,
+            r.try_get_by_index(1)?,
+            r.try_get_by_index(2)?,
+        );
         existing.insert(
             key,
-            (r.try_get_by_index::<i64>(2)?, r.try_get_by_index::<i64>(3)?),
+            (r.try_get_by_index::<i64>(3)?, r.try_get_by_index::<i64>(4)?),
         );
     }
     let mut out = Vec::new();
     for row in rows {
         let (amount, quantity) = existing
-            .get(&(row.contract_id, row.date))
+            .get(&(row.contract_id, row.date, row.vendor_id))
             .copied()
             .unwrap_or((0, 0));
-        if amount.checked_add(row.amount_minor).is_none() {
+        if amount.checked_add(row.amount_e6).is_none() {
             out.push((row.contract_id, row.date, "amount"));
         } else if quantity.checked_add(row.quantity_micros).is_none() {
             out.push((row.contract_id, row.date, "quantity"));

@@ -28,7 +28,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
     let mut daily: Vec<String> = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT contract_id, date, amount_minor, quantity_micros, entries FROM usage_daily",
+            "SELECT contract_id, date, amount_e6, quantity_micros, entries FROM usage_daily",
         ))
         .await
         .unwrap()

@@ -114,17 +114,24 @@ async fn bad_values_are_reported_per_field() {
     assert_rejected(
         vec![csv(
             LedgerFile::Usage,
-            "contract,date,amount,quantity,unit,sku\n\
-             C1,2026-02-30,1.00,1,h,x\n\
-             C1,2026-01-05,1.005,1,h,x\n\
-             C1,2026-01-05,1.00,-2,h,x\n\
-             C1,2025-12-31,1.00,1,h,x\n",
+            "contract,date,amount,quantity,unit,sku,vendor,currency\n\
+             C1,2026-02-30,1.00,1,h,x,,\n\
+             C1,2026-01-05,1.0000005,1,h,x,,\n\
+             C1,2026-01-05,1.00,2.5e3,h,x,,\n\
+             C1,2025-12-31,1.00,1,h,x,,\n\
+             ,2026-01-05,1.00,1,h,x,A,\n\
+             ,2026-01-05,1.00,1,h,x,Nobody,USD\n\
+             C1,2026-01-05,1.00,1,h,x,B,EUR\n",
         )],
         &[
             "usage.csv:2: date: is not a real calendar date (got 2026-02-30)",
-            "usage.csv:3: amount: has more than 2 decimal places (got 1.005)",
-            "usage.csv:4: quantity: must not be negative (got -2)",
+            "usage.csv:3: amount: has more than 6 decimal places (got 1.0000005)",
+            "usage.csv:4: quantity: is not a plain decimal number (got \"2.5e3\")",
             "usage.csv:5: date: 2025-12-31 is outside contract C1's term 2026-01-01..2026-12-31",
+            "usage.csv:6: currency: is required for spend under no contract",
+            "usage.csv:7: vendor: unknown vendor \"Nobody\"",
+            "usage.csv:8: vendor: is not the vendor of contract C1",
+            "usage.csv:8: currency: is EUR but contract C1 is in USD",
         ],
     )
     .await;
@@ -160,7 +167,7 @@ async fn wrong_headers_name_the_column() {
             csv(LedgerFile::Revenue, "amount,period_start,currency\n1.00,2026-01-01,USD\n"),
         ],
         &[
-            "usage.csv:1: day: unknown column \"day\"; expected contract,date,amount,quantity,unit,sku",
+            "usage.csv:1: day: unknown column \"day\"; expected contract,date,amount,quantity,unit,sku,vendor,currency",
             "usage.csv:1: date: missing column",
             "revenue.csv:1: period_start: column out of order; expected period_start,amount,currency",
         ],
@@ -175,8 +182,8 @@ async fn a_day_of_usage_that_adds_up_past_the_largest_value_is_rejected() {
         vec![csv(
             LedgerFile::Usage,
             "contract,date,amount,quantity,unit,sku\n\
-             C1,2026-06-01,92233720368547758.07,1,h,x\n\
-             C1,2026-06-01,0.01,1,h,x\n\
+             C1,2026-06-01,9223372036854.775807,1,h,x\n\
+             C1,2026-06-01,0.000001,1,h,x\n\
              C1,2026-06-02,1.00,9223372036854.775807,h,x\n\
              C1,2026-06-02,1.00,0.000001,h,x\n",
         )],
@@ -372,17 +379,17 @@ async fn the_daily_rollup_matches_the_raw_usage_after_every_import() {
                 .collect::<Vec<_>>()
         }
     };
-    let raw = sums("SELECT contract_id, date, CAST(SUM(amount_minor) AS BIGINT) AS amount, COUNT(*) AS n FROM usage_entries GROUP BY contract_id, date ORDER BY contract_id, date").await;
-    let rollup = sums("SELECT contract_id, date, amount_minor AS amount, entries AS n FROM usage_daily ORDER BY contract_id, date").await;
+    let raw = sums("SELECT contract_id, date, CAST(SUM(amount_e6) AS BIGINT) AS amount, COUNT(*) AS n FROM usage_entries GROUP BY contract_id, date ORDER BY contract_id, date").await;
+    let rollup = sums("SELECT contract_id, date, amount_e6 AS amount, entries AS n FROM usage_daily ORDER BY contract_id, date").await;
     assert_eq!(raw, rollup);
     assert_eq!(
-        rollup[0].2, 15_075,
+        rollup[0].2, 150_750_000,
         "C1 on 2026-01-05: 100.00 + 50.50 + 0.25"
     );
     let snapshot = store::reports::snapshot(&t.db).await.unwrap();
     assert_eq!(
-        snapshot.usage.amount_minor.iter().sum::<i64>(),
-        74_075,
+        snapshot.usage.amount_e6.iter().sum::<i64>(),
+        740_750_000,
         "750.50 + 0.25 - 10.00"
     );
     assert_eq!(snapshot.contracts.len(), 2);

@@ -10,12 +10,14 @@ use std::sync::Arc;
 use store::import::NoProgress;
 use store::ledger::{table_counts, WriteError};
 
-/// i64::MAX minor units.
-const LARGEST: &str = "92233720368547758.07";
+/// i64::MAX millionths: usage amounts are exact to 10^-6.
+const LARGEST: &str = "9223372036854.775807";
 
 fn usage(date: &str, amount: &str) -> domain::NewUsage {
     domain::NewUsage::parse(&domain::entries::RawUsage {
         contract: "AWS-2025-38B",
+        vendor: "",
+        currency: "",
         date,
         amount,
         quantity: "1",
@@ -78,7 +80,7 @@ async fn a_day_that_would_overflow_is_refused_by_form_and_by_import() {
         .unwrap();
     let snapshot = store::reports::snapshot(&t.db).await.unwrap();
     assert!(
-        snapshot.usage.amount_minor.contains(&i64::MAX),
+        snapshot.usage.amount_e6.contains(&i64::MAX),
         "stored exactly"
     );
 }

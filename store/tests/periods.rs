@@ -18,6 +18,8 @@ fn d(s: &str) -> NaiveDate {
 fn usage(date: &str, amount: &str) -> domain::NewUsage {
     domain::NewUsage::parse(&domain::entries::RawUsage {
         contract: "AWS-2025-38B",
+        vendor: "",
+        currency: "",
         date,
         amount,
         quantity: "1",

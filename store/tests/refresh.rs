@@ -11,25 +11,29 @@ use store::reports::{ledger_version, refresh, snapshot};
 
 /// Row order of the daily usage is not part of the data.
 fn normalized(mut s: LedgerSnapshot) -> LedgerSnapshot {
-    let mut rows: Vec<(i64, NaiveDate, i64)> = (0..s.usage.contract_id.len())
+    let mut rows: Vec<(Option<i64>, NaiveDate, i64, i64)> = (0..s.usage.len())
         .map(|i| {
             (
                 s.usage.contract_id[i],
                 s.usage.date[i],
-                s.usage.amount_minor[i],
+                s.usage.vendor_id[i],
+                s.usage.amount_e6[i],
             )
         })
         .collect();
     rows.sort();
-    s.usage.contract_id = rows.iter().map(|r| r.0).collect();
-    s.usage.date = rows.iter().map(|r| r.1).collect();
-    s.usage.amount_minor = rows.iter().map(|r| r.2).collect();
+    s.usage = Default::default();
+    for (contract, date, vendor, amount) in rows {
+        s.usage.push(vendor, contract, date, amount);
+    }
     s
 }
 
 fn usage(contract: &str, date: &str, amount: &str) -> domain::NewUsage {
     domain::NewUsage::parse(&domain::entries::RawUsage {
         contract,
+        vendor: "",
+        currency: "",
         date,
         amount,
         quantity: "1",

@@ -5,9 +5,12 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub contract_id: i64,
+    pub vendor_id: i64,
+    /// `None`: spend under no contract.
+    pub contract_id: Option<i64>,
     pub date: Date,
-    pub amount_minor: i64,
+    /// Exact, in millionths of the currency unit.
+    pub amount_e6: i64,
     pub currency: String,
     pub quantity_micros: i64,
     pub unit: String,

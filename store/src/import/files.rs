@@ -154,7 +154,8 @@ impl LedgerFile {
             },
             LedgerFile::Usage => ColumnSpec {
                 required: &["contract", "date", "amount", "quantity", "unit", "sku"],
-                optional: &[],
+                // Spend under no contract: an empty contract, the vendor and the currency.
+                optional: &["vendor", "currency"],
             },
             LedgerFile::Revenue => ColumnSpec {
                 required: &["period_start", "amount", "currency"],
@@ -183,10 +184,12 @@ pub(super) struct RowContext {
     pub import_id: i64,
     pub now: DateTime<Utc>,
     line: u64,
-    daily: HashMap<(i64, NaiveDate), DailyUsageRow>,
+    daily: HashMap<(i64, NaiveDate, i64), DailyUsageRow>,
     pub focus: super::focus::FocusState,
     /// Rows read but not imported, by reason, for the import's summary.
     pub skipped: std::collections::BTreeMap<String, u64>,
+    /// Rows imported that the summary points out ("rows under no contract"), by what.
+    pub noted: std::collections::BTreeMap<String, u64>,
 }
 
 impl RowContext {
@@ -217,39 +220,69 @@ impl RowContext {
     /// Adds a usage row to its day's rollup, refusing a sum the rollup cannot hold.
     pub(super) fn add_to_day(
         &mut self,
-        contract: &ContractKey,
+        placed: &PlacedUsage,
         usage: &NewUsage,
     ) -> Result<(), Vec<FieldError>> {
+        let contract_id = placed.contract_id.unwrap_or(crate::rollup::NO_CONTRACT);
         let day = self
             .daily
-            .entry((contract.id, usage.date))
+            .entry((contract_id, usage.date, placed.vendor_id))
             .or_insert_with(|| DailyUsageRow {
-                contract_id: contract.id,
+                contract_id,
                 date: usage.date,
+                vendor_id: placed.vendor_id,
                 ..Default::default()
             });
         // Checked: each value fits, but a day's sum of them need not (found by fuzzing).
         let too_large = |column: &str| {
+            let whose = match &usage.contract {
+                Some(contract) => format!("contract {contract}"),
+                None => format!("{} (no contract)", usage.vendor.as_deref().unwrap_or_default()),
+            };
             vec![FieldError::new(
-                    column,
-                    format!(
-                        "adds up past the largest {column} the ledger can hold for contract {}'s usage on {}",
-                        usage.contract, usage.date
-                    ),
-                )]
+                column,
+                format!(
+                    "adds up past the largest {column} the ledger can hold for {whose}'s usage on {}",
+                    usage.date
+                ),
+            )]
         };
         let amount = day
-            .amount_minor
-            .checked_add(usage.amount_minor)
+            .amount_e6
+            .checked_add(usage.amount_e6)
             .ok_or_else(|| too_large("amount"))?;
         let quantity = day
             .quantity_micros
             .checked_add(usage.quantity.micros())
             .ok_or_else(|| too_large("quantity"))?;
-        day.amount_minor = amount;
+        day.amount_e6 = amount;
         day.quantity_micros = quantity;
         day.entries += 1;
         Ok(())
+    }
+
+    /// Where a usage row goes: its contract (if it names one) and vendor, checked.
+    pub(super) fn place(&self, usage: &NewUsage) -> Result<PlacedUsage, Vec<FieldError>> {
+        let contract = usage
+            .contract
+            .as_deref()
+            .map(|reference| self.contract(reference))
+            .transpose()?;
+        let vendor_id = match usage.vendor.as_deref() {
+            None => None,
+            Some(name) => Some(self.lookups.vendors.get(name).copied().ok_or_else(|| {
+                vec![FieldError::new("vendor", format!("unknown vendor {name:?}"))]
+            })?),
+        };
+        let (vendor_id, currency) = usage.placement(
+            contract.as_ref().map(|k| (k.vendor_id, k.currency, &k.term)),
+            vendor_id,
+        )?;
+        Ok(PlacedUsage {
+            vendor_id,
+            contract_id: contract.map(|k| k.id),
+            currency,
+        })
     }
 
     fn contract(&self, reference: &str) -> Result<ContractKey, Vec<FieldError>> {
@@ -295,6 +328,7 @@ pub(super) struct FileOutcome {
     pub rejections: Rejections,
     /// Rows read but not imported, by reason.
     pub skipped: std::collections::BTreeMap<String, u64>,
+    pub noted: std::collections::BTreeMap<String, u64>,
 }
 
 pub(super) async fn import_file(
@@ -320,7 +354,7 @@ pub(super) async fn import_file(
         LedgerFile::Receipts => run.execute::<ReceiptRow>(txn).await,
         LedgerFile::Usage => run.execute::<UsageRow>(txn).await,
         LedgerFile::Revenue => run.execute::<RevenueRow>(txn).await,
-        LedgerFile::FocusUsage => run.execute::<super::focus::FocusUsageRow>(txn).await,
+        LedgerFile::FocusUsage => run.execute::<super::focus::FocusUsageRows>(txn).await,
     }
 }
 
@@ -391,8 +425,9 @@ impl Run {
             now: Utc::now(),
             line: 1,
             daily: HashMap::new(),
-            focus: super::focus::FocusState::new(source.focus_cost),
+            focus: super::focus::FocusState::new(source.focus_cost, source.focus_charges),
             skipped: Default::default(),
+            noted: Default::default(),
         };
         let header = match reader.headers() {
             Ok(names) => {
@@ -485,6 +520,7 @@ impl Run {
             lookups: cx.lookups,
             rejections,
             skipped: cx.skipped,
+            noted: cx.noted,
         }
     }
 }
@@ -764,18 +800,27 @@ impl RowParser for ReceiptRow {
     }
 }
 
+/// A usage row's vendor, contract (none for on-demand spend) and currency.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PlacedUsage {
+    pub vendor_id: i64,
+    pub contract_id: Option<i64>,
+    pub currency: domain::Currency,
+}
+
 pub(super) struct UsageRow {
     pub usage: NewUsage,
-    pub contract: ContractKey,
+    pub placed: PlacedUsage,
     pub import_id: i64,
 }
 
 /// Usage columns as FOCUS rows fill them; ledger CSV rows leave the last two to their
 /// defaults (fewer parameters on the 10M-row path).
 pub(super) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
+    "vendor_id",
     "contract_id",
     "date",
-    "amount_minor",
+    "amount_e6",
     "currency",
     "quantity_micros",
     "unit",
@@ -787,14 +832,15 @@ pub(super) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
 
 impl InsertRow for UsageRow {
     const TABLE: &'static str = "usage_entries";
-    const COLUMNS: &'static [&'static str] = USAGE_COLUMNS_WITH_SOURCE.split_at(8).0;
+    const COLUMNS: &'static [&'static str] = USAGE_COLUMNS_WITH_SOURCE.split_at(9).0;
     fn push_values(self, out: &mut Vec<Value>) {
         let u = self.usage;
         out.extend([
-            self.contract.id.into(),
+            self.placed.vendor_id.into(),
+            self.placed.contract_id.into(),
             u.date.into(),
-            u.amount_minor.into(),
-            self.contract.currency.as_str().into(),
+            u.amount_e6.into(),
+            self.placed.currency.as_str().into(),
             u.quantity.micros().into(),
             u.unit.into(),
             u.sku.into(),
@@ -813,21 +859,20 @@ impl RowParser for UsageRow {
         let get = |c| h.get(rec, c);
         let usage = NewUsage::parse(&RawUsage {
             contract: get("contract"),
+            vendor: get("vendor"),
+            currency: get("currency"),
             date: get("date"),
             amount: get("amount"),
             quantity: get("quantity"),
             unit: get("unit"),
             sku: get("sku"),
         })?;
-        let contract = cx.contract(&usage.contract)?;
-        usage
-            .check_within_term(&contract.term)
-            .map_err(|e| vec![e])?;
+        let placed = cx.place(&usage)?;
         cx.lookups.check_open("date", usage.date)?;
-        cx.add_to_day(&contract, &usage)?;
+        cx.add_to_day(&placed, &usage)?;
         Ok(Some(Self {
             usage,
-            contract,
+            placed,
             import_id: cx.import_id,
         }))
     }

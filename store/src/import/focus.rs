@@ -8,7 +8,7 @@
 //! kept, so importing the same or an overlapping file adds only the rows not seen before.
 
 use super::columns::{ColumnSpec, Header};
-use super::files::{RowContext, RowParser, UsageRow, USAGE_COLUMNS_WITH_SOURCE};
+use super::files::{PlacedUsage, RowContext, RowParser, UsageRow, USAGE_COLUMNS_WITH_SOURCE};
 use super::insert::InsertRow;
 use super::lookups::ContractKey;
 use super::LedgerFile;
@@ -73,43 +73,95 @@ const ALIASES: &[(&str, &str)] = &[
     ("ContractID", "ContractId"),
 ];
 
+/// Which charge categories besides Usage, Purchase and Credit count as spend.
+///
+/// FOCUS `Adjustment` rows change what a past charge cost (SLA credits, billing corrections,
+/// refunds): they are real spend and count by default, applied to a contract only when their
+/// `ContractApplied` names one. `Tax` is not infrastructure spend and is skipped by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FocusCharges {
+    pub adjustments: bool,
+    pub taxes: bool,
+}
+
+impl Default for FocusCharges {
+    fn default() -> Self {
+        Self {
+            adjustments: true,
+            taxes: false,
+        }
+    }
+}
+
+/// `count` or `skip` (the CLI's and the upload form's spelling).
+pub fn parse_count_or_skip(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "count" | "include" | "yes" => Some(true),
+        "skip" | "exclude" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 /// What FOCUS import tracks across the rows of one file.
 pub struct FocusState {
     cost: FocusCost,
+    charges: FocusCharges,
     /// How often each row's content has been seen in this file: two identical rows are two
     /// charges, and a re-import must recognise both.
     occurrences: HashMap<[u8; 16], u32>,
     /// Contracts by lower-cased vendor name, for rows that name no known contract.
     by_vendor: Option<HashMap<String, Vec<(String, ContractKey)>>>,
+    /// Vendor ids by lower-cased name (providers vary the case).
+    vendor_ids: Option<HashMap<String, i64>>,
 }
 
 impl FocusState {
-    pub fn new(cost: FocusCost) -> Self {
+    pub fn new(cost: FocusCost, charges: FocusCharges) -> Self {
         Self {
             cost,
+            charges,
             occurrences: HashMap::new(),
             by_vendor: None,
+            vendor_ids: None,
         }
     }
 }
 
-/// A usage row and where it came from.
+/// One usage entry a FOCUS row becomes, and where it came from.
 pub struct FocusUsageRow {
     row: UsageRow,
     region: String,
     row_hash: String,
 }
 
-impl InsertRow for FocusUsageRow {
+/// A FOCUS row as entries: one per contract it is applied to, plus its unapplied remainder.
+pub struct FocusUsageRows(Vec<FocusUsageRow>);
+
+impl InsertRow for FocusUsageRows {
     const TABLE: &'static str = UsageRow::TABLE;
     const COLUMNS: &'static [&'static str] = USAGE_COLUMNS_WITH_SOURCE;
+    fn rows(&self) -> usize {
+        self.0.len()
+    }
     fn push_values(self, out: &mut Vec<Value>) {
-        self.row.push_values(out);
-        out.extend([self.region.into(), self.row_hash.into()]);
+        for part in self.0 {
+            part.row.push_values(out);
+            out.extend([part.region.into(), part.row_hash.into()]);
+        }
     }
 }
 
-impl RowParser for FocusUsageRow {
+/// A literal `NULL` (AWS, Oracle and others write it) is an empty value.
+fn cell<'r>(h: &Header, rec: &'r csv::StringRecord, column: &str) -> &'r str {
+    let value = h.get(rec, column).trim();
+    if value.eq_ignore_ascii_case("null") {
+        ""
+    } else {
+        value
+    }
+}
+
+impl RowParser for FocusUsageRows {
     type Row = Self;
 
     fn match_header(
@@ -164,24 +216,29 @@ impl RowParser for FocusUsageRow {
         rec: &csv::StringRecord,
         cx: &mut RowContext,
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let get = |c| h.get(rec, c).trim();
-        match get("ChargeCategory") {
-            "Usage" | "Purchase" | "Credit" => {}
-            skipped @ ("Tax" | "Adjustment") => {
-                *cx.skipped
-                    .entry(format!("{skipped} rows (not spend against a commitment)"))
-                    .or_default() += 1;
-                return Ok(None);
-            }
+        let get = |c| cell(h, rec, c);
+        let category = get("ChargeCategory");
+        let counted = match category {
+            "Usage" | "Purchase" | "Credit" => true,
+            "Adjustment" => cx.focus.charges.adjustments,
+            "Tax" => cx.focus.charges.taxes,
             other => {
                 return Err(vec![FieldError::new(
                     "ChargeCategory",
                     format!(
-                        "{:?} is not a FOCUS charge category (Usage, Purchase, Credit, Tax or Adjustment)",
+                        "is not a FOCUS charge category (Usage, Purchase, Credit, Tax or Adjustment): got {:?}",
                         other.escape_debug().to_string()
                     ),
                 )])
             }
+        };
+        if !counted {
+            let why = match category {
+                "Tax" => "Tax rows (not infrastructure spend; --taxes count counts them)",
+                _ => "Adjustment rows (--adjustments skip)",
+            };
+            *cx.skipped.entry(why.to_owned()).or_default() += 1;
+            return Ok(None);
         }
         let row_hash = row_hash(rec, &mut cx.focus.occurrences);
         let known = cx.lookups.focus_hashes.get_or_insert_with(HashSet::new);
@@ -194,10 +251,15 @@ impl RowParser for FocusUsageRow {
         let mut c = domain::entries::Checker::new();
         let date = c.field("ChargePeriodStart", charge_date(get("ChargePeriodStart")));
         let cost_column = cx.focus.cost.column();
-        let amount = c.field(
-            cost_column,
-            domain::decimal::parse_rounded(get(cost_column), 2),
-        );
+        // A Credit or Adjustment may leave its cost empty: nothing to count.
+        let amount = match get(cost_column) {
+            "" => Some(0),
+            raw => c.field(
+                cost_column,
+                domain::decimal::parse_rounded(raw, domain::exact::EXACT_PLACES),
+            ),
+        };
+        // Signed: Microsoft writes refunds and reversals as negative quantities.
         let quantity = match get("ConsumedQuantity") {
             "" => Some(Quantity::default()),
             raw => c.field(
@@ -213,63 +275,98 @@ impl RowParser for FocusUsageRow {
         );
         let sku = c.field("SkuId", text::optional(get("SkuId"), text::LABEL_MAX));
         let region = c.field("RegionId", text::optional(get("RegionId"), text::LABEL_MAX));
-        let applied = c.field(
-            "ContractApplied",
-            applied_contract_ids(get("ContractApplied")),
+        let vendor = c.field(
+            "ServiceProviderName",
+            text::required(get("ServiceProviderName"), text::NAME_MAX),
         );
-        let (date, amount_minor, quantity, currency, unit, sku, region, mut applied) =
+        let applied = c.field("ContractApplied", applied_elements(get("ContractApplied")));
+        let (date, amount_e6, quantity, currency, unit, sku, region, vendor, mut applied) =
             c.finish(|| {
                 Some((
-                    date?, amount?, quantity?, currency?, unit?, sku?, region?, applied?,
+                    date?, amount?, quantity?, currency?, unit?, sku?, region?, vendor?,
+                    applied?,
                 ))
             })?;
         if !get("ContractId").is_empty() {
-            applied.push(get("ContractId").to_owned());
+            applied.push(Applied {
+                contract: get("ContractId").to_owned(),
+                cost_e6: None,
+                quantity_micros: None,
+            });
         }
-        let vendor = get("ServiceProviderName");
-        let (reference, contract) = resolve_contract(cx, vendor, &applied, date)?;
-        if contract.currency != currency {
-            return Err(vec![FieldError::new(
-                "BillingCurrency",
-                format!(
-                    "is {currency} but contract {reference} is in {}",
-                    contract.currency
-                ),
-            )]);
-        }
-        let usage = NewUsage {
-            contract: reference,
-            date,
-            amount_minor,
-            quantity,
-            unit,
-            sku,
-        };
-        usage
-            .check_within_term(&contract.term)
-            .map_err(|e| vec![FieldError::new("ChargePeriodStart", e.reason)])?;
         cx.lookups.check_open("ChargePeriodStart", date)?;
-        cx.add_to_day(&contract, &usage)?;
-        Ok(Some(Self {
-            row: UsageRow {
-                usage,
-                contract,
-                import_id: cx.import_id,
-            },
-            region,
-            row_hash,
-        }))
+        let vendor_id = vendor_id(cx, &vendor)?;
+        // Taxes and adjustments burn a commitment only where the provider says they do.
+        let by_date = matches!(category, "Usage" | "Purchase" | "Credit");
+        let shares = split(cx, &vendor, &applied, by_date, date, amount_e6, quantity.micros())?;
+        let mut parts = Vec::with_capacity(shares.len());
+        for (i, share) in shares.into_iter().enumerate() {
+            if let Some((reference, key)) = &share.contract {
+                if key.currency != currency {
+                    return Err(vec![FieldError::new(
+                        "BillingCurrency",
+                        format!("is {currency} but contract {reference} is in {}", key.currency),
+                    )]);
+                }
+            } else {
+                *cx.noted
+                    .entry("rows under no contract (vendor spend, in no burn-down)".to_owned())
+                    .or_default() += 1;
+            }
+            let usage = NewUsage {
+                contract: share.contract.as_ref().map(|(r, _)| r.clone()),
+                vendor: None,
+                currency: Some(currency),
+                date,
+                amount_e6: share.cost_e6,
+                quantity: Quantity::from_micros(share.quantity_micros),
+                unit: unit.clone(),
+                sku: sku.clone(),
+            };
+            if let Some((_, key)) = &share.contract {
+                usage
+                    .check_within_term(&key.term)
+                    .map_err(|e| vec![FieldError::new("ChargePeriodStart", e.reason)])?;
+            }
+            let placed = PlacedUsage {
+                vendor_id: share.contract.as_ref().map_or(vendor_id, |(_, k)| k.vendor_id),
+                contract_id: share.contract.as_ref().map(|(_, k)| k.id),
+                currency,
+            };
+            cx.add_to_day(&placed, &usage)?;
+            parts.push(FocusUsageRow {
+                row: UsageRow {
+                    usage,
+                    placed,
+                    import_id: cx.import_id,
+                },
+                region: region.clone(),
+                // The first part keeps the row's own hash (what a re-import looks up).
+                row_hash: if i == 0 {
+                    row_hash.clone()
+                } else {
+                    part_hash(&row_hash, i)
+                },
+            });
+        }
+        Ok(Some(Self(parts)))
     }
 }
 
 /// A FOCUS date-time in UTC. FOCUS writes `2026-03-01T00:00:00Z`; offsets, a missing `Z`
-/// and a bare date (midnight) are accepted too.
+/// or seconds, and a bare date (midnight) are accepted too.
 pub(super) fn utc_datetime(raw: &str) -> Result<chrono::NaiveDateTime, String> {
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(raw) {
         return Ok(at.with_timezone(&chrono::Utc).naive_utc());
     }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
-        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(raw, format) {
+    let bare = raw.strip_suffix('Z').unwrap_or(raw);
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(bare, format) {
             return Ok(at);
         }
     }
@@ -288,66 +385,158 @@ fn charge_date(raw: &str) -> Result<NaiveDate, String> {
     utc_datetime(raw).map(|at| at.date())
 }
 
-/// The `ContractId`s of a `ContractApplied` value: `{"Elements":[{"ContractId":…},…]}` in
-/// FOCUS 1.3; a bare id is accepted too.
-fn applied_contract_ids(raw: &str) -> Result<Vec<String>, String> {
+/// One element of `ContractApplied`: the contract and, where the provider says, how much of
+/// the row's cost and quantity it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Applied {
+    contract: String,
+    cost_e6: Option<i64>,
+    quantity_micros: Option<i64>,
+}
+
+/// The elements of a `ContractApplied` value: `{"Elements":[{"ContractId":…,
+/// "ContractCommitmentAppliedCost":…},…]}` in FOCUS 1.3; a bare array or id is accepted too.
+fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
     if raw.is_empty() {
         return Ok(Vec::new());
     }
     if !raw.starts_with(['{', '[']) {
-        return Ok(vec![raw.to_owned()]);
+        return Ok(vec![Applied {
+            contract: raw.to_owned(),
+            cost_e6: None,
+            quantity_micros: None,
+        }]);
     }
+    // serde_json's own text is for programmers; say where, in words.
     let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| {
-        format!("is not valid JSON ({e}); expected {{\"Elements\":[{{\"ContractId\":…}}]}}")
+        format!(
+            "is not valid JSON (line {}, character {}); expected the FOCUS shape \"{{\"Elements\":[{{\"ContractId\":…}}]}}\"",
+            e.line(),
+            e.column()
+        )
     })?;
     let elements = match &value {
         serde_json::Value::Object(o) => o.get("Elements").cloned().unwrap_or_default(),
         array => array.clone(),
     };
-    let ids = elements
-        .as_array()
-        .map(|elements| {
-            elements
-                .iter()
-                .filter_map(|e| e.get("ContractId").or_else(|| e.get("ContractID")))
-                .filter_map(|id| id.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(ids)
+    let number = |e: &serde_json::Value, key: &str, places: u32| -> Result<Option<i64>, String> {
+        match e.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            // The JSON number's own text, so no float ever touches the amount.
+            Some(v) => domain::decimal::parse_rounded(v.to_string().trim_matches('"'), places)
+                .map(Some)
+                .map_err(|reason| format!("{key} {reason}")),
+        }
+    };
+    let mut out = Vec::new();
+    for e in elements.as_array().into_iter().flatten() {
+        let Some(id) = e
+            .get("ContractId")
+            .or_else(|| e.get("ContractID"))
+            .and_then(|id| id.as_str())
+        else {
+            continue;
+        };
+        out.push(Applied {
+            contract: id.to_owned(),
+            cost_e6: number(e, "ContractCommitmentAppliedCost", domain::exact::EXACT_PLACES)?,
+            quantity_micros: number(
+                e,
+                "ContractCommitmentAppliedQuantity",
+                domain::quantity::QUANTITY_PLACES,
+            )?,
+        });
+    }
+    Ok(out)
 }
 
-/// The contract a row burns: the one `ContractApplied` names, or else the single contract of
-/// the row's provider whose term holds the date.
-fn resolve_contract(
+/// A part of a row: the contract it is applied to (none: vendor spend), its cost and quantity.
+struct Share {
+    contract: Option<(String, ContractKey)>,
+    cost_e6: i64,
+    quantity_micros: i64,
+}
+
+fn vendor_id(cx: &mut RowContext, vendor: &str) -> Result<i64, Vec<FieldError>> {
+    let lookups = &cx.lookups;
+    let ids = cx.focus.vendor_ids.get_or_insert_with(|| {
+        lookups
+            .vendors
+            .iter()
+            .map(|(name, id)| (name.to_lowercase(), *id))
+            .collect()
+    });
+    ids.get(&vendor.to_lowercase()).copied().ok_or_else(|| {
+        vec![FieldError::new(
+            "ServiceProviderName",
+            format!(
+                "no vendor named {:?} in the ledger; add the vendor first",
+                vendor.escape_debug().to_string()
+            ),
+        )]
+    })
+}
+
+/// How a row's cost is applied: to the one contract its `ContractApplied` names, or split
+/// across several by each element's applied cost (the rest left unapplied), or else to the one contract of its
+/// provider whose term holds the date; with none or several such contracts the row is vendor
+/// spend under no contract.
+fn split(
     cx: &mut RowContext,
     vendor: &str,
-    applied: &[String],
+    applied: &[Applied],
+    by_date: bool,
     date: NaiveDate,
-) -> Result<(String, ContractKey), Vec<FieldError>> {
-    let mut named: Vec<&String> = applied
+    cost_e6: i64,
+    quantity_micros: i64,
+) -> Result<Vec<Share>, Vec<FieldError>> {
+    let mut named: Vec<&Applied> = applied
         .iter()
-        .filter(|id| cx.lookups.contracts.contains_key(id.as_str()))
+        .filter(|a| cx.lookups.contracts.contains_key(a.contract.as_str()))
         .collect();
-    named.dedup();
+    named.dedup_by(|a, b| a.contract == b.contract);
+    let contract = |a: &Applied| (a.contract.clone(), cx.lookups.contracts[a.contract.as_str()]);
     match named.as_slice() {
-        [one] => {
-            let key = cx.lookups.contracts[one.as_str()];
-            return Ok(((*one).clone(), key));
-        }
         [] => {}
+        // One contract named: the whole row is its (the applied cost may be on another cost
+        // basis than the one chosen with --cost).
+        [one] => {
+            return Ok(vec![Share {
+                contract: Some(contract(one)),
+                cost_e6,
+                quantity_micros,
+            }])
+        }
         several => {
-            return Err(vec![FieldError::new(
-                "ContractApplied",
-                format!(
-                    "names several contracts of the ledger ({}); a row burns one",
-                    several
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )])
+            let mut shares = Vec::with_capacity(several.len() + 1);
+            let (mut cost_left, mut quantity_left) = (cost_e6, quantity_micros);
+            for a in several {
+                let Some(cost) = a.cost_e6 else {
+                    return Err(vec![FieldError::new(
+                        "ContractApplied",
+                        format!(
+                            "names several contracts of the ledger but no ContractCommitmentAppliedCost for {}; the row cannot be split",
+                            a.contract
+                        ),
+                    )]);
+                };
+                let quantity = a.quantity_micros.unwrap_or(0);
+                cost_left -= cost;
+                quantity_left -= quantity;
+                shares.push(Share {
+                    contract: Some(contract(a)),
+                    cost_e6: cost,
+                    quantity_micros: quantity,
+                });
+            }
+            if cost_left != 0 || quantity_left != 0 {
+                shares.push(Share {
+                    contract: None,
+                    cost_e6: cost_left,
+                    quantity_micros: quantity_left,
+                });
+            }
+            return Ok(shares);
         }
     }
     let lookups = &cx.lookups;
@@ -371,44 +560,34 @@ fn resolve_contract(
         }
         by_vendor
     });
-    let unmatched_ids = if applied.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (ContractApplied names {}, which the ledger does not hold)",
-            applied.join(", ")
-        )
-    };
-    let Some(contracts) = by_vendor.get(&vendor.to_lowercase()) else {
-        return Err(vec![FieldError::new(
-            "ServiceProviderName",
-            format!(
-                "no vendor named {:?} holds a contract in the ledger{unmatched_ids}; add the vendor and contract first, or name the contract in ContractApplied",
-                vendor.escape_debug().to_string()
-            ),
-        )]);
-    };
-    let covering: Vec<&(String, ContractKey)> = contracts
-        .iter()
+    let covering: Vec<&(String, ContractKey)> = by_vendor
+        .get(&vendor.to_lowercase())
+        .into_iter()
+        .flatten()
         .filter(|(_, k)| k.term.contains(date))
         .collect();
-    match covering.as_slice() {
-        [(reference, key)] => Ok((reference.clone(), *key)),
-        [] => Err(vec![FieldError::new(
-            "ChargePeriodStart",
-            format!(
-                "matches no contract: none of {vendor}'s contracts ({}) runs on {date}{unmatched_ids}",
-                contracts.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-        )]),
-        several => Err(vec![FieldError::new(
-            "ContractApplied",
-            format!(
-                "matches several contracts: {vendor}'s {} all run on {date}; name one in ContractApplied",
-                several.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-        )]),
-    }
+    let contract = match (applied.is_empty() && by_date, covering.as_slice()) {
+        // Only a row that names no contract at all is matched by its provider and date: one
+        // naming a contract the ledger does not hold is that contract's, not another's.
+        (true, [(reference, key)]) => Some((reference.clone(), *key)),
+        _ => None,
+    };
+    Ok(vec![Share {
+        contract,
+        cost_e6,
+        quantity_micros,
+    }])
+}
+
+/// A distinct hash for the `index`th part of a split row.
+fn part_hash(row_hash: &str, index: usize) -> String {
+    let mut hash = Sha256::new();
+    hash.update(row_hash.as_bytes());
+    hash.update((index as u64).to_le_bytes());
+    hash.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// SHA-256 (first 128 bits, hex) of the row's fields and how often the same content came
@@ -439,18 +618,26 @@ mod tests {
 
     #[test]
     fn reads_contract_ids_from_contract_applied() {
+        let ids = |raw: &str| {
+            applied_elements(raw).map(|a| a.into_iter().map(|a| a.contract).collect::<Vec<_>>())
+        };
         let raw = r#"{"Elements":[{"ContractId":"AWS-1","ContractCommitmentId":"AWS-1-y1","ContractCommitmentAppliedCost":12.5}]}"#;
-        assert_eq!(applied_contract_ids(raw), Ok(vec!["AWS-1".to_owned()]));
+        assert_eq!(ids(raw), Ok(vec!["AWS-1".to_owned()]));
         let raw = r#"{"Elements":[{"ContractID":"A"},{"ContractId":"B"}]}"#;
-        assert_eq!(
-            applied_contract_ids(raw),
-            Ok(vec!["A".to_owned(), "B".to_owned()])
-        );
-        assert_eq!(applied_contract_ids(""), Ok(vec![]));
-        assert_eq!(applied_contract_ids("AWS-1"), Ok(vec!["AWS-1".to_owned()]));
-        assert!(applied_contract_ids("{not json")
-            .unwrap_err()
-            .contains("not valid JSON"));
+        assert_eq!(ids(raw), Ok(vec!["A".to_owned(), "B".to_owned()]));
+        assert_eq!(ids(""), Ok(vec![]));
+        assert_eq!(ids("AWS-1"), Ok(vec!["AWS-1".to_owned()]));
+        assert!(ids("{not json").unwrap_err().contains("not valid JSON"));
+    }
+
+    #[test]
+    fn reads_applied_costs_exactly() {
+        let raw = r#"{"Elements":[{"ContractId":"A","ContractCommitmentAppliedCost":0.0159072,"ContractCommitmentAppliedQuantity":-2.5},{"ContractId":"B","ContractCommitmentAppliedCost":"1E-7"}]}"#;
+        let applied = applied_elements(raw).unwrap();
+        assert_eq!(applied[0].cost_e6, Some(15_907));
+        assert_eq!(applied[0].quantity_micros, Some(-2_500_000));
+        assert_eq!(applied[1].cost_e6, Some(0));
+        assert_eq!(applied[1].quantity_micros, None);
     }
 
     #[test]
@@ -462,6 +649,9 @@ mod tests {
             Ok("2026-03-02")
         );
         assert_eq!(day("2026-03-01").as_deref(), Ok("2026-03-01"));
+        assert_eq!(day("2026-03-01 00:00").as_deref(), Ok("2026-03-01"));
+        assert_eq!(day("2026-03-01T05:00Z").as_deref(), Ok("2026-03-01"));
+        assert_eq!(day("2026-03-01 23:59:59.123").as_deref(), Ok("2026-03-01"));
         assert!(charge_date("03/01/2026")
             .unwrap_err()
             .contains("FOCUS date-time"));

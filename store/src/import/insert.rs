@@ -12,6 +12,10 @@ pub trait InsertRow: Send + 'static {
     const COLUMNS: &'static [&'static str];
     /// Appended to the statement, e.g. an `ON CONFLICT … DO UPDATE` for rollups.
     const ON_CONFLICT: &'static str = "";
+    /// How many table rows `push_values` writes (a FOCUS row split across contracts, more).
+    fn rows(&self) -> usize {
+        1
+    }
     fn push_values(self, out: &mut Vec<Value>);
 }
 
@@ -26,8 +30,11 @@ pub async fn insert_rows<R: InsertRow>(
         let mut values = Vec::with_capacity(per_statement * R::COLUMNS.len());
         let mut count = 0;
         for row in rows.by_ref().take(per_statement) {
+            count += row.rows();
             row.push_values(&mut values);
-            count += 1;
+        }
+        if count == 0 {
+            continue;
         }
         let mut sql = insert_sql(backend, R::TABLE, R::COLUMNS, count);
         sql.push_str(R::ON_CONFLICT);

@@ -81,6 +81,8 @@ pub struct FileSummary {
     pub import_id: Option<i64>,
     /// Rows read but not imported, and why ("3 rows already imported").
     pub skipped: Vec<String>,
+    /// Rows imported that deserve a word ("12 rows under no contract (vendor spend)").
+    pub notes: Vec<String>,
 }
 
 impl FileSummary {
@@ -90,6 +92,10 @@ impl FileSummary {
             "{verb} {} {} row(s) from {}",
             self.rows, self.kind, self.file_name
         );
+        for note in &self.notes {
+            text.push_str(", ");
+            text.push_str(note);
+        }
         if !self.skipped.is_empty() {
             text.push_str("; skipped ");
             text.push_str(&self.skipped.join(", "));
@@ -229,7 +235,13 @@ async fn import_in(
                 .contracts
                 .iter()
                 .find(|(_, key)| key.id == id)
-                .map_or_else(|| format!("#{id}"), |(reference, _)| reference.clone());
+                .map_or_else(
+                    || match id {
+                        crate::rollup::NO_CONTRACT => "(spend under no contract)".to_owned(),
+                        _ => format!("#{id}"),
+                    },
+                    |(reference, _)| reference.clone(),
+                );
             rejections.push(RowError {
                 file: file_name.clone(),
                 line: None,
@@ -243,6 +255,11 @@ async fn import_in(
             .skipped
             .iter()
             .map(|(why, n)| format!("{n} {why}"))
+            .collect();
+        let notes: Vec<String> = outcome
+            .noted
+            .iter()
+            .map(|(what, n)| format!("{n} {what}"))
             .collect();
         let mut kept_record = true;
         if rejections.is_empty() && outcome.rows == 0 && !skipped.is_empty() {
@@ -272,6 +289,7 @@ async fn import_in(
             rows: outcome.rows,
             import_id: kept_record.then_some(import_id),
             skipped,
+            notes,
         });
     }
     for (name, lines, skipped) in focus_contracts {
@@ -353,6 +371,7 @@ fn focus_contracts_summary(
             rows: 0,
             import_id: None,
             skipped,
+            notes: Vec::new(),
         }),
     }
 }

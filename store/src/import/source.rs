@@ -10,6 +10,8 @@ pub struct ImportSource {
     pub reader: Box<dyn Read + Send>,
     /// Which FOCUS cost column is the amount (FOCUS usage files only).
     pub focus_cost: super::focus::FocusCost,
+    /// Which FOCUS charge categories beyond usage, purchases and credits count.
+    pub focus_charges: super::focus::FocusCharges,
 }
 
 impl ImportSource {
@@ -20,6 +22,7 @@ impl ImportSource {
             size: Some(bytes.len() as u64),
             reader: Box::new(std::io::Cursor::new(bytes)),
             focus_cost: Default::default(),
+            focus_charges: Default::default(),
         }
     }
 
@@ -52,6 +55,7 @@ impl ImportSource {
             size,
             reader: Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
             focus_cost: Default::default(),
+            focus_charges: Default::default(),
         })
     }
 

@@ -21,7 +21,7 @@ pub async fn all_contract_overviews(
                       CASE WHEN c.archived_at IS NULL THEN 0 ELSE 1 END AS archived \
                FROM contracts c \
                JOIN vendors v ON v.id = c.vendor_id \
-               LEFT JOIN (SELECT contract_id, SUM(amount_minor) AS burned FROM usage_daily GROUP BY contract_id) u \
+               LEFT JOIN (SELECT contract_id, SUM(amount_e6) AS burned FROM usage_daily GROUP BY contract_id) u \
                       ON u.contract_id = c.id \
                ORDER BY c.reference";
     let rows = db
@@ -38,7 +38,8 @@ pub async fn all_contract_overviews(
                 end_date: row.try_get("", "end_date")?,
                 currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
                 committed_minor: row.try_get("", "committed_minor")?,
-                burned_minor: row.try_get("", "burned")?,
+                // Exact in the rollup; rounded once, here, where it is shown.
+                burned_minor: domain::exact::to_minor(row.try_get("", "burned")?),
                 archived: row.try_get::<i32>("", "archived")? != 0,
             })
         })

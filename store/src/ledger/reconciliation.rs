@@ -105,8 +105,8 @@ pub async fn for_contract(
         .query_all_raw(crate::db::statement(
             backend,
             "SELECT s.id, s.as_of, s.consumed_minor, s.tolerance_minor, s.note, c.currency, c.start_date, \
-             CAST(COALESCE((SELECT SUM(d.amount_minor) FROM usage_daily d \
-                            WHERE d.contract_id = s.contract_id AND d.date <= s.as_of), 0) AS BIGINT) AS ledger_minor \
+             CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d \
+                            WHERE d.contract_id = s.contract_id AND d.date <= s.as_of), 0) AS BIGINT) AS ledger_e6 \
              FROM vendor_statements s JOIN contracts c ON c.id = s.contract_id \
              WHERE c.reference = ? ORDER BY s.as_of, s.id",
             vec![reference.into()],
@@ -121,7 +121,8 @@ pub async fn for_contract(
         let currency = domain::Currency::parse(&currency).map_err(DbErr::Custom)?;
         let vendor: i64 = r.try_get_by_index(2)?;
         let tolerance: i64 = r.try_get_by_index(3)?;
-        let ledger: i64 = r.try_get_by_index(7)?;
+        // The ledger's exact sum, rounded once to compare with the statement's cents.
+        let ledger = domain::exact::to_minor(r.try_get_by_index(7)?);
         let from = previous
             .and_then(|p| p.succ_opt())
             .filter(|d| *d <= as_of)

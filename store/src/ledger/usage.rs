@@ -1,4 +1,4 @@
-//! Usage entries: spend burned against a contract. Listing reads the raw rows a page at a
+//! Usage entries: spend billed by a vendor, burned against a contract or (on-demand) none. Listing reads the raw rows a page at a
 //! time (counting through the daily rollup, which is thousands of times smaller); every write
 //! moves the rollup by the same delta in the same transaction.
 
@@ -38,7 +38,7 @@ impl Filter {
         }
         if let Some(vendor) = &self.vendor {
             parts.push(format!(
-                "{table}.contract_id IN (SELECT k.id FROM contracts k JOIN vendors v ON v.id = k.vendor_id WHERE v.name = ?)"
+                "{table}.vendor_id = (SELECT id FROM vendors WHERE name = ?)"
             ));
             values.push(vendor.clone().into());
         }
@@ -58,16 +58,17 @@ impl Filter {
     }
 }
 
-const ROW_COLUMNS: &str = "u.id, c.reference, u.date, u.amount_minor, u.currency, \
-                           u.quantity_micros, u.unit, u.sku";
+const ROW_COLUMNS: &str = "u.id, c.reference, v.name AS vendor, u.date, u.amount_e6, \
+                           u.currency, u.quantity_micros, u.unit, u.sku";
 
 fn usage_row(row: &QueryResult) -> Result<UsageRow, DbErr> {
     let currency: String = row.try_get("", "currency")?;
     Ok(UsageRow {
         id: row.try_get("", "id")?,
         contract: row.try_get("", "reference")?,
+        vendor: row.try_get("", "vendor")?,
         date: row.try_get("", "date")?,
-        amount_minor: row.try_get("", "amount_minor")?,
+        amount_e6: row.try_get("", "amount_e6")?,
         currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
         quantity_micros: row.try_get("", "quantity_micros")?,
         unit: row.try_get("", "unit")?,
@@ -84,7 +85,8 @@ pub async fn list(
     let backend = db.get_database_backend();
     let (clause, mut values) = filter.clause("u");
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM usage_entries u JOIN contracts c ON c.id = u.contract_id \
+        "SELECT {ROW_COLUMNS} FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
+         JOIN vendors v ON v.id = u.vendor_id \
          {clause} ORDER BY u.date DESC, u.id DESC LIMIT ? OFFSET ?"
     );
     let count_values = values.clone();
@@ -143,16 +145,25 @@ pub(crate) async fn date_span(
     Ok(first.zip(last))
 }
 
-fn snapshot(u: &usage_entry::Model, reference: &str) -> serde_json::Value {
+fn snapshot(u: &usage_entry::Model, placed: &Placed) -> serde_json::Value {
     json!({
-        "contract": reference,
+        "contract": placed.contract.as_ref().map(|c| c.reference.clone()),
+        "vendor": placed.vendor,
         "date": u.date.to_string(),
-        "amount": domain::decimal::format_scaled(u.amount_minor, domain::money::MINOR_PLACES),
+        "amount": domain::exact::format_full(u.amount_e6),
         "currency": u.currency,
         "quantity": Quantity::from_micros(u.quantity_micros).to_string(),
         "unit": u.unit,
         "sku": u.sku,
     })
+}
+
+/// The audit id of an entry: `REF/id` under a contract, `vendor:NAME/id` without one.
+fn entity_id(placed: &Placed, id: i64) -> String {
+    match &placed.contract {
+        Some(contract) => format!("{}/{id}", contract.reference),
+        None => format!("vendor:{}/{id}", placed.vendor),
+    }
 }
 
 /// Adds an entry to its day of the rollup, refusing one that would carry the day past the
@@ -165,7 +176,7 @@ async fn add_to_day(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Result<(
         return Err(WriteError::Invalid(vec![domain::FieldError::new(
             column,
             format!(
-                "adds up past the largest {column} the ledger can hold for this contract on {date}"
+                "adds up past the largest {column} the ledger can hold for this contract (or vendor) on {date}"
             ),
         )]));
     }
@@ -174,39 +185,83 @@ async fn add_to_day(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Result<(
 
 fn daily(u: &usage_entry::Model, sign: i64) -> DailyUsageRow {
     DailyUsageRow {
-        contract_id: u.contract_id,
+        contract_id: u.contract_id.unwrap_or(rollup::NO_CONTRACT),
         date: u.date,
-        amount_minor: sign * u.amount_minor,
+        vendor_id: u.vendor_id,
+        amount_e6: sign * u.amount_e6,
         quantity_micros: sign * u.quantity_micros,
         entries: sign,
     }
 }
 
-/// The contract a usage entry names, checked against its term.
-async fn usage_contract(
-    conn: &impl ConnectionTrait,
-    new: &NewUsage,
-) -> Result<contract::Model, WriteError> {
-    let contract = contracts::require(conn, &new.contract, "contract").await?;
-    let term = domain::date::Term::new(contract.start_date, contract.end_date).map_err(|e| {
-        DbErr::Custom(format!(
-            "contract {} has a bad term: {e}",
-            contract.reference
-        ))
-    })?;
-    new.check_within_term(&term)?;
-    Ok(contract)
+/// Where an entry's spend is recorded.
+struct Placed {
+    contract: Option<contract::Model>,
+    vendor_id: i64,
+    vendor: String,
+    currency: Currency,
+}
+
+/// The contract (checked against its term) and vendor a usage entry names.
+async fn place(conn: &impl ConnectionTrait, new: &NewUsage) -> Result<Placed, WriteError> {
+    let contract = match &new.contract {
+        Some(reference) => Some(contracts::require(conn, reference, "contract").await?),
+        None => None,
+    };
+    let vendor = match &new.vendor {
+        Some(name) => Some(super::vendors::require(conn, name, "vendor").await?),
+        None => None,
+    };
+    let terms = match &contract {
+        Some(c) => {
+            let term = domain::date::Term::new(c.start_date, c.end_date).map_err(|e| {
+                DbErr::Custom(format!("contract {} has a bad term: {e}", c.reference))
+            })?;
+            let currency = Currency::parse(&c.currency).map_err(DbErr::Custom)?;
+            Some((c.vendor_id, currency, term))
+        }
+        None => None,
+    };
+    let (vendor_id, currency) = new.placement(
+        terms.as_ref().map(|(v, c, t)| (*v, *c, t)),
+        vendor.as_ref().map(|v| v.id),
+    )?;
+    let vendor = match vendor {
+        Some(v) => v.name,
+        None => super::vendors::name_of(conn, vendor_id).await?,
+    };
+    Ok(Placed {
+        contract,
+        vendor_id,
+        vendor,
+        currency,
+    })
+}
+
+/// The placement of an entry already stored (for the audit's "before").
+async fn placed_of(conn: &impl ConnectionTrait, u: &usage_entry::Model) -> Result<Placed, DbErr> {
+    let contract = match u.contract_id {
+        Some(id) => contract::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    Ok(Placed {
+        contract,
+        vendor_id: u.vendor_id,
+        vendor: super::vendors::name_of(conn, u.vendor_id).await?,
+        currency: Currency::parse(&u.currency).map_err(DbErr::Custom)?,
+    })
 }
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<i64, WriteError> {
     let txn = crate::db::begin_write(db).await?;
-    let contract = usage_contract(&txn, &new).await?;
+    let placed = place(&txn, &new).await?;
     super::periods::ensure_open(&txn, "date", new.date).await?;
     let saved = usage_entry::ActiveModel {
-        contract_id: Set(contract.id),
+        vendor_id: Set(placed.vendor_id),
+        contract_id: Set(placed.contract.as_ref().map(|c| c.id)),
         date: Set(new.date),
-        amount_minor: Set(new.amount_minor),
-        currency: Set(contract.currency.clone()),
+        amount_e6: Set(new.amount_e6),
+        currency: Set(placed.currency.as_str().to_owned()),
         quantity_micros: Set(new.quantity.micros()),
         unit: Set(new.unit),
         sku: Set(new.sku),
@@ -221,10 +276,10 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
         Change {
             actor,
             entity: "usage",
-            entity_id: Some(format!("{}/{}", contract.reference, saved.id)),
+            entity_id: Some(entity_id(&placed, saved.id)),
             action: "create",
             before: None,
-            after: Some(snapshot(&saved, &contract.reference)),
+            after: Some(snapshot(&saved, &placed)),
         },
     )
     .await?;
@@ -243,19 +298,17 @@ pub async fn correct(
         .one(&txn)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no usage entry #{id}")))?;
-    let before_contract = contract::Entity::find_by_id(before.contract_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::Custom(format!("usage entry #{id} has no contract")))?;
-    let contract = usage_contract(&txn, &new).await?;
+    let placed_before = placed_of(&txn, &before).await?;
+    let placed = place(&txn, &new).await?;
     // Neither the month it leaves nor the month it moves to may be closed.
     super::periods::ensure_open(&txn, "date", before.date).await?;
     super::periods::ensure_open(&txn, "date", new.date).await?;
     let mut active = before.clone().into_active_model();
-    active.contract_id = Set(contract.id);
+    active.vendor_id = Set(placed.vendor_id);
+    active.contract_id = Set(placed.contract.as_ref().map(|c| c.id));
     active.date = Set(new.date);
-    active.amount_minor = Set(new.amount_minor);
-    active.currency = Set(contract.currency.clone());
+    active.amount_e6 = Set(new.amount_e6);
+    active.currency = Set(placed.currency.as_str().to_owned());
     active.quantity_micros = Set(new.quantity.micros());
     active.unit = Set(new.unit);
     active.sku = Set(new.sku);
@@ -267,10 +320,10 @@ pub async fn correct(
         Change {
             actor,
             entity: "usage",
-            entity_id: Some(format!("{}/{}", contract.reference, id)),
+            entity_id: Some(entity_id(&placed, id)),
             action: "correct",
-            before: Some(snapshot(&before, &before_contract.reference)),
-            after: Some(snapshot(&after, &contract.reference)),
+            before: Some(snapshot(&before, &placed_before)),
+            after: Some(snapshot(&after, &placed)),
         },
     )
     .await?;

@@ -57,6 +57,15 @@ pub(crate) async fn require(
     })
 }
 
+/// A vendor's name by id (a stored row's foreign key, so it exists).
+pub(crate) async fn name_of(conn: &impl ConnectionTrait, id: i64) -> Result<String, DbErr> {
+    vendor::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|v| v.name)
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vendor #{id}")))
+}
+
 fn snapshot(v: &vendor::Model) -> serde_json::Value {
     json!({ "name": v.name, "kind": v.kind })
 }
