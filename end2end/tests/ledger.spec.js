@@ -227,3 +227,51 @@ test('the main pages render and are screenshotted', async ({ page }) => {
   await page.goto('/deliveries');
   await expect(page.locator('#phases')).toContainText('AWS-2025-38B');
 });
+
+// A FOCUS 1.0-shaped export from a provider whose only contract has not started: its rows are
+// spend under no contract, refused nothing, and the month's infra ÷ revenue takes them in.
+test('a FOCUS cost file with spend under no contract imports in the browser and moves the ratio', async ({ page }) => {
+  const ratio = async () => {
+    const response = await page.request.get('/api/reports/ratio.csv');
+    expect(response.ok()).toBeTruthy();
+    const [header, ...lines] = (await response.text()).trim().split('\n');
+    const columns = header.split(',');
+    return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+  };
+  const cents = (amount) => BigInt(amount.replace('.', ''));
+  const before = (await ratio()).find((r) => r.month === '2026-11-01');
+  expect(before, 'the demo has revenue for November 2026').toBeTruthy();
+  const id = unique();
+  const focus = [
+    'BilledCost,BillingCurrency,ChargeCategory,ChargePeriodStart,ConsumedQuantity,ConsumedUnit,EffectiveCost,ProviderName,SkuId',
+    `700.00,USD,Usage,2026-11-15T00:00:00Z,100,Hours,699.9999995,Oracle Cloud Infrastructure,BM.GPU-${id}`,
+    `300.00,USD,Usage,2026-11-16 00:00,-2.5,Hours,300.0000005,Oracle Cloud Infrastructure,BM.GPU-${id}`,
+    `NULL,USD,Tax,2026-11-16T00:00:00Z,NULL,NULL,NULL,Oracle Cloud Infrastructure,NULL`,
+  ].join('\n') + '\n';
+  await page.goto('/import');
+  await hydrated(page);
+  await page.getByLabel('What it holds').selectOption('focus-usage');
+  await page.getByLabel('CSV file').setInputFiles({ name: `oci-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(focus) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('#upload-message')).toContainText('Imported 2 focus-usage row(s)');
+  await expect(page.locator('#upload-message')).toContainText('2 rows under no contract');
+  await page.screenshot({ path: path.join(shots, 'import-focus.png'), fullPage: true });
+
+  // 699.9999995 + 300.0000005: exactly 1,000.00 more infrastructure spend in November.
+  const after = (await ratio()).find((r) => r.month === '2026-11-01');
+  expect(cents(after.infra_spend) - cents(before.infra_spend)).toBe(100000n);
+  expect(after.revenue).toBe(before.revenue);
+  expect(Number(after.ratio)).toBeGreaterThan(Number(before.ratio));
+  // The overview's ratio card is the last month's report figure.
+  await page.goto('/');
+  await hydrated(page);
+  const ttm = await page.request.get('/api/reports/ratio-ttm.csv');
+  const lines = (await ttm.text()).trim().split('\n');
+  const header = lines[0].split(',');
+  const last = Object.fromEntries(lines[lines.length - 1].split(',').map((v, i) => [header[i], v]));
+  await expect(page.locator('[data-kpi="ratio-month"]')).toHaveAttribute('data-value', last.ratio);
+  // The entries show on the usage page without a contract.
+  await page.goto('/usage?vendor=Oracle%20Cloud%20Infrastructure');
+  await hydrated(page);
+  await expect(page.locator('#usage tbody tr').first()).toContainText('none (on-demand)');
+});

@@ -131,6 +131,15 @@ pub struct ImportArgs {
     /// after discounts, prepayments spread) or `billed` (BilledCost, as invoiced).
     #[arg(long, default_value = "effective", value_parser = parse_focus_cost)]
     pub cost: store::import::focus::FocusCost,
+    /// For FOCUS files: `count` (default) Adjustment rows (SLA credits, billing corrections:
+    /// they change what was paid; applied to a contract only where ContractApplied names one)
+    /// or `skip` them.
+    #[arg(long, default_value = "count", value_parser = parse_count_or_skip)]
+    pub adjustments: bool,
+    /// For FOCUS files: `skip` (default) Tax rows, which are not infrastructure spend, or
+    /// `count` them as spend under no contract.
+    #[arg(long, default_value = "skip", value_parser = parse_count_or_skip)]
+    pub taxes: bool,
     /// The user the import is attributed to in the audit trail; must be allowed to import.
     /// Without it the import is attributed to the operator (`cli:$USER`), who already holds
     /// the database itself.
@@ -177,6 +186,10 @@ const FOCUS_COMMITMENTS_FILE: &str = "focus-contract-commitments.csv";
 
 fn parse_focus_cost(raw: &str) -> Result<store::import::focus::FocusCost, String> {
     store::import::focus::FocusCost::parse(raw).ok_or_else(|| "expected effective or billed".into())
+}
+
+fn parse_count_or_skip(raw: &str) -> Result<bool, String> {
+    store::import::focus::parse_count_or_skip(raw).ok_or_else(|| "expected count or skip".into())
 }
 
 fn parse_kind(raw: &str) -> Result<LedgerFile, String> {
@@ -357,6 +370,10 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
     }
     for source in &mut sources {
         source.focus_cost = args.cost;
+        source.focus_charges = store::import::focus::FocusCharges {
+            adjustments: args.adjustments,
+            taxes: args.taxes,
+        };
     }
     let actor = match named_actor(&db, args.actor, "import", |r| {
         r.allows(domain::Permission::Import)

@@ -45,6 +45,12 @@ pub struct UploadQuery {
     /// FOCUS files: `effective` (default) or `billed`.
     #[serde(default)]
     cost: String,
+    /// FOCUS files: `count` (default) or `skip` Adjustment rows.
+    #[serde(default)]
+    adjustments: String,
+    /// FOCUS files: `skip` (default) or `count` Tax rows.
+    #[serde(default)]
+    taxes: String,
 }
 
 fn answer(status: StatusCode, outcome: ImportOutcome) -> Response {
@@ -134,6 +140,24 @@ async fn upload(
             }
         }
     };
+    let mut focus_charges = store::import::focus::FocusCharges::default();
+    for (raw, what, flag) in [
+        (&query.adjustments, "adjustments", &mut focus_charges.adjustments),
+        (&query.taxes, "taxes", &mut focus_charges.taxes),
+    ] {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match store::import::focus::parse_count_or_skip(raw) {
+            Some(count) => *flag = count,
+            None => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    format!("Unknown choice for FOCUS {what} {raw:?}: choose count or skip."),
+                )
+            }
+        }
+    }
     let file = match save_body(body).await {
         Ok(file) => file,
         Err(BodyError::TooLarge) => return too_large(state.upload_limit_bytes),
@@ -165,6 +189,7 @@ async fn upload(
     };
     source.name = name.clone();
     source.focus_cost = focus_cost;
+    source.focus_charges = focus_charges;
     let progress = Arc::new(NoProgress);
     let result = if check_only {
         store::check_files(&state.db, vec![source], &who, progress).await
