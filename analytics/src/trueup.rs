@@ -252,13 +252,14 @@ mod tests {
         // 2026-03-31 (run-rate 10.00/day), 275 days left: 900.00 + 2,750.00 = 3,650.00
         // projected, above the minimum: nothing owed. At 0.50 a day: 45.00 + 137.50 = 182.50,
         // so 182.50 projected to be owed on 2026-12-31.
+        use crate::ledger::worked_example::e6;
         let days: Vec<NaiveDate> = (0..90)
             .map(|i| d("2026-01-01") + chrono::Duration::days(i))
             .collect();
-        let busy: Vec<_> = days.iter().map(|d| (*d, 1_000)).collect();
+        let busy: Vec<_> = days.iter().map(|d| (*d, e6(1_000))).collect();
         let s = settlements(
             "C",
-            36_500,
+            e6(36_500),
             (d("2026-01-01"), d("2026-12-31")),
             false,
             &busy,
@@ -268,12 +269,12 @@ mod tests {
         );
         assert_eq!(
             (s[0].projected_e6, s[0].true_up_e6, s[0].settled),
-            (365_000, 0, false)
+            (e6(365_000), 0, false)
         );
-        let quiet: Vec<_> = days.iter().map(|d| (*d, 50)).collect();
+        let quiet: Vec<_> = days.iter().map(|d| (*d, e6(50))).collect();
         let s = settlements(
             "C",
-            36_500,
+            e6(36_500),
             (d("2026-01-01"), d("2026-12-31")),
             false,
             &quiet,
@@ -287,7 +288,7 @@ mod tests {
                 s[0].projected_e6,
                 s[0].true_up_e6
             ),
-            (4_500, 18_250, 18_250)
+            (e6(4_500), e6(18_250), e6(18_250))
         );
     }
 

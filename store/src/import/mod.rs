@@ -15,6 +15,7 @@
 mod columns;
 mod files;
 pub mod focus;
+mod focus_applied;
 pub mod focus_commitments;
 pub(crate) mod insert;
 mod lookups;
