@@ -165,7 +165,7 @@ test('uploading a good usage CSV adds its rows; a bad one lists line-numbered er
     'contract,date,amount,quantity,unit,sku',
     `${reference},2026-01-08,50.00,5,gpu_hour,h200`,
     `${reference},2026-13-01,50.00,5,gpu_hour,h200`,
-    `${reference},2026-01-09,12.345,5,gpu_hour,h200`,
+    `${reference},2026-01-09,12.3456789,5,gpu_hour,h200`,
     `NO-SUCH-CONTRACT,2026-01-09,1.00,5,gpu_hour,h200`,
   ].join('\n') + '\n';
   await page.goto('/import');
