@@ -17,7 +17,7 @@ const KINDS: &[(&str, &str)] = &[
     ("receipts", "receipts.csv — delivery receipts"),
     ("usage", "usage.csv — usage"),
     ("revenue", "revenue.csv — revenue"),
-    ("focus-usage", "FOCUS 1.3 cost and usage export — usage"),
+    ("focus-usage", "FOCUS 1.0–1.3 cost and usage export — usage"),
     (
         "focus-contracts",
         "FOCUS 1.3 contract commitments — contracts",
@@ -41,6 +41,14 @@ enum Upload {
     Failed(String),
 }
 
+/// The FOCUS usage choices of the import form (ignored for other files).
+#[derive(Clone, Copy, Default)]
+pub struct FocusChoices {
+    cost: NodeRef<leptos::html::Select>,
+    adjustments: NodeRef<leptos::html::Select>,
+    taxes: NodeRef<leptos::html::Select>,
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let upload = RwSignal::new(Upload::Idle);
@@ -48,7 +56,7 @@ pub fn ImportPage() -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let kind_select = NodeRef::<leptos::html::Select>::new();
     let check_box = NodeRef::<leptos::html::Input>::new();
-    let cost_select = NodeRef::<leptos::html::Select>::new();
+    let focus = FocusChoices::default();
     // Read while rendering: event handlers run outside the component's context.
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let csrf = crate::auth::use_session()
@@ -60,7 +68,7 @@ pub fn ImportPage() -> impl IntoView {
         browser::start(
             file_input,
             kind_select,
-            cost_select,
+            focus,
             check_box,
             csrf.clone(),
             upload,
@@ -97,11 +105,25 @@ pub fn ImportPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="upload-cost">"FOCUS cost"</label>
-                <select id="upload-cost" name="cost" node_ref=cost_select>
+                <select id="upload-cost" name="cost" node_ref=focus.cost>
                     <option value="effective">"EffectiveCost (after discounts)"</option>
                     <option value="billed">"BilledCost (as invoiced)"</option>
                 </select>
                 <span class="hint">"For FOCUS usage files only. Rows imported before are skipped."</span>
+            </div>
+            <div class="field">
+                <label for="upload-adjustments">"FOCUS adjustments"</label>
+                <select id="upload-adjustments" name="adjustments" node_ref=focus.adjustments>
+                    <option value="count">"Count (they change what was paid)"</option>
+                    <option value="skip">"Skip"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="upload-taxes">"FOCUS taxes"</label>
+                <select id="upload-taxes" name="taxes" node_ref=focus.taxes>
+                    <option value="skip">"Skip (not infrastructure spend)"</option>
+                    <option value="count">"Count as spend under no contract"</option>
+                </select>
             </div>
             <div class="field checkbox">
                 <input id="upload-check" name="check" type="checkbox" node_ref=check_box/>
@@ -189,15 +211,17 @@ mod browser {
     pub fn start(
         file_input: NodeRef<leptos::html::Input>,
         kind_select: NodeRef<leptos::html::Select>,
-        cost_select: NodeRef<leptos::html::Select>,
+        focus: super::FocusChoices,
         check_box: NodeRef<leptos::html::Input>,
         csrf: String,
         upload: RwSignal<Upload>,
     ) {
-        let (Some(file_input), Some(kind), Some(cost), Some(check)) = (
+        let (Some(file_input), Some(kind), Some(cost), Some(adjustments), Some(taxes), Some(check)) = (
             file_input.get(),
             kind_select.get(),
-            cost_select.get(),
+            focus.cost.get(),
+            focus.adjustments.get(),
+            focus.taxes.get(),
             check_box.get(),
         ) else {
             return;
@@ -212,6 +236,8 @@ mod browser {
                 ("kind", kind.value()),
                 ("name", file.name()),
                 ("cost", cost.value()),
+                ("adjustments", adjustments.value()),
+                ("taxes", taxes.value()),
                 (
                     "check",
                     if check.checked() {
