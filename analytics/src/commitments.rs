@@ -147,10 +147,8 @@ pub fn ratio_ttm(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataF
         let Some(&revenue) = m.revenue.get(&month) else {
             continue;
         };
-        let (ttm_infra, ttm_revenue) = (
-            trailing(spend_by_month, month),
-            trailing(&m.revenue, month),
-        );
+        let (ttm_infra, ttm_revenue) =
+            (trailing(spend_by_month, month), trailing(&m.revenue, month));
         let end = month_end(month);
         let outstanding: i64 = terms
             .iter()
@@ -253,7 +251,11 @@ mod tests {
         let amounts: Vec<i64> = months
             .iter()
             .map(|m| {
-                e6(if *m == d("2026-03-01") { 20_000 } else { 10_000 })
+                e6(if *m == d("2026-03-01") {
+                    20_000
+                } else {
+                    10_000
+                })
             })
             .collect();
         let mut frames = worked_example::frames();

@@ -69,9 +69,9 @@ impl LedgerFrames {
             .map(|(id, name)| (*id, name.as_str()))
             .collect();
         let exact = |minor: i64| {
-            domain::exact::from_minor(minor).ok_or_else(|| {
-                polars_err!(ComputeError: "an amount of {} is too large to hold exactly", minor)
-            })
+            domain::exact::from_minor(minor).ok_or_else(
+                || polars_err!(ComputeError: "an amount of {} is too large to hold exactly", minor),
+            )
         };
         let contracts = df!(
             "contract" => c.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(),
@@ -206,7 +206,11 @@ pub(crate) mod worked_example {
         i64s(frame, column)
             .into_iter()
             .map(|v| {
-                assert_eq!(v % domain::exact::PER_MINOR, 0, "{column}: {v} is not whole cents");
+                assert_eq!(
+                    v % domain::exact::PER_MINOR,
+                    0,
+                    "{column}: {v} is not whole cents"
+                );
                 v / domain::exact::PER_MINOR
             })
             .collect()

@@ -21,9 +21,7 @@ pub fn portfolio_burn_down(ledger: &LedgerFrames, filters: &Filters) -> PolarsRe
         .sort(["date"], SortMultipleOptions::default())
         .select([
             col("date"),
-            col("amount_e6")
-                .cum_sum(false)
-                .alias("cumulative_spend_e6"),
+            col("amount_e6").cum_sum(false).alias("cumulative_spend_e6"),
         ])
         .with_column((lit(committed) - col("cumulative_spend_e6")).alias("remaining_e6"))
         .collect()

@@ -403,10 +403,7 @@ mod tests {
             &Outlook::default(),
         );
         assert_eq!(p.projected_total_e6, 1_000);
-        assert_eq!(
-            (p.projected_low_e6, p.projected_high_e6),
-            (400, 1_736)
-        );
+        assert_eq!((p.projected_low_e6, p.projected_high_e6), (400, 1_736));
         // Half the run-rate: 300 to come, half the spread (367.84).
         let half = Outlook {
             run_rate_factor: 0.5,
@@ -422,10 +419,7 @@ mod tests {
             &half,
         );
         assert_eq!(p.projected_total_e6, 700);
-        assert_eq!(
-            (p.projected_low_e6, p.projected_high_e6),
-            (400, 1_068)
-        );
+        assert_eq!((p.projected_low_e6, p.projected_high_e6), (400, 1_068));
         // Steady spend has no band.
         let steady = every_day("2026-01-01", "2026-01-04", 100);
         let p = project(
@@ -437,9 +431,6 @@ mod tests {
             4,
             &Outlook::default(),
         );
-        assert_eq!(
-            (p.projected_low_e6, p.projected_high_e6),
-            (1_000, 1_000)
-        );
+        assert_eq!((p.projected_low_e6, p.projected_high_e6), (1_000, 1_000));
     }
 }

@@ -103,12 +103,7 @@ fn latest_revenue_month(
         .next()
         .flatten();
     // `get(0)` would panic on a ledger with no revenue yet.
-    let amount = monthly
-        .column("amount_e6")?
-        .i64()?
-        .iter()
-        .next()
-        .flatten();
+    let amount = monthly.column("amount_e6")?.i64()?.iter().next().flatten();
     Ok(month.zip(amount))
 }
 
@@ -230,7 +225,10 @@ mod tests {
         };
         let out = ratio_outlook(&ledger, &only_b, d("2026-01-31"), 10).unwrap();
         assert_eq!(&cents(&out, "infra_spend_e6")[..2], [0, 31_000]);
-        assert_eq!(crate::ledger::worked_example::i64s(&out, "revenue_e6")[0], e6(1_100_000));
+        assert_eq!(
+            crate::ledger::worked_example::i64s(&out, "revenue_e6")[0],
+            e6(1_100_000)
+        );
     }
 
     #[test]

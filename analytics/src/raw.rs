@@ -100,7 +100,9 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         )
         .select([
             col("contract"),
-            col("vendor").fill_null(col("contract_vendor")).alias("vendor"),
+            col("vendor")
+                .fill_null(col("contract_vendor"))
+                .alias("vendor"),
             col("date").cast(DataType::Date),
             col("amount_e6"),
         ])

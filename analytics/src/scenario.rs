@@ -74,9 +74,10 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
             .collect();
         let row = row.select(names)?;
         out.contracts = out.contracts.vstack(&row)?;
-        out.outlook
-            .fixed_daily_e6
-            .insert(c.reference.clone(), (c.daily_spend_minor * domain::exact::PER_MINOR) as f64);
+        out.outlook.fixed_daily_e6.insert(
+            c.reference.clone(),
+            (c.daily_spend_minor * domain::exact::PER_MINOR) as f64,
+        );
     }
     Ok(out)
 }
@@ -178,7 +179,11 @@ mod tests {
         assert_eq!(changed.contracts.height(), base.contracts.height() + 1);
         assert_eq!(changed.outlook.run_rate_factor, 0.75);
         assert!((changed.outlook.revenue_growth - 0.05).abs() < 1e-15);
-        assert_eq!(changed.outlook.run_rate("NEW", 0.0), 10_000_000.0, "10.00 a day, exact");
+        assert_eq!(
+            changed.outlook.run_rate("NEW", 0.0),
+            10_000_000.0,
+            "10.00 a day, exact"
+        );
         assert_eq!(changed.outlook.run_rate("C1", 400.0), 300.0);
         assert_eq!(
             base.outlook,

@@ -44,13 +44,11 @@ pub fn settlements(
 ) -> Vec<Settlement> {
     let periods = intervals(start, end, annual);
     // Split in whole cents, as the contract states its minimums (commitments are whole cents).
-    let minimums: Vec<i64> = domain::fulfillment::minimums(
-        committed_e6 / domain::exact::PER_MINOR,
-        periods.len(),
-    )
-    .into_iter()
-    .map(|m| m * domain::exact::PER_MINOR)
-    .collect();
+    let minimums: Vec<i64> =
+        domain::fulfillment::minimums(committed_e6 / domain::exact::PER_MINOR, periods.len())
+            .into_iter()
+            .map(|m| m * domain::exact::PER_MINOR)
+            .collect();
     let run_rate = project(
         contract,
         committed_e6,
@@ -283,11 +281,7 @@ mod tests {
             &Outlook::default(),
         );
         assert_eq!(
-            (
-                s[0].consumed_e6,
-                s[0].projected_e6,
-                s[0].true_up_e6
-            ),
+            (s[0].consumed_e6, s[0].projected_e6, s[0].true_up_e6),
             (e6(4_500), e6(18_250), e6(18_250))
         );
     }

@@ -268,8 +268,16 @@ fn CorrectUsageForm(
     let errors = field_errors(correct.value());
     let initial = UsageInput {
         contract: row.contract.clone().unwrap_or_default(),
-        vendor: if row.contract.is_none() { row.vendor.clone() } else { String::new() },
-        currency: if row.contract.is_none() { row.currency.to_string() } else { String::new() },
+        vendor: if row.contract.is_none() {
+            row.vendor.clone()
+        } else {
+            String::new()
+        },
+        currency: if row.contract.is_none() {
+            row.currency.to_string()
+        } else {
+            String::new()
+        },
         date: row.date.to_string(),
         amount: domain::exact::format_full(row.amount_e6),
         quantity: Quantity::from_micros(row.quantity_micros).to_string(),

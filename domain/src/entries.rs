@@ -251,8 +251,7 @@ impl NewUsage {
             if contract.is_empty() && vendor.is_empty() {
                 c.field::<()>(
                     "contract",
-                    Err("is required (or name a vendor, for spend under no contract)"
-                        .to_owned()),
+                    Err("is required (or name a vendor, for spend under no contract)".to_owned()),
                 );
             }
         }
@@ -372,13 +371,12 @@ impl NewRevenue {
         let mut c = Checker::new();
         let period_start = c.field("period_start", parse_period_start(raw.period_start));
         let currency = c.field("currency", Currency::parse(raw.currency));
-        let amount =
-            currency.and_then(|cur| {
-                c.field(
-                    "amount",
-                    Money::parse_non_negative(raw.amount, cur).and_then(crate::exact::within_limit),
-                )
-            });
+        let amount = currency.and_then(|cur| {
+            c.field(
+                "amount",
+                Money::parse_non_negative(raw.amount, cur).and_then(crate::exact::within_limit),
+            )
+        });
         c.finish(|| {
             Some(Self {
                 period_start: period_start?,
@@ -463,7 +461,10 @@ mod tests {
             ..raw
         })
         .unwrap();
-        assert_eq!((refund.amount_e6, refund.quantity.micros()), (-15_907, -2_500_000));
+        assert_eq!(
+            (refund.amount_e6, refund.quantity.micros()),
+            (-15_907, -2_500_000)
+        );
         let neither = NewUsage::parse(&RawUsage {
             contract: "",
             unit: "h",

@@ -41,7 +41,11 @@ impl Money {
 
     /// The amount for people: thousands separators, two places, currency code.
     pub fn display_grouped(&self) -> String {
-        format!("{} {}", group_thousands(&self.amount_string()), self.currency)
+        format!(
+            "{} {}",
+            group_thousands(&self.amount_string()),
+            self.currency
+        )
     }
 }
 

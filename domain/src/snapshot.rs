@@ -33,7 +33,13 @@ pub struct DailyUsage {
 }
 
 impl DailyUsage {
-    pub fn push(&mut self, vendor_id: i64, contract_id: Option<i64>, date: NaiveDate, amount_e6: i64) {
+    pub fn push(
+        &mut self,
+        vendor_id: i64,
+        contract_id: Option<i64>,
+        date: NaiveDate,
+        amount_e6: i64,
+    ) {
         self.vendor_id.push(vendor_id);
         self.contract_id.push(contract_id);
         self.date.push(date);

@@ -508,12 +508,9 @@ fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {
         "start_date" | "end_date" | "planned_date" | "date" => not_a_date.boxed(),
         "period_start" => prop_oneof![not_a_date, "2026-0[1-9]-(0[2-9]|1[0-9]|2[0-8])"].boxed(),
         "committed_amount" => not_money(false).boxed(),
-        "amount" | "quantity" if usage => prop_oneof![
-            not_a_decimal.clone(),
-            "-?[0-9]{1,4}\\.[0-9]{7,9}",
-            "[a-z]"
-        ]
-        .boxed(),
+        "amount" | "quantity" if usage => {
+            prop_oneof![not_a_decimal.clone(), "-?[0-9]{1,4}\\.[0-9]{7,9}", "[a-z]"].boxed()
+        }
         "amount" => not_money(true).boxed(),
         "quantity" | "planned_quantity" => prop_oneof![
             not_a_decimal,
@@ -541,7 +538,11 @@ fn form_with_one_bad_field() -> impl Strategy<Value = (&'static Form, usize, Str
         .prop_flat_map(|form| (Just(form), 0..form.columns.len()))
         .prop_flat_map(|(form, field)| {
             let usage = form.columns.contains(&"sku");
-            (Just(form), Just(field), garbage_for(form.columns[field], usage))
+            (
+                Just(form),
+                Just(field),
+                garbage_for(form.columns[field], usage),
+            )
         })
 }
 

@@ -29,7 +29,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         let backend = m.get_database_backend();
-        for (table, column) in [("usage_entries", "amount_minor"), ("usage_daily", "amount_minor")] {
+        for (table, column) in [
+            ("usage_entries", "amount_minor"),
+            ("usage_daily", "amount_minor"),
+        ] {
             let sql = format!(
                 "SELECT COUNT(*) AS n FROM {table} WHERE {column} > {LARGEST_MINOR} OR {column} < -{LARGEST_MINOR}"
             );

@@ -142,7 +142,11 @@ async fn upload(
     };
     let mut focus_charges = store::import::focus::FocusCharges::default();
     for (raw, what, flag) in [
-        (&query.adjustments, "adjustments", &mut focus_charges.adjustments),
+        (
+            &query.adjustments,
+            "adjustments",
+            &mut focus_charges.adjustments,
+        ),
         (&query.taxes, "taxes", &mut focus_charges.taxes),
     ] {
         if raw.trim().is_empty() {

@@ -502,7 +502,10 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
     .await;
     assert_eq!(page["total"], 2);
     let first_id = page["rows"][1]["id"].as_i64().unwrap().to_string();
-    assert_eq!(page["rows"][1]["amount_e6"], 1_234_560_000_i64, "newest first");
+    assert_eq!(
+        page["rows"][1]["amount_e6"], 1_234_560_000_i64,
+        "newest first"
+    );
 
     let mut correction = usage_form("NEB-2026-1", "2026-02-03", "1000.00");
     correction.push(("id", &first_id));
@@ -541,7 +544,8 @@ async fn usage_is_added_and_corrected_and_moves_the_burn() {
         assert!(!rows.is_empty(), "{vendor}");
         assert!(
             rows.iter()
-                .all(|r| r["contract"] == contract || r["contract"].is_null() && r["vendor"] == vendor),
+                .all(|r| r["contract"] == contract
+                    || r["contract"].is_null() && r["vendor"] == vendor),
             "{vendor}"
         );
         if vendor == "Nebius" {

@@ -117,8 +117,10 @@ async fn a_ledger_from_the_previous_schema_upgrades_and_reports_the_same() {
         .await
         .unwrap()
         .unwrap();
-    let (vendor, amount): (String, i64) =
-        (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap());
+    let (vendor, amount): (String, i64) = (
+        row.try_get_by_index(0).unwrap(),
+        row.try_get_by_index(1).unwrap(),
+    );
     assert_eq!((vendor.as_str(), amount), ("A", 200_000_000));
     // New entries after the upgrade get ids past the copied ones (PostgreSQL's sequence).
     let id = store::ledger::usage::add(

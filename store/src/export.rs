@@ -93,9 +93,11 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
         // Spend under no contract names its vendor and currency; a contract's rows leave
         // them to the contract. Amounts keep every place they were billed with.
         LedgerFile::Usage | LedgerFile::FocusUsage => vec![
-            row.try_get::<Option<String>>("", "contract")?.unwrap_or_default(),
+            row.try_get::<Option<String>>("", "contract")?
+                .unwrap_or_default(),
             date("date")?,
-            row.try_get::<i64>("", "amount_e6").map(domain::exact::format_full)?,
+            row.try_get::<i64>("", "amount_e6")
+                .map(domain::exact::format_full)?,
             quantity("quantity_micros")?,
             text("unit")?,
             text("sku")?,
@@ -121,11 +123,12 @@ pub async fn export_table(
     let mut header = kind.ledger_kind().column_names();
     // The vendor and currency columns only where spend under no contract needs them: a ledger
     // of contract usage exports the same file as before they existed.
-    let columns = if kind.ledger_kind() == LedgerFile::Usage && !has_spend_under_no_contract(db).await? {
-        header.len() - 2
-    } else {
-        header.len()
-    };
+    let columns =
+        if kind.ledger_kind() == LedgerFile::Usage && !has_spend_under_no_contract(db).await? {
+            header.len() - 2
+        } else {
+            header.len()
+        };
     header.truncate(columns);
     writer.write_record(header)?;
     let mut after = 0i64;
@@ -156,9 +159,16 @@ pub async fn export_table(
 async fn has_spend_under_no_contract(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM usage_entries WHERE contract_id IS NULL LIMIT 1) s";
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
         .await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
 }
 
 /// Writes all six files into `dir` (created if missing).

@@ -37,9 +37,12 @@ pub async fn refresh(
     let old = &previous.usage;
     for i in 0..old.len() {
         if !old.contract_id[i].is_some_and(|id| ids.contains(&id)) {
-            fresh
-                .usage
-                .push(old.vendor_id[i], old.contract_id[i], old.date[i], old.amount_e6[i]);
+            fresh.usage.push(
+                old.vendor_id[i],
+                old.contract_id[i],
+                old.date[i],
+                old.amount_e6[i],
+            );
         }
     }
     if !ids.is_empty() {

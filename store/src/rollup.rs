@@ -66,13 +66,18 @@ pub(crate) async fn overflows(
     ids.sort_unstable();
     ids.dedup();
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let columns = "SELECT contract_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily";
+    let columns =
+        "SELECT contract_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily";
     // One entry (a form): its day only. An import: the days of every contract it touches.
     let statement = match rows {
         [one] => crate::db::statement(
             conn.get_database_backend(),
             &format!("{columns} WHERE contract_id = ? AND date = ? AND vendor_id = ?"),
-            vec![one.contract_id.into(), one.date.into(), one.vendor_id.into()],
+            vec![
+                one.contract_id.into(),
+                one.date.into(),
+                one.vendor_id.into(),
+            ],
         ),
         _ => sea_orm::Statement::from_string(
             conn.get_database_backend(),

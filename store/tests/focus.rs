@@ -239,7 +239,10 @@ async fn vendor_totals(db: &DatabaseConnection) -> (BTreeMap<String, i64>, BTree
                CAST(SUM(u.amount_e6) AS BIGINT) AS e6 FROM usage_entries u \
                JOIN vendors v ON v.id = u.vendor_id GROUP BY v.name, free";
     for row in db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
         .await
         .unwrap()
     {
@@ -273,18 +276,30 @@ async fn a_focus_1_0_export_as_providers_write_it_imports_exactly() {
     );
     let shared_host = vec!["0.0159072"; 67];
     let burned = burned(&t.db).await;
-    assert_eq!(burned["AWS-EDP-2026"], exact_cents(&["1234.5678901234", "-25.00"]));
+    assert_eq!(
+        burned["AWS-EDP-2026"],
+        exact_cents(&["1234.5678901234", "-25.00"])
+    );
     assert_eq!(burned["AWS-EDP-2026"], 120_957);
     assert_eq!(burned["CW-2026"], exact_cents(&shared_host));
-    assert_eq!(burned["CW-2026"], 107, "67 × 0.0159072 = 1.0657824, not 67 × 0.02");
+    assert_eq!(
+        burned["CW-2026"], 107,
+        "67 × 0.0159072 = 1.0657824, not 67 × 0.02"
+    );
     assert_eq!(burned["AWS-GPU-2026"], 0, "March is before its term");
     let (all, unapplied) = vendor_totals(&t.db).await;
     assert_eq!(
         all["Amazon Web Services"],
         exact_cents(&["1234.5678901234", "-25.00", "3.00"])
     );
-    assert_eq!(unapplied["Amazon Web Services"], 300, "the adjustment: no contract named");
-    assert_eq!(all["Microsoft"], exact_cents(&["-12.3456789", "39.987654321"]));
+    assert_eq!(
+        unapplied["Amazon Web Services"], 300,
+        "the adjustment: no contract named"
+    );
+    assert_eq!(
+        all["Microsoft"],
+        exact_cents(&["-12.3456789", "39.987654321"])
+    );
     assert_eq!(all["Microsoft"], unapplied["Microsoft"]);
     assert_eq!(all["Oracle"], exact_cents(&["7.4999995"]));
     assert_eq!(all["Oracle"], 750);
@@ -317,7 +332,10 @@ async fn a_focus_1_3_export_splits_applied_rows_and_keeps_spend_under_no_contrac
     // The split row: each contract takes its ContractCommitmentAppliedCost.
     assert_eq!(burned["AWS-EDP-2026"], exact_cents(&["600.0000001"]));
     assert_eq!(burned["AWS-GPU-2026"], exact_cents(&["300.5"]));
-    assert_eq!(burned["CW-2026"], 20_000, "one contract named: the whole row");
+    assert_eq!(
+        burned["CW-2026"], 20_000,
+        "one contract named: the whole row"
+    );
     let (all, unapplied) = vendor_totals(&t.db).await;
     assert_eq!(
         all["Amazon Web Services"],
@@ -332,7 +350,10 @@ async fn a_focus_1_3_export_splits_applied_rows_and_keeps_spend_under_no_contrac
     let again = import_focus(&t.db, focus_file("providers-1.3.csv", FocusCost::Effective))
         .await
         .unwrap();
-    assert_eq!(again.files[0].rows, 0, "split rows are recognised on a re-import");
+    assert_eq!(
+        again.files[0].rows, 0,
+        "split rows are recognised on a re-import"
+    );
     assert_eq!(table_counts(&t.db).await.unwrap(), counts);
 }
 
@@ -345,7 +366,10 @@ async fn taxes_and_adjustments_count_as_asked() {
         taxes: true,
     };
     let report = import_focus(&t.db, source).await.unwrap();
-    assert_eq!(report.files[0].skipped, ["1 Adjustment rows (--adjustments skip)"]);
+    assert_eq!(
+        report.files[0].skipped,
+        ["1 Adjustment rows (--adjustments skip)"]
+    );
     let (all, _) = vendor_totals(&t.db).await;
     assert_eq!(all["Oracle"], exact_cents(&["7.4999995", "5.00"]));
     assert_eq!(

@@ -80,9 +80,18 @@ async fn sub_cent_and_uncommitted_spend_survive_a_round_trip() {
     store::export::export_dir(&first.db, &a).await.unwrap();
     let usage = std::fs::read_to_string(a.join("usage.csv")).unwrap();
     assert!(usage.starts_with("contract,date,amount,quantity,unit,sku,vendor,currency\n"));
-    assert!(usage.contains("\n,2026-01-07,0.015907,1,h,shared,A,USD\n"), "{usage}");
-    assert!(usage.contains("\nC2,2026-01-08,-12.345679,-3.5,h,refund,,\n"), "{usage}");
-    assert!(usage.contains("\nC1,2026-01-05,100.00,10,gpu_hour,gb200-us-east,,\n"), "{usage}");
+    assert!(
+        usage.contains("\n,2026-01-07,0.015907,1,h,shared,A,USD\n"),
+        "{usage}"
+    );
+    assert!(
+        usage.contains("\nC2,2026-01-08,-12.345679,-3.5,h,refund,,\n"),
+        "{usage}"
+    );
+    assert!(
+        usage.contains("\nC1,2026-01-05,100.00,10,gpu_hour,gb200-us-east,,\n"),
+        "{usage}"
+    );
 
     let second = test_db().await;
     import_files(
@@ -100,7 +109,19 @@ async fn sub_cent_and_uncommitted_spend_survive_a_round_trip() {
         assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
     }
     assert_eq!(
-        store::reports::snapshot(&first.db).await.unwrap().usage.amount_e6.iter().sum::<i64>(),
-        store::reports::snapshot(&second.db).await.unwrap().usage.amount_e6.iter().sum::<i64>()
+        store::reports::snapshot(&first.db)
+            .await
+            .unwrap()
+            .usage
+            .amount_e6
+            .iter()
+            .sum::<i64>(),
+        store::reports::snapshot(&second.db)
+            .await
+            .unwrap()
+            .usage
+            .amount_e6
+            .iter()
+            .sum::<i64>()
     );
 }

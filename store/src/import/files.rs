@@ -237,7 +237,10 @@ impl RowContext {
         let too_large = |column: &str| {
             let whose = match &usage.contract {
                 Some(contract) => format!("contract {contract}"),
-                None => format!("{} (no contract)", usage.vendor.as_deref().unwrap_or_default()),
+                None => format!(
+                    "{} (no contract)",
+                    usage.vendor.as_deref().unwrap_or_default()
+                ),
             };
             vec![FieldError::new(
                 column,
@@ -271,11 +274,16 @@ impl RowContext {
         let vendor_id = match usage.vendor.as_deref() {
             None => None,
             Some(name) => Some(self.lookups.vendors.get(name).copied().ok_or_else(|| {
-                vec![FieldError::new("vendor", format!("unknown vendor {name:?}"))]
+                vec![FieldError::new(
+                    "vendor",
+                    format!("unknown vendor {name:?}"),
+                )]
             })?),
         };
         let (vendor_id, currency) = usage.placement(
-            contract.as_ref().map(|k| (k.vendor_id, k.currency, &k.term)),
+            contract
+                .as_ref()
+                .map(|k| (k.vendor_id, k.currency, &k.term)),
             vendor_id,
         )?;
         Ok(PlacedUsage {

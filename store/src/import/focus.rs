@@ -281,11 +281,10 @@ impl RowParser for FocusUsageRows {
             text::required(get("ServiceProviderName"), text::NAME_MAX),
         );
         let applied = c.field("ContractApplied", applied_elements(get("ContractApplied")));
-        let (date, amount_e6, quantity, currency, unit, sku, region, vendor, mut applied) =
-            c.finish(|| {
+        let (date, amount_e6, quantity, currency, unit, sku, region, vendor, mut applied) = c
+            .finish(|| {
                 Some((
-                    date?, amount?, quantity?, currency?, unit?, sku?, region?, vendor?,
-                    applied?,
+                    date?, amount?, quantity?, currency?, unit?, sku?, region?, vendor?, applied?,
                 ))
             })?;
         if !get("ContractId").is_empty() {
@@ -299,14 +298,25 @@ impl RowParser for FocusUsageRows {
         let vendor_id = vendor_id(cx, &vendor)?;
         // Taxes and adjustments burn a commitment only where the provider says they do.
         let by_date = matches!(category, "Usage" | "Purchase" | "Credit");
-        let shares = split(cx, &vendor, &applied, by_date, date, amount_e6, quantity.micros())?;
+        let shares = split(
+            cx,
+            &vendor,
+            &applied,
+            by_date,
+            date,
+            amount_e6,
+            quantity.micros(),
+        )?;
         let mut parts = Vec::with_capacity(shares.len());
         for (i, share) in shares.into_iter().enumerate() {
             if let Some((reference, key)) = &share.contract {
                 if key.currency != currency {
                     return Err(vec![FieldError::new(
                         "BillingCurrency",
-                        format!("is {currency} but contract {reference} is in {}", key.currency),
+                        format!(
+                            "is {currency} but contract {reference} is in {}",
+                            key.currency
+                        ),
                     )]);
                 }
             } else {
@@ -330,7 +340,10 @@ impl RowParser for FocusUsageRows {
                     .map_err(|e| vec![FieldError::new("ChargePeriodStart", e.reason)])?;
             }
             let placed = PlacedUsage {
-                vendor_id: share.contract.as_ref().map_or(vendor_id, |(_, k)| k.vendor_id),
+                vendor_id: share
+                    .contract
+                    .as_ref()
+                    .map_or(vendor_id, |(_, k)| k.vendor_id),
                 contract_id: share.contract.as_ref().map(|(_, k)| k.id),
                 currency,
             };

@@ -62,7 +62,11 @@ pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
         };
         out.push(Applied {
             contract: id.to_owned(),
-            cost_e6: number(e, "ContractCommitmentAppliedCost", domain::exact::EXACT_PLACES)?,
+            cost_e6: number(
+                e,
+                "ContractCommitmentAppliedCost",
+                domain::exact::EXACT_PLACES,
+            )?,
             quantity_micros: number(
                 e,
                 "ContractCommitmentAppliedQuantity",
@@ -118,7 +122,12 @@ pub(super) fn split(
         .filter(|a| cx.lookups.contracts.contains_key(a.contract.as_str()))
         .collect();
     named.dedup_by(|a, b| a.contract == b.contract);
-    let contract = |a: &Applied| (a.contract.clone(), cx.lookups.contracts[a.contract.as_str()]);
+    let contract = |a: &Applied| {
+        (
+            a.contract.clone(),
+            cx.lookups.contracts[a.contract.as_str()],
+        )
+    };
     match named.as_slice() {
         [] => {}
         // One contract named: the whole row is its (the applied cost may be on another cost
@@ -234,5 +243,4 @@ mod tests {
         assert_eq!(applied[1].cost_e6, Some(0));
         assert_eq!(applied[1].quantity_micros, None);
     }
-
 }
