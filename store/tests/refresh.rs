@@ -99,6 +99,80 @@ async fn a_refresh_after_writes_equals_a_full_read() {
         "the correction shows"
     );
 
+    // On-demand spend under no contract, and its correction onto a contract: the vendor's
+    // day and the contract's both show, and the audit names the vendor.
+    let v3 = ledger_version(&t.db).await.unwrap();
+    let s3 = snapshot(&t.db).await.unwrap();
+    let on_demand = domain::NewUsage::parse(&domain::entries::RawUsage {
+        contract: "",
+        vendor: "Lambda",
+        currency: "USD",
+        date: "2026-11-22",
+        amount: "0.015907",
+        quantity: "-1",
+        unit: "gpu_hour",
+        sku: "h100-on-demand",
+    })
+    .unwrap();
+    let free = store::ledger::usage::add(&t.db, "test", on_demand)
+        .await
+        .unwrap();
+    let refreshed = refresh(&t.db, &s3, v3).await.unwrap();
+    assert_eq!(
+        normalized(refreshed.clone()),
+        normalized(snapshot(&t.db).await.unwrap())
+    );
+    let lambda = refreshed
+        .vendors
+        .iter()
+        .find(|(_, n)| n == "Lambda")
+        .unwrap()
+        .0;
+    let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let held: i64 = (0..refreshed.usage.len())
+        .filter(|&i| {
+            refreshed.usage.contract_id[i].is_none()
+                && refreshed.usage.vendor_id[i] == lambda
+                && refreshed.usage.date[i] == day
+        })
+        .map(|i| refreshed.usage.amount_e6[i])
+        .sum();
+    let before: i64 = (0..s3.usage.len())
+        .filter(|&i| {
+            s3.usage.contract_id[i].is_none()
+                && s3.usage.vendor_id[i] == lambda
+                && s3.usage.date[i] == day
+        })
+        .map(|i| s3.usage.amount_e6[i])
+        .sum();
+    assert_eq!(held - before, 15_907, "0.015907 exactly, under no contract");
+    let v4 = ledger_version(&t.db).await.unwrap();
+    let s4 = snapshot(&t.db).await.unwrap();
+    store::ledger::usage::correct(
+        &t.db,
+        "test",
+        free,
+        usage("LAMBDA-2026-1B", "2026-11-22", "5.00"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        normalized(refresh(&t.db, &s4, v4).await.unwrap()),
+        normalized(snapshot(&t.db).await.unwrap())
+    );
+    let audit =
+        store::ledger::history::list(&t.db, Some("usage"), store::ledger::PageRequest::new(1, 2))
+            .await
+            .unwrap();
+    let ids: Vec<_> = audit.rows.iter().map(|r| r.entity_id.clone()).collect();
+    assert_eq!(
+        ids,
+        [
+            Some(format!("LAMBDA-2026-1B/{free}")),
+            Some(format!("vendor:Lambda/{free}"))
+        ]
+    );
+
     // Other kinds of change: revenue and a new contract are read in full every time.
     let v2 = ledger_version(&t.db).await.unwrap();
     let s2 = snapshot(&t.db).await.unwrap();
