@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The three DOMAIN.md reports computed by DuckDB from the same CSV files, as the baseline.
+"""The three core reports (burn-down, concentration, ratio) computed by DuckDB from the same CSV files, as the baseline.
 
     duckdb_reports.py DATA_DIR OUT_DIR RUNS
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a synthetic ledger in the DOMAIN.md CSV formats: N usage rows over 40 contracts of
+"""Writes a synthetic ledger in the ledger CSV formats (README, File formats): N usage rows over 40 contracts of
 8 vendors, two years of daily usage, and monthly revenue. Deterministic for a given N.
 
     bench/gen_ledger.py --rows 1000000 --out bench-data/1m

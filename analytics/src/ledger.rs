@@ -189,7 +189,7 @@ pub(crate) fn month_of(column: &str) -> Expr {
 
 #[cfg(test)]
 pub(crate) mod worked_example {
-    //! The DOMAIN.md worked example as frames.
+    //! The worked example of store/tests/fixtures as frames.
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -1,4 +1,4 @@
-//! The DOMAIN.md reports as pure functions of (ledger frames, as-of date, filters) → frame.
+//! The ledger's reports as pure functions of (ledger frames, as-of date, filters) → frame.
 //! Money stays in exact i64 millionths of the unit throughout (`*_e6` columns, see
 //! `domain::exact`; polars' Decimal has had aggregation bugs), rounded to cents only when a
 //! report table is written; only shares and ratios are floats. No database or web types here.

@@ -1,4 +1,4 @@
-//! Frames straight from the DOMAIN.md CSV files, for a full recompute from raw rows (the
+//! Frames straight from the ledger CSV files, for a full recompute from raw rows (the
 //! benchmark against DuckDB). polars reads the files in parallel; amounts are read as f64 and
 //! rounded to millionths, which is exact for amounts with at most six places below
 //! 2^53/10^6 (≈ 9 billion a row). The store's own path is integer-exact.
@@ -47,7 +47,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         exact("committed_amount").alias("committed_e6"),
         col("start_date"),
         col("end_date"),
-        // The raw recompute serves the three DOMAIN.md reports, which do not depend on the
+        // The raw recompute serves the three core reports, which do not depend on the
         // commitment model; the defaults keep the frame's shape.
         lit("build_up").alias("commitment_model"),
         lit("term").alias("fulfillment_interval"),

@@ -1,4 +1,4 @@
-//! What each commitment will cost beyond its usage, by commitment model (DOMAIN.md):
+//! What each commitment will cost beyond its usage, by commitment model:
 //! - `build_up`: a minimum spend per fulfilment interval (the whole term, or each contract year
 //!   with the commitment split evenly); what is not consumed by an interval's end is owed then as
 //!   a true-up. Past intervals show the true-up actually owed; the current and future ones the

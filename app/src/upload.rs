@@ -1,4 +1,4 @@
-//! Upload any DOMAIN.md CSV from the browser. The file goes to `POST /api/imports` as the raw
+//! Upload any ledger CSV (or FOCUS export) from the browser. The file goes to `POST /api/imports` as the raw
 //! request body (so a big file streams to disk on the server), with a progress bar while it
 //! uploads. "Check only" validates everything and writes nothing; otherwise the import is
 //! all-or-nothing and a rejected file lists every bad row by line.
@@ -82,7 +82,7 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <h1>"Import"</h1>
         <p class="lead">
-            "Load a CSV in the DOMAIN.md format. An import is all-or-nothing: one bad row and nothing is written. "
+            "Load a ledger CSV (the columns are listed in the README under File formats) or a FOCUS export. An import is all-or-nothing: one bad row and nothing is written. "
             "Re-importing the same usage or receipts file is refused; a FOCUS export may be imported again and adds only its new rows."
         </p>
         <form class="form-grid compact upload" on:submit=on_submit>

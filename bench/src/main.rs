@@ -1,6 +1,6 @@
 //! The benchmark (run by scripts/bench.sh): for each data size it measures
 //! - CSV import of usage into a fresh SQLite file (rows/s, peak memory of the importer),
-//! - the three DOMAIN.md reports recomputed from the raw CSVs with polars, against DuckDB on
+//! - the three core reports recomputed from the raw CSVs with polars, against DuckDB on
 //!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
 //! - report latency from the live store (p50/p95 over repeated requests),
 //! - dashboard pages rendered by the real router over loopback HTTP (p50/p95).

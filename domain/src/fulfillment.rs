@@ -1,4 +1,4 @@
-//! How a commitment is divided over its fulfilment intervals (DOMAIN.md "Commitment models"):
+//! How a commitment is divided over its fulfilment intervals (see `CommitmentModel`):
 //! shared by the true-up analytics and the FOCUS contract-commitment export and import.
 
 use chrono::{Months, NaiveDate};

@@ -15,7 +15,7 @@ pub struct ContractFacts {
     pub currency: Currency,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    /// `build_up` or `burn_down` (DOMAIN.md "Commitment models").
+    /// `build_up` or `burn_down` (see `CommitmentModel`).
     pub commitment_model: String,
     /// `term` or `annual`.
     pub fulfillment_interval: String,

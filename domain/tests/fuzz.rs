@@ -451,7 +451,7 @@ impl Form {
 }
 
 /// A value that breaks the rule of `column` whatever the other fields hold, built from the
-/// rules as DOMAIN.md states them rather than by asking the parsers.
+/// rules as the README states them rather than by asking the parsers.
 /// Garbage for `column`; `usage` for the usage form, whose amounts keep six places and whose
 /// quantities may be negative (refunds).
 fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {

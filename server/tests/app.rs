@@ -84,7 +84,7 @@ async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
     assert_eq!(store::ledger::table_counts(&db).await.unwrap().vendors, 2);
 }
 
-/// Imports the DOMAIN.md worked example into a fresh database.
+/// Imports the worked example (store/tests/fixtures) into a fresh database.
 async fn worked_example_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
     let database = fresh_database().await.unwrap();
     let url = database.url.clone();
@@ -172,7 +172,10 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
             "{name}: CLI and HTTP differ"
         );
         if name == "burndown" {
-            assert_eq!(http, expected_burndown, "the DOMAIN.md worked example");
+            assert_eq!(
+                http, expected_burndown,
+                "the worked example (store/tests/fixtures)"
+            );
         }
     }
     // February's 1,000.00 grown 5% a month: March 1,050.00, April 1,102.50.

@@ -1,4 +1,4 @@
-//! CSV export of the raw ledger in the DOMAIN.md formats, so that exporting and importing into
+//! CSV export of the raw ledger in the ledger CSV formats (README, File formats), so that exporting and importing into
 //! an empty database gives the same ledger. Rows are read in keyset pages, never all at once.
 //!
 //! Values are written as stored, without spreadsheet formula escaping: these files are for

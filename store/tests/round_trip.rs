@@ -43,7 +43,7 @@ async fn export_then_import_gives_the_same_ledger() {
         let two = std::fs::read_to_string(b.join(kind.file_name())).unwrap();
         assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
     }
-    // The export is in the DOMAIN.md format: the fixture's usage comes back as it went in,
+    // The export is in the ledger CSV format: the fixture's usage comes back as it went in,
     // amounts with exactly two places.
     let usage = std::fs::read_to_string(a.join("usage.csv")).unwrap();
     assert_eq!(

@@ -1,4 +1,4 @@
-//! CSV import of the six DOMAIN.md files, all-or-nothing.
+//! CSV import of the six ledger files (README, File formats), all-or-nothing.
 //!
 //! All files of one import run in a single transaction, in dependency order (vendors before
 //! contracts before phases…). Each file is parsed and validated on a blocking thread that
