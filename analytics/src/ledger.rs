@@ -123,14 +123,7 @@ impl LedgerFrames {
     /// left out: it burns no commitment. Summing before the join keeps the join small however
     /// many raw rows there are.
     pub(crate) fn daily_usage(&self, filters: &Filters) -> LazyFrame {
-        let mut usage = self.usage.clone().lazy();
-        if let Some(as_of) = filters.as_of {
-            usage = usage.filter(col("date").lt_eq(lit(as_of)));
-        }
-        if !filters.contracts.is_empty() {
-            usage = usage.filter(is_in("contract", &filters.contracts));
-        }
-        usage
+        self.usage_as_of(filters)
             .filter(col("contract").is_not_null())
             .group_by([col("contract"), col("date")])
             .agg([col("amount_e6").sum()])
@@ -145,6 +138,17 @@ impl LedgerFrames {
     /// `vendor`, `date`, `amount_e6`. What the ratio and the vendor concentration count. A
     /// contract filter keeps only those contracts' spend.
     pub(crate) fn vendor_usage(&self, filters: &Filters) -> LazyFrame {
+        let mut usage = self.usage_as_of(filters);
+        if !filters.vendors.is_empty() {
+            usage = usage.filter(is_in("vendor", &filters.vendors));
+        }
+        usage
+            .group_by([col("vendor"), col("date")])
+            .agg([col("amount_e6").sum()])
+    }
+
+    /// Raw usage up to the as-of date, of the filtered contracts (all, when none is named).
+    fn usage_as_of(&self, filters: &Filters) -> LazyFrame {
         let mut usage = self.usage.clone().lazy();
         if let Some(as_of) = filters.as_of {
             usage = usage.filter(col("date").lt_eq(lit(as_of)));
@@ -152,12 +156,7 @@ impl LedgerFrames {
         if !filters.contracts.is_empty() {
             usage = usage.filter(is_in("contract", &filters.contracts));
         }
-        if !filters.vendors.is_empty() {
-            usage = usage.filter(is_in("vendor", &filters.vendors));
-        }
         usage
-            .group_by([col("vendor"), col("date")])
-            .agg([col("amount_e6").sum()])
     }
 
     /// Contracts passing the vendor and contract filters.

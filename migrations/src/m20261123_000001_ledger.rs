@@ -8,7 +8,11 @@ const COMMITMENT_MODELS: [&str; 2] = ["build_up", "burn_down"];
 const FULFILLMENT_INTERVALS: [&str; 2] = ["term", "annual"];
 const ROLES: [&str; 4] = ["viewer", "editor", "analyst", "admin"];
 
-fn fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(
+    from: &'static str,
+    column: &'static str,
+    to: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from}_{column}"))
         .from(from, column)

@@ -1,3 +1,4 @@
+use crate::m20261123_000001_ledger::fk;
 use sea_orm_migration::sea_orm::Statement;
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -14,15 +15,6 @@ pub struct Migration;
 
 /// Cents past this would not fit an i64 once scaled to millionths.
 const LARGEST_MINOR: i64 = i64::MAX / 10_000;
-
-fn fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from}_{column}"))
-        .from(from, column)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

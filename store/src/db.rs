@@ -148,3 +148,19 @@ pub async fn begin_write(
     })
     .await
 }
+
+/// Whether a `SELECT CAST(COUNT(*) AS BIGINT) …` query counts anything.
+pub(crate) async fn counts_any(
+    conn: &impl sea_orm::ConnectionTrait,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<bool, DbErr> {
+    let row = conn
+        .query_one_raw(statement(conn.get_database_backend(), sql, values))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
+}

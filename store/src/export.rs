@@ -158,17 +158,7 @@ pub async fn export_table(
 
 async fn has_spend_under_no_contract(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM usage_entries WHERE contract_id IS NULL LIMIT 1) s";
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await?;
-    Ok(row
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0)
-        > 0)
+    crate::db::counts_any(db, sql, vec![]).await
 }
 
 /// Writes all six files into `dir` (created if missing).

@@ -52,18 +52,12 @@ pub(crate) async fn closed_months(
 }
 
 async fn is_closed(conn: &impl ConnectionTrait, month: NaiveDate) -> Result<bool, DbErr> {
-    let row = conn
-        .query_one_raw(crate::db::statement(
-            conn.get_database_backend(),
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM closed_periods WHERE month = ?",
-            vec![month.into()],
-        ))
-        .await?;
-    Ok(row
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0)
-        > 0)
+    crate::db::counts_any(
+        conn,
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM closed_periods WHERE month = ?",
+        vec![month.into()],
+    )
+    .await
 }
 
 /// Refuses a write dated in a closed month (checked inside the write's transaction).
