@@ -1,20 +1,22 @@
 use crate::ledger::{Filters, LedgerFrames};
 use polars::prelude::*;
 
-/// Per contract and day with usage: cumulative spend and remaining commitment, in contract
-/// then date order. Columns: `contract`, `date`, `cumulative_spend_e6`, `remaining_e6`.
+/// Per spend commitment and day with spend applied to it: cumulative spend and remaining
+/// commitment, in contract, commitment, date order. Columns: `contract`, `commitment`, `date`,
+/// `cumulative_spend_e6`, `remaining_e6`.
 pub fn burn_down(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     ledger
         .daily_usage(filters)
-        .sort(["contract", "date"], SortMultipleOptions::default())
+        .sort(["contract", "commitment", "date"], SortMultipleOptions::default())
         .with_column(
             col("amount_e6")
                 .cum_sum(false)
-                .over([col("contract")])?
+                .over([col("contract"), col("commitment")])?
                 .alias("cumulative_spend_e6"),
         )
         .select([
             col("contract"),
+            col("commitment"),
             col("date"),
             col("cumulative_spend_e6"),
             (col("committed_e6") - col("cumulative_spend_e6")).alias("remaining_e6"),
@@ -32,6 +34,7 @@ mod tests {
         let out = burn_down(&worked_example::frames(), &Filters::default()).unwrap();
         let expected = df!(
             "contract" => ["C1", "C1", "C2", "C2"],
+            "commitment" => ["C1", "C1", "C2", "C2"],
             "date" => ["2026-01-05", "2026-02-10", "2026-01-20", "2026-02-15"].map(|s| s.parse::<chrono::NaiveDate>().unwrap()),
             "cumulative_spend_e6" => [15_050i64, 35_050, 30_000, 40_000].map(worked_example::e6),
             "remaining_e6" => [84_950i64, 64_950, 270_000, 260_000].map(worked_example::e6),

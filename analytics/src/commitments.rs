@@ -21,8 +21,13 @@ fn month_end(month: NaiveDate) -> NaiveDate {
         .unwrap_or(month)
 }
 
-/// (contract → month → spend), (month → all infrastructure spend, under a contract or none)
-/// and (month → revenue), after filters.
+/// One commitment's key in the maps below: its contract and its own reference.
+fn commitment_key(contract: &str, commitment: &str) -> String {
+    format!("{contract}\u{1f}{commitment}")
+}
+
+/// (commitment → month → spend applied), (month → all infrastructure spend, under a contract
+/// or none) and (month → revenue), after filters.
 struct Monthly {
     spend: BTreeMap<String, BTreeMap<NaiveDate, i64>>,
     infra: BTreeMap<NaiveDate, i64>,
@@ -32,7 +37,11 @@ struct Monthly {
 fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
     let spend = ledger
         .daily_usage(filters)
-        .group_by([col("contract"), month_of("date").alias("month")])
+        .group_by([
+            col("contract"),
+            col("commitment"),
+            month_of("date").alias("month"),
+        ])
         .agg([col("amount_e6").sum()])
         .collect()?;
     let mut by_contract: BTreeMap<String, BTreeMap<NaiveDate, i64>> = BTreeMap::new();
@@ -41,16 +50,17 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
         .date()?
         .as_date_iter()
         .collect::<Vec<_>>();
-    for ((contract, month), amount) in spend
+    for (((contract, commitment), month), amount) in spend
         .column("contract")?
         .str()?
         .iter()
+        .zip(spend.column("commitment")?.str()?.iter())
         .zip(months)
         .zip(spend.column("amount_e6")?.i64()?.iter())
     {
-        if let (Some(c), Some(m), Some(a)) = (contract, month, amount) {
+        if let (Some(c), Some(k), Some(m), Some(a)) = (contract, commitment, month, amount) {
             *by_contract
-                .entry(c.to_owned())
+                .entry(commitment_key(c, k))
                 .or_default()
                 .entry(month_key(m))
                 .or_default() += a;
@@ -94,12 +104,12 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
     })
 }
 
-/// Contract terms after filters: (contract, vendor, committed, start).
+/// Spend commitments' terms after filters: (commitment key, vendor, committed, start).
 fn contract_terms(
     ledger: &LedgerFrames,
     filters: &Filters,
 ) -> PolarsResult<Vec<(String, String, i64, NaiveDate)>> {
-    let c = ledger.filtered_contracts(filters).collect()?;
+    let c = ledger.spend_commitments(filters).collect()?;
     let starts = c
         .column("start_date")?
         .date()?
@@ -109,10 +119,13 @@ fn contract_terms(
         .column("contract")?
         .str()?
         .iter()
+        .zip(c.column("commitment")?.str()?.iter())
         .zip(c.column("vendor")?.str()?.iter())
         .zip(c.column("committed_e6")?.i64()?.iter())
         .zip(starts)
-        .filter_map(|(((r, v), k), s)| Some((r?.to_owned(), v?.to_owned(), k?, s?)))
+        .filter_map(|((((r, k), v), amount), s)| {
+            Some((commitment_key(r?, k?), v?.to_owned(), amount?, s?))
+        })
         .collect();
     Ok(rows)
 }
@@ -259,12 +272,18 @@ mod tests {
             })
             .collect();
         let mut frames = worked_example::frames();
-        frames.contracts = df!(
-            "contract" => ["K"], "vendor" => ["V"], "committed_e6" => [e6(1_000_000)],
+        frames.commitments = df!(
+            "contract" => ["K"], "commitment" => ["K"], "vendor" => ["V"], "category" => ["spend"],
+            "committed_e6" => [e6(1_000_000)],
             "start_date" => [d("2025-03-01")], "end_date" => [d("2027-02-28")],
         )
         .unwrap();
-        frames.usage = df!("contract" => vec![Some("K"); months.len()], "vendor" => vec!["V"; months.len()], "date" => months.clone(), "amount_e6" => amounts).unwrap();
+        frames.usage = df!(
+            "contract" => vec![Some("K"); months.len()], "commitment" => vec![Some("K"); months.len()],
+            "vendor" => vec!["V"; months.len()], "date" => months.clone(), "amount_e6" => amounts,
+            "quantity_micros" => vec![0i64; months.len()],
+        )
+        .unwrap();
         frames.revenue =
             df!("period_start" => months.clone(), "amount_e6" => vec![e6(5_000); months.len()])
                 .unwrap();

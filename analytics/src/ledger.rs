@@ -4,18 +4,22 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::HashMap;
 
-/// The ledger as frames, keyed by contract reference; money exact in millionths (`*_e6`):
-/// - `contracts`: `contract` str, `vendor` str, `committed_e6` i64, `start_date` date,
-///   `end_date` date
-/// - `usage`: `contract` str (null: spend under no contract), `vendor` str, `date` date,
-///   `amount_e6` i64 (raw rows or daily sums)
+/// The ledger as frames, keyed by contract and commitment reference; money exact in
+/// millionths (`*_e6`):
+/// - `commitments`, one row per commitment: `contract`, `commitment`, `vendor`, `category`
+///   (`spend`/`usage`) str, `committed_e6` i64, `start_date`, `end_date` date (the
+///   commitment's period), optionally `commitment_model`, `fulfillment_interval` str,
+///   `committed_quantity_micros` i64 (usage commitments), `unit` str
+/// - `usage`: `contract` str (null: spend under no contract), `commitment` str (null: applied
+///   to none), `vendor` str, `date` date, `amount_e6` i64, `quantity_micros` i64 (raw rows or
+///   daily sums)
 /// - `revenue`: `period_start` date, `amount_e6` i64
 /// - `phases`: `contract`, `phase`, `resource` str, `planned_date` date,
 ///   `planned_quantity_micros` i64
 /// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64
 #[derive(Clone)]
 pub struct LedgerFrames {
-    pub contracts: DataFrame,
+    pub commitments: DataFrame,
     pub usage: DataFrame,
     pub revenue: DataFrame,
     pub phases: DataFrame,
@@ -44,12 +48,14 @@ impl LedgerFrames {
     }
 }
 
-/// As-of date (entries after it are ignored) and vendor / contract filters (empty = all).
+/// As-of date (entries after it are ignored) and vendor / contract / commitment filters
+/// (empty = all). A commitment filter names commitment references, of whichever contract.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     pub as_of: Option<NaiveDate>,
     pub vendors: Vec<String>,
     pub contracts: Vec<String>,
+    pub commitments: Vec<String>,
 }
 
 fn is_in(column: &str, values: &[String]) -> Expr {
@@ -58,11 +64,18 @@ fn is_in(column: &str, values: &[String]) -> Expr {
 }
 
 impl LedgerFrames {
-    /// Frames from the store's snapshot (usage already summed per contract and day).
+    /// Frames from the store's snapshot (usage already summed per commitment and day).
     pub fn from_snapshot(snapshot: &domain::snapshot::LedgerSnapshot) -> PolarsResult<Self> {
-        let c = &snapshot.contracts;
-        let reference: HashMap<i64, &str> =
-            c.iter().map(|c| (c.id, c.reference.as_str())).collect();
+        let c = &snapshot.commitments;
+        let reference: HashMap<i64, &str> = snapshot
+            .contracts
+            .iter()
+            .map(|(id, r)| (*id, r.as_str()))
+            .collect();
+        let commitment: HashMap<i64, &str> = c
+            .iter()
+            .map(|k| (k.commitment_id, k.commitment.as_str()))
+            .collect();
         let vendor: HashMap<i64, &str> = snapshot
             .vendors
             .iter()
@@ -73,21 +86,28 @@ impl LedgerFrames {
                 || polars_err!(ComputeError: "an amount of {} is too large to hold exactly", minor),
             )
         };
-        let contracts = df!(
-            "contract" => c.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(),
+        let commitments = df!(
+            "contract" => c.iter().map(|c| c.contract.as_str()).collect::<Vec<_>>(),
+            "commitment" => c.iter().map(|c| c.commitment.as_str()).collect::<Vec<_>>(),
             "vendor" => c.iter().map(|c| c.vendor.as_str()).collect::<Vec<_>>(),
+            "category" => c.iter().map(|c| c.category.as_str()).collect::<Vec<_>>(),
             "committed_e6" => c.iter().map(|c| exact(c.committed_minor)).collect::<PolarsResult<Vec<_>>>()?,
+            "committed_quantity_micros" => c.iter().map(|c| c.quantity_micros).collect::<Vec<_>>(),
+            "unit" => c.iter().map(|c| c.unit.as_str()).collect::<Vec<_>>(),
             "start_date" => c.iter().map(|c| c.start_date).collect::<Vec<_>>(),
             "end_date" => c.iter().map(|c| c.end_date).collect::<Vec<_>>(),
             "commitment_model" => c.iter().map(|c| c.commitment_model.as_str()).collect::<Vec<_>>(),
             "fulfillment_interval" => c.iter().map(|c| c.fulfillment_interval.as_str()).collect::<Vec<_>>(),
+            "scoped" => c.iter().map(|c| c.scoped).collect::<Vec<_>>(),
         )?;
         let u = &snapshot.usage;
         let usage = df!(
             "contract" => u.contract_id.iter().map(|id| id.and_then(|id| reference.get(&id).copied())).collect::<Vec<_>>(),
+            "commitment" => u.commitment_id.iter().map(|id| id.and_then(|id| commitment.get(&id).copied())).collect::<Vec<_>>(),
             "vendor" => u.vendor_id.iter().map(|id| vendor.get(id).copied().unwrap_or("")).collect::<Vec<_>>(),
             "date" => &u.date,
             "amount_e6" => &u.amount_e6,
+            "quantity_micros" => &u.quantity_micros,
         )?;
         let revenue = df!(
             "period_start" => &snapshot.revenue.period_start,
@@ -109,7 +129,7 @@ impl LedgerFrames {
             "quantity_micros" => r.iter().map(|r| r.quantity_micros).collect::<Vec<_>>(),
         )?;
         Ok(Self {
-            contracts,
+            commitments,
             usage,
             revenue,
             phases,
@@ -118,19 +138,20 @@ impl LedgerFrames {
         })
     }
 
-    /// Usage summed per contract and day, filtered, with the contract's vendor and commitment:
-    /// `contract`, `date`, `amount_e6`, `vendor`, `committed_e6`. Spend under no contract is
-    /// left out: it burns no commitment. Summing before the join keeps the join small however
-    /// many raw rows there are.
+    /// Spend applied to spend commitments, summed per commitment and day, filtered, with the
+    /// commitment's terms: `contract`, `commitment`, `date`, `amount_e6`, `vendor`,
+    /// `committed_e6`, …. Spend under no contract or applied to no commitment is left out: it
+    /// burns nothing. Summing before the join keeps the join small however many raw rows.
     pub(crate) fn daily_usage(&self, filters: &Filters) -> LazyFrame {
         self.usage_as_of(filters)
-            .filter(col("contract").is_not_null())
-            .group_by([col("contract"), col("date")])
+            .filter(col("commitment").is_not_null())
+            .group_by([col("contract"), col("commitment"), col("date")])
             .agg([col("amount_e6").sum()])
-            .inner_join(
-                self.filtered_contracts(filters),
-                col("contract"),
-                col("contract"),
+            .join(
+                self.spend_commitments(filters),
+                [col("contract"), col("commitment")],
+                [col("contract"), col("commitment")],
+                JoinArgs::new(JoinType::Inner),
             )
     }
 
@@ -147,8 +168,9 @@ impl LedgerFrames {
             .agg([col("amount_e6").sum()])
     }
 
-    /// Raw usage up to the as-of date, of the filtered contracts (all, when none is named).
-    fn usage_as_of(&self, filters: &Filters) -> LazyFrame {
+    /// Raw usage up to the as-of date, of the filtered contracts and commitments (all, when
+    /// none is named).
+    pub(crate) fn usage_as_of(&self, filters: &Filters) -> LazyFrame {
         let mut usage = self.usage.clone().lazy();
         if let Some(as_of) = filters.as_of {
             usage = usage.filter(col("date").lt_eq(lit(as_of)));
@@ -156,19 +178,32 @@ impl LedgerFrames {
         if !filters.contracts.is_empty() {
             usage = usage.filter(is_in("contract", &filters.contracts));
         }
+        if !filters.commitments.is_empty() {
+            usage = usage.filter(is_in("commitment", &filters.commitments));
+        }
         usage
     }
 
-    /// Contracts passing the vendor and contract filters.
-    pub(crate) fn filtered_contracts(&self, filters: &Filters) -> LazyFrame {
-        let mut contracts = self.contracts.clone().lazy();
+    /// Commitments passing the vendor, contract and commitment filters.
+    pub(crate) fn filtered_commitments(&self, filters: &Filters) -> LazyFrame {
+        let mut commitments = self.commitments.clone().lazy();
         if !filters.vendors.is_empty() {
-            contracts = contracts.filter(is_in("vendor", &filters.vendors));
+            commitments = commitments.filter(is_in("vendor", &filters.vendors));
         }
         if !filters.contracts.is_empty() {
-            contracts = contracts.filter(is_in("contract", &filters.contracts));
+            commitments = commitments.filter(is_in("contract", &filters.contracts));
         }
-        contracts
+        if !filters.commitments.is_empty() {
+            commitments = commitments.filter(is_in("commitment", &filters.commitments));
+        }
+        commitments
+    }
+
+    /// The filtered spend commitments: what burn-downs, projections and true-ups are about
+    /// (a usage commitment is measured in its unit, by the `commitments` report).
+    pub(crate) fn spend_commitments(&self, filters: &Filters) -> LazyFrame {
+        self.filtered_commitments(filters)
+            .filter(col("category").eq(lit("spend")))
     }
 
     /// Revenue up to the as-of date (vendor and contract filters do not apply to revenue).
@@ -216,9 +251,11 @@ pub(crate) mod worked_example {
     }
 
     pub fn frames() -> LedgerFrames {
-        let contracts = df!(
+        let commitments = df!(
             "contract" => ["C1", "C2"],
+            "commitment" => ["C1", "C2"],
             "vendor" => ["A", "B"],
+            "category" => ["spend", "spend"],
             "committed_e6" => [100_000i64, 300_000].map(e6),
             "start_date" => [d("2026-01-01"), d("2026-01-01")],
             "end_date" => [d("2026-12-31"), d("2027-12-31")],
@@ -228,9 +265,11 @@ pub(crate) mod worked_example {
         .unwrap();
         let usage = df!(
             "contract" => ["C1", "C1", "C1", "C2", "C2"].map(Some),
+            "commitment" => ["C1", "C1", "C1", "C2", "C2"].map(Some),
             "vendor" => ["A", "A", "A", "B", "B"],
             "date" => [d("2026-01-05"), d("2026-01-05"), d("2026-02-10"), d("2026-01-20"), d("2026-02-15")],
             "amount_e6" => [10_000i64, 5_050, 20_000, 30_000, 10_000].map(e6),
+            "quantity_micros" => [0i64; 5],
         )
         .unwrap();
         let revenue = df!(
@@ -256,7 +295,7 @@ pub(crate) mod worked_example {
         )
         .unwrap();
         LedgerFrames {
-            contracts,
+            commitments,
             usage,
             revenue,
             phases,

@@ -6,6 +6,7 @@
 pub mod burn_down;
 pub mod commitments;
 pub mod concentration;
+pub mod fulfilment;
 pub mod ledger;
 pub mod portfolio;
 pub mod projection;
@@ -20,6 +21,7 @@ pub mod trueup;
 pub use burn_down::burn_down;
 pub use commitments::{commitment_concentration, ratio_ttm};
 pub use concentration::vendor_concentration;
+pub use fulfilment::commitment_fulfilment;
 pub use ledger::{Filters, LedgerFrames};
 pub use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 pub use portfolio::portfolio_burn_down;

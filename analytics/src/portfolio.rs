@@ -7,7 +7,7 @@ use polars::prelude::*;
 /// currencies must split by currency first.
 pub fn portfolio_burn_down(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     let committed: i64 = ledger
-        .filtered_contracts(filters)
+        .spend_commitments(filters)
         .select([col("committed_e6").sum()])
         .collect()?
         .column("committed_e6")?

@@ -152,12 +152,14 @@ pub fn projection(
     as_of: NaiveDate,
     window_days: i64,
 ) -> PolarsResult<DataFrame> {
-    let rows: Vec<Projection> = contracts_as_of(ledger, filters, as_of)?
+    let terms = contracts_as_of(ledger, filters, as_of)?;
+    let rows: Vec<Projection> = terms
         .iter()
         .map(|(t, daily)| t.project(daily, as_of, window_days, &ledger.outlook))
         .collect();
     df!(
         "contract" => rows.iter().map(|p| p.contract.as_str()).collect::<Vec<_>>(),
+        "commitment" => terms.iter().map(|(t, _)| t.commitment.as_str()).collect::<Vec<_>>(),
         "as_of" => vec![as_of; rows.len()],
         "committed_e6" => rows.iter().map(|p| p.committed_e6).collect::<Vec<_>>(),
         "spent_e6" => rows.iter().map(|p| p.spent_e6).collect::<Vec<_>>(),
@@ -172,9 +174,10 @@ pub fn projection(
     )
 }
 
-/// A filtered contract's terms, as the per-contract reports need them.
+/// A filtered spend commitment's terms, as the per-commitment reports need them.
 pub(crate) struct Terms {
     pub contract: String,
+    pub commitment: String,
     pub committed_e6: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -218,23 +221,26 @@ pub(crate) fn contracts_as_of(
         as_of: Some(as_of),
         ..filters.clone()
     };
-    let mut by_contract = daily_by_contract(ledger, &filters)?;
+    let mut by_commitment = daily_by_commitment(ledger, &filters)?;
     Ok(contract_terms(ledger, &filters)?
         .into_iter()
         .map(|t| {
-            let daily = by_contract.remove(&t.contract).unwrap_or_default();
+            let daily = by_commitment
+                .remove(&(t.contract.clone(), t.commitment.clone()))
+                .unwrap_or_default();
             (t, daily)
         })
         .collect())
 }
 
-/// The filtered contracts' terms, in reference order.
+/// The filtered spend commitments' terms, in (contract, commitment) reference order.
 fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<Terms>> {
     let contracts = ledger
-        .filtered_contracts(filters)
-        .sort(["contract"], SortMultipleOptions::default())
+        .spend_commitments(filters)
+        .sort(["contract", "commitment"], SortMultipleOptions::default())
         .collect()?;
     let refs = contracts.column("contract")?.str()?;
+    let commitments = contracts.column("commitment")?.str()?;
     let committed = contracts.column("committed_e6")?.i64()?;
     let starts: Vec<_> = contracts
         .column("start_date")?
@@ -254,6 +260,7 @@ fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<
         .filter_map(|i| {
             Some(Terms {
                 contract: refs.get(i)?.to_owned(),
+                commitment: commitments.get(i)?.to_owned(),
                 committed_e6: committed.get(i)?,
                 start: starts[i]?,
                 end: ends[i]?,
@@ -264,27 +271,36 @@ fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<
         .collect())
 }
 
-/// Each filtered contract's daily spend (date, minor units), up to the filters' as-of date.
-fn daily_by_contract(
+/// Each filtered spend commitment's daily spend (date, millionths), by (contract,
+/// commitment), up to the filters' as-of date.
+fn daily_by_commitment(
     ledger: &LedgerFrames,
     filters: &Filters,
-) -> PolarsResult<HashMap<String, Vec<(NaiveDate, i64)>>> {
+) -> PolarsResult<HashMap<(String, String), Vec<(NaiveDate, i64)>>> {
     let daily = ledger
         .daily_usage(filters)
-        .select([col("contract"), col("date"), col("amount_e6")])
+        .select([col("contract"), col("commitment"), col("date"), col("amount_e6")])
         .collect()?;
-    let mut by_contract: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
+    let mut by_contract: HashMap<(String, String), Vec<(NaiveDate, i64)>> = HashMap::new();
     let names = daily.column("contract")?.str()?;
+    let commitments = daily.column("commitment")?.str()?;
     let dates = daily
         .column("date")?
         .date()?
         .as_date_iter()
         .collect::<Vec<_>>();
     let amounts = daily.column("amount_e6")?.i64()?;
-    for ((name, date), amount) in names.iter().zip(dates).zip(amounts.iter()) {
-        if let (Some(name), Some(date), Some(amount)) = (name, date, amount) {
+    for (((name, commitment), date), amount) in names
+        .iter()
+        .zip(commitments.iter())
+        .zip(dates)
+        .zip(amounts.iter())
+    {
+        if let (Some(name), Some(commitment), Some(date), Some(amount)) =
+            (name, commitment, date, amount)
+        {
             by_contract
-                .entry(name.to_owned())
+                .entry((name.to_owned(), commitment.to_owned()))
                 .or_default()
                 .push((date, amount));
         }

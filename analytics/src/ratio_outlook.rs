@@ -138,9 +138,11 @@ mod tests {
     /// C1 spends 100.00 a day through January and ends mid-June; C2 starts in March with no
     /// history. Revenue: 10,000.00 in December, 8,000.00 + 2,000.00 in January.
     fn frames() -> LedgerFrames {
-        let contracts = df!(
+        let commitments = df!(
             "contract" => ["C1", "C2"],
+            "commitment" => ["C1", "C2"],
             "vendor" => ["A", "B"],
+            "category" => ["spend", "spend"],
             "committed_e6" => [10_000_000i64, 5_000_000].map(e6),
             "start_date" => [d("2026-01-01"), d("2026-03-01")],
             "end_date" => [d("2026-06-15"), d("2027-12-31")],
@@ -153,9 +155,11 @@ mod tests {
             .collect();
         let usage = df!(
             "contract" => vec![Some("C1"); 31],
+            "commitment" => vec![Some("C1"); 31],
             "vendor" => vec!["A"; 31],
             "date" => dates,
             "amount_e6" => vec![e6(10_000); 31],
+            "quantity_micros" => vec![0i64; 31],
         )
         .unwrap();
         let revenue = df!(
@@ -165,7 +169,7 @@ mod tests {
         .unwrap();
         let (phases, receipts) = LedgerFrames::no_deliveries().unwrap();
         LedgerFrames {
-            contracts,
+            commitments,
             usage,
             revenue,
             phases,

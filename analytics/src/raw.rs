@@ -28,7 +28,9 @@ fn exact(column: &str) -> Expr {
         .cast(DataType::Int64)
 }
 
-/// Reads `contracts.csv`, `usage.csv` and `revenue.csv` from `dir`.
+/// Reads `contracts.csv`, `usage.csv` and `revenue.csv` from `dir`: each contract is its own
+/// one commitment and a contract's usage is applied to it (further commitments, in
+/// `commitments.csv`, are for the ledger itself).
 pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     let contracts = scan(
         dir,
@@ -43,7 +45,9 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     )?
     .select([
         col("reference").alias("contract"),
+        col("reference").alias("commitment"),
         col("vendor"),
+        lit("spend").alias("category"),
         exact("committed_amount").alias("committed_e6"),
         col("start_date"),
         col("end_date"),
@@ -100,11 +104,13 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         )
         .select([
             col("contract"),
+            col("contract").alias("commitment"),
             col("vendor")
                 .fill_null(col("contract_vendor"))
                 .alias("vendor"),
             col("date").cast(DataType::Date),
             col("amount_e6"),
+            lit(0i64).alias("quantity_micros"),
         ])
         .collect()?;
     let revenue = scan(
@@ -119,7 +125,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     .collect()?;
     let (phases, receipts) = LedgerFrames::no_deliveries()?;
     Ok(LedgerFrames {
-        contracts,
+        commitments: contracts,
         usage,
         revenue,
         phases,

@@ -57,23 +57,29 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
         out.phases = delay_phases(&frames.phases, scenario)?;
     }
     for c in &scenario.new_contracts {
+        // A hypothetical contract is one spend commitment over its term.
         let row = df!(
             "contract" => [c.reference.as_str()],
+            "commitment" => [c.reference.as_str()],
             "vendor" => [c.vendor.as_str()],
+            "category" => ["spend"],
             "committed_e6" => [c.committed.minor() * domain::exact::PER_MINOR],
+            "committed_quantity_micros" => [None::<i64>],
+            "unit" => [""],
             "start_date" => [c.start_date],
             "end_date" => [c.end_date],
             "commitment_model" => ["build_up"],
             "fulfillment_interval" => ["term"],
+            "scoped" => [false],
         )?;
         let names: Vec<PlSmallStr> = out
-            .contracts
+            .commitments
             .get_column_names()
             .into_iter()
             .cloned()
             .collect();
         let row = row.select(names)?;
-        out.contracts = out.contracts.vstack(&row)?;
+        out.commitments = out.commitments.vstack(&row)?;
         out.outlook.fixed_daily_e6.insert(
             c.reference.clone(),
             (c.daily_spend_minor * domain::exact::PER_MINOR) as f64,
@@ -176,7 +182,7 @@ mod tests {
                 assert_eq!(after[i], before[i]);
             }
         }
-        assert_eq!(changed.contracts.height(), base.contracts.height() + 1);
+        assert_eq!(changed.commitments.height(), base.commitments.height() + 1);
         assert_eq!(changed.outlook.run_rate_factor, 0.75);
         assert!((changed.outlook.revenue_growth - 0.05).abs() < 1e-15);
         assert_eq!(

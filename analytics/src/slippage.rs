@@ -11,7 +11,10 @@ pub fn delivery_slippage(ledger: &LedgerFrames, filters: &Filters) -> PolarsResu
     if let Some(as_of) = filters.as_of {
         receipts = receipts.filter(col("date").lt_eq(lit(as_of)));
     }
-    let contracts = ledger.filtered_contracts(filters).select([col("contract")]);
+    let contracts = ledger
+        .filtered_commitments(filters)
+        .select([col("contract")])
+        .unique(None, UniqueKeepStrategy::First);
     let day_number = |c: &str| col(c).cast(DataType::Int32);
     ledger
         .phases

@@ -36,13 +36,13 @@ pub fn settlements(
     contract: &str,
     committed_e6: i64,
     (start, end): (NaiveDate, NaiveDate),
-    annual: bool,
+    interval: domain::FulfillmentInterval,
     daily: &[(NaiveDate, i64)],
     as_of: NaiveDate,
     window_days: i64,
     outlook: &Outlook,
 ) -> Vec<Settlement> {
-    let periods = intervals(start, end, annual);
+    let periods = intervals(start, end, interval);
     // Split in whole cents, as the contract states its minimums (commitments are whole cents).
     let minimums: Vec<i64> =
         domain::fulfillment::minimums(committed_e6 / domain::exact::PER_MINOR, periods.len())
@@ -116,20 +116,24 @@ pub fn trueup(
                 settled: as_of >= t.end,
             };
             let overrun = (p.projected_total_e6 - t.committed_e6).max(0);
-            out.push(&t.contract, "burn_down", &pool, p.exhaustion_date, overrun);
+            out.push(&t, "burn_down", &pool, p.exhaustion_date, overrun);
         } else {
-            let annual = t.interval.as_deref() == Some("annual");
+            let interval = t
+                .interval
+                .as_deref()
+                .and_then(|i| domain::FulfillmentInterval::parse(i).ok())
+                .unwrap_or_default();
             for s in settlements(
                 &t.contract,
                 t.committed_e6,
                 (t.start, t.end),
-                annual,
+                interval,
                 daily,
                 as_of,
                 window_days,
                 &ledger.outlook,
             ) {
-                out.push(&t.contract, "build_up", &s, None, 0);
+                out.push(&t, "build_up", &s, None, 0);
             }
         }
     }
@@ -139,6 +143,7 @@ pub fn trueup(
 #[derive(Default)]
 struct TrueUpRows {
     contract: Vec<String>,
+    commitment: Vec<String>,
     model: Vec<&'static str>,
     start: Vec<NaiveDate>,
     end: Vec<NaiveDate>,
@@ -154,13 +159,14 @@ struct TrueUpRows {
 impl TrueUpRows {
     fn push(
         &mut self,
-        contract: &str,
+        terms: &crate::projection::Terms,
         model: &'static str,
         s: &Settlement,
         exhaustion: Option<NaiveDate>,
         overrun: i64,
     ) {
-        self.contract.push(contract.to_owned());
+        self.contract.push(terms.contract.clone());
+        self.commitment.push(terms.commitment.clone());
         self.model.push(model);
         self.start.push(s.start);
         self.end.push(s.end);
@@ -180,6 +186,7 @@ impl TrueUpRows {
     fn frame(self) -> PolarsResult<DataFrame> {
         df!(
             "contract" => self.contract,
+            "commitment" => self.commitment,
             "model" => self.model,
             "interval_start" => self.start,
             "interval_end" => self.end,
@@ -216,7 +223,7 @@ mod tests {
             "C",
             200_000,
             (d("2026-01-01"), d("2027-12-31")),
-            true,
+            domain::FulfillmentInterval::Annual,
             &daily,
             d("2028-01-15"),
             90,
@@ -259,7 +266,7 @@ mod tests {
             "C",
             e6(36_500),
             (d("2026-01-01"), d("2026-12-31")),
-            false,
+            domain::FulfillmentInterval::Term,
             &busy,
             d("2026-03-31"),
             90,
@@ -274,7 +281,7 @@ mod tests {
             "C",
             e6(36_500),
             (d("2026-01-01"), d("2026-12-31")),
-            false,
+            domain::FulfillmentInterval::Term,
             &quiet,
             d("2026-03-31"),
             90,
@@ -289,8 +296,8 @@ mod tests {
     #[test]
     fn the_report_shows_a_burn_down_exhaustion_and_its_overrun() {
         let mut frames = crate::ledger::worked_example::frames();
-        frames.contracts = df!(
-            "contract" => ["P"], "vendor" => ["A"], "committed_e6" => [crate::ledger::worked_example::e6(100_000)],
+        frames.commitments = df!(
+            "contract" => ["P"], "commitment" => ["P"], "vendor" => ["A"], "category" => ["spend"], "committed_e6" => [crate::ledger::worked_example::e6(100_000)],
             "start_date" => [d("2026-01-01")], "end_date" => [d("2026-12-31")],
             "commitment_model" => ["burn_down"], "fulfillment_interval" => ["term"],
         )
@@ -300,7 +307,7 @@ mod tests {
             .map(|i| d("2026-01-01") + chrono::Duration::days(i))
             .collect();
         frames.usage =
-            df!("contract" => vec![Some("P"); 10], "vendor" => vec!["A"; 10], "date" => days, "amount_e6" => vec![crate::ledger::worked_example::e6(10_000); 10])
+            df!("contract" => vec![Some("P"); 10], "commitment" => vec![Some("P"); 10], "vendor" => vec!["A"; 10], "date" => days, "amount_e6" => vec![crate::ledger::worked_example::e6(10_000); 10], "quantity_micros" => vec![0i64; 10])
                 .unwrap();
         let out = trueup(&frames, &Filters::default(), d("2026-01-10"), 10).unwrap();
         assert_eq!(out.height(), 1);

@@ -12,6 +12,7 @@ pub enum ReportName {
     CommitmentConcentration,
     TrueUp,
     RatioOutlook,
+    Commitments,
 }
 
 impl ReportName {
@@ -26,6 +27,7 @@ impl ReportName {
         ReportName::CommitmentConcentration,
         ReportName::TrueUp,
         ReportName::RatioOutlook,
+        ReportName::Commitments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +42,7 @@ impl ReportName {
             ReportName::CommitmentConcentration => "commitment-concentration",
             ReportName::TrueUp => "trueup",
             ReportName::RatioOutlook => "ratio-outlook",
+            ReportName::Commitments => "commitments",
         }
     }
 
@@ -65,15 +68,16 @@ impl ReportName {
     /// One line for the reports page.
     pub fn describe(self) -> &'static str {
         match self {
-            ReportName::BurnDown => "Per contract and day: cumulative spend and remaining commitment.",
+            ReportName::BurnDown => "Per spend commitment and day: cumulative spend and remaining commitment.",
             ReportName::PortfolioBurnDown => "Per day: the filtered contracts together, cumulative spend and remaining commitment.",
             ReportName::Concentration => "Per month: each vendor's share of spend, and the HHI.",
             ReportName::Ratio => "Per month: infrastructure spend, revenue and their ratio.",
-            ReportName::Projection => "Per contract: run-rate projection to the end of term, shortfall or exhaustion date.",
+            ReportName::Projection => "Per spend commitment: run-rate projection to the end of its period, shortfall or exhaustion date.",
             ReportName::Slippage => "Per delivery phase: planned vs received, days late, capacity outstanding.",
             ReportName::RatioTtm => "Trailing twelve months ratio, and outstanding commitments ÷ annualised revenue.",
             ReportName::CommitmentConcentration => "Outstanding commitments by vendor, share and HHI.",
             ReportName::RatioOutlook => "Per month for the next twelve: spend at the projected run-rate, revenue held at its latest month (or grown by a scenario), and their ratio.",
+            ReportName::Commitments => "Per commitment, spend or usage: applied, remaining (amount and quantity), and spend its scope kept out.",
             ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down).",
         }
     }

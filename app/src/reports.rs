@@ -20,12 +20,13 @@ pub enum ReportError {
     Worker(String),
 }
 
-/// Filters from raw text (query string or command line): an ISO as-of date, and vendor and
-/// contract lists (each value may itself be comma-separated).
+/// Filters from raw text (query string or command line): an ISO as-of date, and vendor,
+/// contract and commitment lists (each value may itself be comma-separated).
 pub fn parse_filters(
     as_of: Option<&str>,
     vendors: &[String],
     contracts: &[String],
+    commitments: &[String],
 ) -> Result<Filters, ReportError> {
     let split = |values: &[String]| -> Vec<String> {
         values
@@ -46,6 +47,7 @@ pub fn parse_filters(
         as_of,
         vendors: split(vendors),
         contracts: split(contracts),
+        commitments: split(commitments),
     })
 }
 
@@ -121,17 +123,17 @@ struct CachedLedger {
 const MAX_CACHED_TABLES: usize = 256;
 
 impl ReportCache {
-    /// The contracts as of the ledger's current version (from the same snapshot as the
+    /// The commitments as of the ledger's current version (from the same snapshot as the
     /// reports, so pages that label report rows need no query of their own).
     pub async fn contracts(
         &self,
         db: &sea_orm::DatabaseConnection,
-    ) -> Result<Vec<domain::snapshot::ContractFacts>, ReportError> {
+    ) -> Result<Vec<domain::snapshot::CommitmentFacts>, ReportError> {
         self.lookup(db, "").await?;
         let slot = self.0.lock().await;
         Ok(slot
             .as_ref()
-            .map(|c| c.snapshot.contracts.clone())
+            .map(|c| c.snapshot.commitments.clone())
             .unwrap_or_default())
     }
 
@@ -247,6 +249,7 @@ fn compute(
         }
         ReportName::TrueUp => analytics::trueup(frames, filters, as_of, window)?,
         ReportName::RatioOutlook => analytics::ratio_outlook(frames, filters, as_of, window)?,
+        ReportName::Commitments => analytics::commitment_fulfilment(frames, filters)?,
         ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
     };
     Ok(ReportTable::from_frame(&frame)?)

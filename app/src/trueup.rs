@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_trueup(contract: String) -> Result<Table, ServerFnError> {
     crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
-    let filters = crate::reports::parse_filters(None, &[], std::slice::from_ref(&contract))
+    let filters = crate::reports::parse_filters(None, &[], std::slice::from_ref(&contract), &[])
         .map_err(|e| ServerFnError::new(e.to_string()))?;
     let request = crate::reports::ReportRequest::new(filters);
     let table = crate::reports::run(

@@ -85,6 +85,7 @@ impl UsageInput {
             quantity: &self.quantity,
             unit: &self.unit,
             sku: &self.sku,
+            commitment: "",
         })
     }
 }

@@ -215,6 +215,7 @@ async fn live_latency(dir: &Path) -> anyhow::Result<String> {
             quantity: &quantity,
             unit: &entry.unit,
             sku: &entry.sku,
+            commitment: "",
         })
         .map_err(|e| anyhow::anyhow!("{e:?}"))
     };

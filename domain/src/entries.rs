@@ -70,7 +70,10 @@ pub struct NewContract {
     pub vendor: String,
     pub title: String,
     pub term: Term,
-    pub committed: Money,
+    pub currency: Currency,
+    /// The contract's own commitment over its whole term; `None` (an empty amount) when its
+    /// commitments are all given separately (see [`crate::commitment`]).
+    pub committed: Option<Money>,
     pub commitment_model: CommitmentModel,
     pub fulfillment_interval: FulfillmentInterval,
     pub notes: String,
@@ -101,12 +104,14 @@ impl NewContract {
             _ => None,
         };
         let currency = c.field("currency", Currency::parse(raw.currency));
-        let committed = currency.and_then(|cur| {
-            c.field(
-                "committed_amount",
-                Money::parse_non_negative(raw.committed_amount, cur)
-                    .and_then(crate::exact::within_limit),
-            )
+        let committed = currency.and_then(|cur| match raw.committed_amount.trim() {
+            "" => Some(None),
+            amount => c
+                .field(
+                    "committed_amount",
+                    Money::parse_non_negative(amount, cur).and_then(crate::exact::within_limit),
+                )
+                .map(Some),
         });
         let title = c.field("title", text::optional(raw.title, LABEL_MAX));
         let model = c.field(
@@ -124,6 +129,7 @@ impl NewContract {
                 vendor: vendor?,
                 title: title?,
                 term: term?,
+                currency: currency?,
                 committed: committed?,
                 commitment_model: model?,
                 fulfillment_interval: interval?,
@@ -229,6 +235,9 @@ pub struct NewUsage {
     pub quantity: Quantity,
     pub unit: String,
     pub sku: String,
+    /// The contract's commitment it is applied to, when the source names one; otherwise the
+    /// only commitment whose period and scope hold it (see [`crate::commitment::apply`]).
+    pub commitment: Option<String>,
 }
 
 pub struct RawUsage<'a> {
@@ -240,6 +249,7 @@ pub struct RawUsage<'a> {
     pub quantity: &'a str,
     pub unit: &'a str,
     pub sku: &'a str,
+    pub commitment: &'a str,
 }
 
 impl NewUsage {
@@ -264,6 +274,13 @@ impl NewUsage {
         let quantity = c.field("quantity", Quantity::parse_signed(raw.quantity));
         let unit = c.field("unit", text::required(raw.unit, LABEL_MAX));
         let sku = c.field("sku", text::optional(raw.sku, LABEL_MAX));
+        let commitment = c.field("commitment", text::optional(raw.commitment, NAME_MAX));
+        if contract.as_deref() == Some("") && commitment.as_deref().is_some_and(|k| !k.is_empty()) {
+            c.field::<()>(
+                "commitment",
+                Err("needs a contract (a commitment belongs to one)".to_owned()),
+            );
+        }
         let some = |s: String| (!s.is_empty()).then_some(s);
         c.finish(|| {
             Some(Self {
@@ -275,6 +292,7 @@ impl NewUsage {
                 quantity: quantity?,
                 unit: unit?,
                 sku: sku?,
+                commitment: some(commitment?),
             })
         })
     }
@@ -412,7 +430,7 @@ mod tests {
     #[test]
     fn a_valid_contract_gets_defaults() {
         let c = NewContract::parse(&contract()).unwrap();
-        assert_eq!(c.committed.minor(), 3_800_000_000_000);
+        assert_eq!(c.committed.map(|m| m.minor()), Some(3_800_000_000_000));
         assert_eq!(c.commitment_model, CommitmentModel::BuildUp);
         assert_eq!(c.fulfillment_interval, FulfillmentInterval::Annual);
     }
@@ -449,6 +467,7 @@ mod tests {
             quantity: "-1.0000001",
             unit: "",
             sku: "x",
+            commitment: "",
         };
         assert_eq!(
             columns(NewUsage::parse(&raw).unwrap_err()),

@@ -1,19 +1,24 @@
 //! How a commitment is divided over its fulfilment intervals (see `CommitmentModel`):
 //! shared by the true-up analytics and the FOCUS contract-commitment export and import.
 
+use crate::FulfillmentInterval;
 use chrono::{Months, NaiveDate};
 
-/// The intervals of a term: the whole term, or contract years (year 1 starts on `start`; the
-/// last one ends with the term). Both ends inclusive.
-pub fn intervals(start: NaiveDate, end: NaiveDate, annual: bool) -> Vec<(NaiveDate, NaiveDate)> {
-    if !annual {
+/// The intervals of a period: the whole period, or its years, quarters or months counted from
+/// `start` (the first starts on `start`; the last ends with the period). Both ends inclusive.
+pub fn intervals(
+    start: NaiveDate,
+    end: NaiveDate,
+    interval: FulfillmentInterval,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let Some(months) = interval.months() else {
         return vec![(start, end)];
-    }
+    };
     let mut out = Vec::new();
     let mut from = start;
-    for year in 1u32.. {
+    for n in 1u32.. {
         let next = start
-            .checked_add_months(Months::new(12 * year))
+            .checked_add_months(Months::new(months * n))
             .unwrap_or(end);
         let to = next.pred_opt().unwrap_or(next).min(end);
         out.push((from, to));
@@ -52,16 +57,33 @@ mod tests {
     #[test]
     fn contract_years_start_on_the_start_date_and_the_last_ends_with_the_term() {
         assert_eq!(
-            intervals(d("2026-03-15"), d("2028-01-31"), true),
+            intervals(d("2026-03-15"), d("2028-01-31"), FulfillmentInterval::Annual),
             [
                 (d("2026-03-15"), d("2027-03-14")),
                 (d("2027-03-15"), d("2028-01-31"))
             ]
         );
         assert_eq!(
-            intervals(d("2026-01-01"), d("2026-12-31"), false),
+            intervals(d("2026-01-01"), d("2026-12-31"), FulfillmentInterval::Term),
             [(d("2026-01-01"), d("2026-12-31"))]
         );
+    }
+
+    #[test]
+    fn quarters_and_months_count_from_the_start_and_stop_with_the_period() {
+        assert_eq!(
+            intervals(d("2026-01-15"), d("2026-08-31"), FulfillmentInterval::Quarterly),
+            [
+                (d("2026-01-15"), d("2026-04-14")),
+                (d("2026-04-15"), d("2026-07-14")),
+                (d("2026-07-15"), d("2026-08-31"))
+            ]
+        );
+        let months = intervals(d("2026-01-31"), d("2026-04-30"), FulfillmentInterval::Monthly);
+        // Month ends clamp (Jan 31 + 1 month is Feb 28) and the next month starts the day after.
+        assert_eq!(months[0], (d("2026-01-31"), d("2026-02-27")));
+        assert_eq!(months.last(), Some(&(d("2026-04-30"), d("2026-04-30"))));
+        assert_eq!(months.len(), 4);
     }
 
     #[test]

@@ -55,9 +55,29 @@ word_enum!(
 );
 
 word_enum!(
-    /// Whether the commitment is measured over the whole term or per contract year.
-    FulfillmentInterval { Term = "term", Annual = "annual" }
+    /// Whether the commitment is measured over its whole period or per year, quarter or month
+    /// of it (each interval owes its even share).
+    FulfillmentInterval { Term = "term", Annual = "annual", Quarterly = "quarterly", Monthly = "monthly" }
     default Term
+);
+
+impl FulfillmentInterval {
+    /// Months per interval; `None` for the whole period.
+    pub fn months(self) -> Option<u32> {
+        match self {
+            Self::Term => None,
+            Self::Annual => Some(12),
+            Self::Quarterly => Some(3),
+            Self::Monthly => Some(1),
+        }
+    }
+}
+
+word_enum!(
+    /// `spend`: an amount of money to spend; `usage`: a quantity to consume (GPU-hours, say),
+    /// with an optional amount.
+    CommitmentCategory { Spend = "spend", Usage = "usage" }
+    default Spend
 );
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! set of error messages. No I/O: this crate also compiles to wasm for form validation.
 
 pub mod access;
+pub mod commitment;
 pub mod currency;
 pub mod date;
 pub mod decimal;
@@ -20,6 +21,7 @@ pub use access::{Permission, Role, SignedIn};
 pub use currency::Currency;
 pub use entries::{NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};
 pub use error::FieldError;
+pub use commitment::{CommitmentCategory, NewCommitment};
 pub use kinds::{CommitmentModel, FulfillmentInterval, VendorKind};
 pub use money::Money;
 pub use quantity::Quantity;

@@ -6,44 +6,67 @@ use crate::Currency;
 
 use chrono::NaiveDate;
 
+/// One commitment of a contract, with the contract's reference, vendor and currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContractFacts {
-    pub id: i64,
-    pub reference: String,
+pub struct CommitmentFacts {
+    /// The contract's id.
+    pub contract_id: i64,
+    pub commitment_id: i64,
+    pub contract: String,
+    /// The commitment's reference, unique within the contract.
+    pub commitment: String,
     pub vendor: String,
+    /// `spend` or `usage` (see `CommitmentCategory`).
+    pub category: String,
+    /// A usage commitment's amount is optional: zero when it has none.
     pub committed_minor: i64,
+    /// A usage commitment's quantity, in millionths of its unit.
+    pub quantity_micros: Option<i64>,
+    pub unit: String,
     pub currency: Currency,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     /// `build_up` or `burn_down` (see `CommitmentModel`).
     pub commitment_model: String,
-    /// `term` or `annual`.
+    /// `term`, `annual`, `quarterly` or `monthly`.
     pub fulfillment_interval: String,
+    /// Whether a scope limits which of the contract's spend counts.
+    pub scoped: bool,
 }
 
-/// Usage per vendor, contract and day: one entry per (contract, day) with usage, and per
-/// (vendor, day) for spend under no contract (`contract_id` `None`).
+/// Usage per vendor, contract, commitment and day: spend under no contract has `contract_id`
+/// `None`, spend applied to no commitment `commitment_id` `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DailyUsage {
     pub vendor_id: Vec<i64>,
     pub contract_id: Vec<Option<i64>>,
+    pub commitment_id: Vec<Option<i64>>,
     pub date: Vec<NaiveDate>,
     /// Exact sums, in millionths (see [`crate::exact`]).
     pub amount_e6: Vec<i64>,
+    /// Signed sums of the entries' quantities, in millionths of their unit.
+    pub quantity_micros: Vec<i64>,
+}
+
+/// One day's sum for [`DailyUsage::push`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySum {
+    pub vendor_id: i64,
+    pub contract_id: Option<i64>,
+    pub commitment_id: Option<i64>,
+    pub date: NaiveDate,
+    pub amount_e6: i64,
+    pub quantity_micros: i64,
 }
 
 impl DailyUsage {
-    pub fn push(
-        &mut self,
-        vendor_id: i64,
-        contract_id: Option<i64>,
-        date: NaiveDate,
-        amount_e6: i64,
-    ) {
-        self.vendor_id.push(vendor_id);
-        self.contract_id.push(contract_id);
-        self.date.push(date);
-        self.amount_e6.push(amount_e6);
+    pub fn push(&mut self, day: DaySum) {
+        self.vendor_id.push(day.vendor_id);
+        self.contract_id.push(day.contract_id);
+        self.commitment_id.push(day.commitment_id);
+        self.date.push(day.date);
+        self.amount_e6.push(day.amount_e6);
+        self.quantity_micros.push(day.quantity_micros);
     }
 
     pub fn len(&self) -> usize {
@@ -85,7 +108,10 @@ pub struct ReceiptFacts {
 pub struct LedgerSnapshot {
     /// Every vendor by id, for spend under no contract.
     pub vendors: Vec<(i64, String)>,
-    pub contracts: Vec<ContractFacts>,
+    /// Every contract by id (reference), with commitments or without.
+    pub contracts: Vec<(i64, String)>,
+    /// Every commitment of every contract, in (contract, commitment) reference order.
+    pub commitments: Vec<CommitmentFacts>,
     pub usage: DailyUsage,
     pub revenue: MonthlyRevenue,
     pub phases: Vec<PhaseFacts>,

@@ -79,13 +79,59 @@ pub struct VendorRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractDetail {
     pub overview: ContractOverview,
+    /// The contract's own commitment's terms (what the contract form edits); `None` when all
+    /// its commitments were given separately.
+    pub own_committed_minor: Option<i64>,
     pub commitment_model: String,
     pub fulfillment_interval: String,
+    pub commitments: Vec<CommitmentRow>,
     pub notes: String,
     pub archived_at: Option<String>,
     pub phases: Vec<PhaseProgress>,
     pub recent_usage: Vec<UsageRow>,
     pub history: Vec<AuditRow>,
+}
+
+/// One commitment of a contract and how far it is fulfilled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentRow {
+    pub reference: String,
+    /// The contract's own commitment (edited with the contract).
+    pub own: bool,
+    pub category: String,
+    pub committed: Money,
+    /// Spend applied to it (rounded once, here).
+    pub applied: Money,
+    /// Spend of the contract in its period that its scope kept out.
+    pub not_counted: Money,
+    pub quantity_micros: Option<i64>,
+    pub applied_quantity_micros: i64,
+    pub unit: String,
+    pub commitment_model: String,
+    pub fulfillment_interval: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub scope: String,
+}
+
+impl CommitmentRow {
+    pub fn remaining(&self) -> Money {
+        Money::from_minor(
+            self.committed.minor() - self.applied.minor(),
+            self.committed.currency(),
+        )
+    }
+
+    /// How much of it is fulfilled: by quantity for a usage commitment, else by amount.
+    pub fn fulfilled_share(&self) -> f64 {
+        match self.quantity_micros {
+            Some(q) if q > 0 => self.applied_quantity_micros as f64 / q as f64,
+            _ if self.committed.minor() > 0 => {
+                self.applied.minor() as f64 / self.committed.minor() as f64
+            }
+            _ => 0.0,
+        }
+    }
 }
 
 /// A planned delivery and what has arrived against it.

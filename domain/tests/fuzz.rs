@@ -421,6 +421,7 @@ const FORMS: &[Form] = &[
                 quantity: f[3],
                 unit: f[4],
                 sku: f[5],
+                commitment: "",
             })
             .map(drop)
         },

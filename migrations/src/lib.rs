@@ -12,6 +12,7 @@ mod m20261124_000005_vendor_statements;
 mod m20261124_000006_focus_usage;
 mod m20261124_000007_scenarios;
 mod m20261201_000008_vendor_spend;
+mod m20261202_000009_commitments;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_focus_usage::Migration),
             Box::new(m20261124_000007_scenarios::Migration),
             Box::new(m20261201_000008_vendor_spend::Migration),
+            Box::new(m20261202_000009_commitments::Migration),
         ]
     }
 }

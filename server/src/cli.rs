@@ -140,6 +140,10 @@ pub struct ImportArgs {
     /// `count` them as spend under no contract.
     #[arg(long, default_value = "skip", value_parser = parse_count_or_skip)]
     pub taxes: bool,
+    /// For FOCUS contract commitment files, which name no provider (FOCUS 1.3 has no provider
+    /// column): the vendor of their contracts. A file's own x_ServiceProviderName wins.
+    #[arg(long)]
+    pub vendor: Option<String>,
     /// The user the import is attributed to in the audit trail; must be allowed to import.
     /// Without it the import is attributed to the operator (`cli:$USER`), who already holds
     /// the database itself.
@@ -168,6 +172,9 @@ pub struct ReportArgs {
     /// Only these contract references (repeat or comma-separate).
     #[arg(long)]
     pub contract: Vec<String>,
+    /// Only these commitment references, of whichever contract (repeat or comma-separate).
+    #[arg(long)]
+    pub commitment: Vec<String>,
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -374,6 +381,7 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
             adjustments: args.adjustments,
             taxes: args.taxes,
         };
+        source.vendor = args.vendor.clone().filter(|v| !v.trim().is_empty());
     }
     let actor = match named_actor(&db, args.actor, "import", |r| {
         r.allows(domain::Permission::Import)
@@ -427,6 +435,7 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
         args.as_of.as_deref(),
         &args.vendor,
         &args.contract,
+        &args.commitment,
     )?)
     .with_window(args.window_days.as_deref())?
     .with_scenario(db, &args.scenario)

@@ -81,6 +81,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
         })?;
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
     let (mut as_of, mut vendors, mut contracts, mut window) = (None, Vec::new(), Vec::new(), None);
+    let mut commitments = Vec::new();
     let mut scenario = String::new();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
@@ -89,13 +90,14 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
             "as_of" => as_of = Some(value),
             "vendor" => vendors.push(value),
             "contract" => contracts.push(value),
+            "commitment" => commitments.push(value),
             "window_days" => window = Some(value),
             // A blank value (an empty form field) leaves the choice as it was.
             "scenario" if value.trim().is_empty() => {}
             "scenario" => scenario = value,
             other => {
                 return Err(ReportError::BadRequest(format!(
-                "unknown parameter {other:?}; use as_of, vendor, contract, window_days, scenario"
+                "unknown parameter {other:?}; use as_of, vendor, contract, commitment, window_days, scenario"
             )))
             }
         }
@@ -104,6 +106,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
         as_of.as_deref(),
         &vendors,
         &contracts,
+        &commitments,
     )?)
     .with_window(window.as_deref())?
     .with_scenario(&state.db, &scenario)

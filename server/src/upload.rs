@@ -51,6 +51,9 @@ pub struct UploadQuery {
     /// FOCUS files: `skip` (default) or `count` Tax rows.
     #[serde(default)]
     taxes: String,
+    /// FOCUS contract commitment files without a provider column: their contracts' vendor.
+    #[serde(default)]
+    vendor: String,
 }
 
 fn answer(status: StatusCode, outcome: ImportOutcome) -> Response {
@@ -194,6 +197,7 @@ async fn upload(
     source.name = name.clone();
     source.focus_cost = focus_cost;
     source.focus_charges = focus_charges;
+    source.vendor = Some(query.vendor.trim().to_owned()).filter(|v| !v.is_empty());
     let progress = Arc::new(NoProgress);
     let result = if check_only {
         store::check_files(&state.db, vec![source], &who, progress).await

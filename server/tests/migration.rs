@@ -135,6 +135,7 @@ async fn a_ledger_from_the_previous_schema_upgrades_and_reports_the_same() {
             quantity: "1",
             unit: "h",
             sku: "x",
+            commitment: "",
         })
         .unwrap(),
     )

@@ -20,6 +20,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "vendors",
     "contracts",
+    "commitments",
     "delivery_phases",
     "delivery_receipts",
     "imports",

@@ -3,7 +3,7 @@
 //! $250B with Microsoft Azure, $300B with Oracle from 2027, a smaller Google Cloud deal and
 //! neocloud contracts), with daily usage ramps and monthly revenue up to `today`.
 //!
-//! It is produced as the six CSV files and loaded through the normal importer, so it obeys the
+//! It is produced as the ledger's CSV files and loaded through the normal importer, so it obeys the
 //! same rules and leaves the same audit trail as any import.
 
 use crate::import::{
@@ -286,7 +286,7 @@ fn to_csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// The six demo CSV files, with usage up to and including `today`.
+/// The demo CSV files, with usage up to and including `today`.
 pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
     let vendors = VENDORS
         .iter()
@@ -323,29 +323,47 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
             let cents = (dollars * 100.0).round() as i64;
             let compute = cents * 9 / 10;
             let storage = cents - compute;
-            let gpu_hours = compute as f64 / 100.0 / c.dollars_per_gpu_hour as f64;
             let tb_months = storage as f64 / 2_300.0;
             let reference = c.reference.to_string();
-            usage.push(vec![
-                reference.clone(),
-                day.to_string(),
+            // From July 2026 part of AWS's compute is the GB300 phase, counted against the
+            // contract's GPU-hours commitment (named: the $38B commitment holds it too).
+            let gb300 = if c.reference == GPU_HOURS.0 && day >= GPU_HOURS.2 {
+                compute * 3 / 10
+            } else {
+                0
+            };
+            let compute = compute - gb300;
+            let gpu_hours = compute as f64 / 100.0 / c.dollars_per_gpu_hour as f64;
+            usage.push(usage_row(
+                &reference,
+                day,
                 money(compute),
                 format!("{gpu_hours:.1}"),
-                "gpu_hour".into(),
-                c.sku.into(),
-                String::new(),
-                String::new(),
-            ]);
-            usage.push(vec![
-                reference,
-                day.to_string(),
+                "gpu_hour",
+                c.sku,
+                "",
+            ));
+            if gb300 > 0 {
+                let hours = gb300 as f64 / 100.0 / GPU_HOURS.5;
+                usage.push(usage_row(
+                    &reference,
+                    day,
+                    money(gb300),
+                    format!("{hours:.1}"),
+                    "gpu_hour",
+                    "gb300-ultraserver",
+                    GPU_HOURS.1,
+                ));
+            }
+            usage.push(usage_row(
+                &reference,
+                day,
                 money(storage),
                 format!("{tb_months:.1}"),
-                "tb_month".into(),
-                "storage".into(),
-                String::new(),
-                String::new(),
-            ]);
+                "tb_month",
+                "storage",
+                "",
+            ));
             day += Duration::days(1);
         }
     }
@@ -373,6 +391,7 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
                 sku.into(),
                 vendor.into(),
                 "USD".into(),
+                String::new(),
             ]);
         }
         day += Duration::days(1);
@@ -417,9 +436,29 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
         month = next;
         k += 1;
     }
+    let (contract, commitment, from, quantity, scope, _) = GPU_HOURS;
+    let to = CONTRACTS
+        .iter()
+        .find(|c| c.reference == contract)
+        .map(|c| date(c.start.0 + c.years, c.start.1, c.start.2) - Duration::days(1))
+        .unwrap_or(from);
+    let commitments = vec![vec![
+        contract.to_string(),
+        commitment.to_string(),
+        from.to_string(),
+        to.to_string(),
+        "usage".to_string(),
+        String::new(),
+        quantity.to_string(),
+        "gpu_hour".to_string(),
+        "build_up".to_string(),
+        "annual".to_string(),
+        scope.to_string(),
+    ]];
     [
         (LedgerFile::Vendors, vendors),
         (LedgerFile::Contracts, contracts),
+        (LedgerFile::Commitments, commitments),
         (LedgerFile::Deliveries, deliveries),
         (LedgerFile::Receipts, receipts),
         (LedgerFile::Usage, usage),
@@ -428,6 +467,42 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
     .into_iter()
     .map(|(kind, rows)| (kind, to_csv(&kind.column_names(), rows)))
     .collect()
+}
+
+/// AWS's GPU-hours commitment beside its $38B: (contract, commitment, from, GPU-hours over
+/// its period, scope, dollars per GB300 GPU-hour).
+const GPU_HOURS: (&str, &str, NaiveDate, u64, &str, f64) = (
+    "AWS-2025-38B",
+    "gb300-gpu-hours",
+    match NaiveDate::from_ymd_opt(2026, 7, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    },
+    400_000_000,
+    "gb300",
+    14.0,
+);
+
+fn usage_row(
+    contract: &str,
+    day: NaiveDate,
+    amount: String,
+    quantity: String,
+    unit: &str,
+    sku: &str,
+    commitment: &str,
+) -> Vec<String> {
+    vec![
+        contract.to_owned(),
+        day.to_string(),
+        amount,
+        quantity,
+        unit.to_owned(),
+        sku.to_owned(),
+        String::new(),
+        String::new(),
+        commitment.to_owned(),
+    ]
 }
 
 fn money(cents: i64) -> String {

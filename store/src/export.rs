@@ -29,9 +29,17 @@ pub enum ExportError {
 fn query(kind: LedgerFile) -> &'static str {
     match kind {
         LedgerFile::Vendors => "SELECT v.id, v.name, v.kind FROM vendors v WHERE v.id > {after} ORDER BY v.id",
+        // The contract's own commitment rides on its row; a contract without one has no amount.
         LedgerFile::Contracts | LedgerFile::FocusContracts => "SELECT c.id, c.reference, v.name AS vendor, c.start_date, c.end_date, \
-            c.committed_minor, c.currency, c.title, c.commitment_model, c.fulfillment_interval, c.notes \
-            FROM contracts c JOIN vendors v ON v.id = c.vendor_id WHERE c.id > {after} ORDER BY c.id",
+            k.committed_minor, c.currency, c.title, COALESCE(k.commitment_model, '') AS commitment_model, \
+            COALESCE(k.fulfillment_interval, '') AS fulfillment_interval, c.notes \
+            FROM contracts c JOIN vendors v ON v.id = c.vendor_id \
+            LEFT JOIN commitments k ON k.contract_id = c.id AND k.reference = c.reference \
+            WHERE c.id > {after} ORDER BY c.id",
+        LedgerFile::Commitments => "SELECT k.id, c.reference AS contract, k.reference AS commitment, k.start_date, \
+            k.end_date, k.category, k.committed_minor, k.quantity_micros, k.unit, k.commitment_model, \
+            k.fulfillment_interval, k.scope FROM commitments k JOIN contracts c ON c.id = k.contract_id \
+            WHERE k.reference <> c.reference AND k.id > {after} ORDER BY k.id",
         LedgerFile::Deliveries => "SELECT p.id, c.reference AS contract, p.phase, p.resource, p.region, \
             p.planned_date, p.planned_quantity_micros FROM delivery_phases p \
             JOIN contracts c ON c.id = p.contract_id WHERE p.id > {after} ORDER BY p.id",
@@ -40,8 +48,10 @@ fn query(kind: LedgerFile) -> &'static str {
             JOIN contracts c ON c.id = p.contract_id WHERE r.id > {after} ORDER BY r.id",
         LedgerFile::Usage | LedgerFile::FocusUsage => "SELECT u.id, c.reference AS contract, u.date, u.amount_e6, u.quantity_micros, \
             u.unit, u.sku, CASE WHEN c.id IS NULL THEN v.name ELSE '' END AS vendor, \
-            CASE WHEN c.id IS NULL THEN u.currency ELSE '' END AS currency \
+            CASE WHEN c.id IS NULL THEN u.currency ELSE '' END AS currency, \
+            COALESCE(k.reference, '') AS commitment \
             FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
+            LEFT JOIN commitments k ON k.id = u.commitment_id \
             JOIN vendors v ON v.id = u.vendor_id WHERE u.id > {after} ORDER BY u.id",
         LedgerFile::Revenue => "SELECT r.id, r.period_start, r.amount_minor, r.currency FROM revenue_entries r \
             WHERE r.id > {after} ORDER BY r.id",
@@ -66,12 +76,29 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
             text("vendor")?,
             date("start_date")?,
             date("end_date")?,
-            money("committed_minor")?,
+            row.try_get::<Option<i64>>("", "committed_minor")?
+                .map(|v| format_scaled(v, MINOR_PLACES))
+                .unwrap_or_default(),
             text("currency")?,
             text("title")?,
             text("commitment_model")?,
             text("fulfillment_interval")?,
             text("notes")?,
+        ],
+        LedgerFile::Commitments => vec![
+            text("contract")?,
+            text("commitment")?,
+            date("start_date")?,
+            date("end_date")?,
+            text("category")?,
+            money("committed_minor")?,
+            row.try_get::<Option<i64>>("", "quantity_micros")?
+                .map(|v| format_scaled_trimmed(v, QUANTITY_PLACES))
+                .unwrap_or_default(),
+            text("unit")?,
+            text("commitment_model")?,
+            text("fulfillment_interval")?,
+            text("scope")?,
         ],
         LedgerFile::Deliveries => vec![
             text("contract")?,
@@ -103,6 +130,7 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
             text("sku")?,
             text("vendor")?,
             text("currency")?,
+            text("commitment")?,
         ],
         LedgerFile::Revenue => vec![
             date("period_start")?,
@@ -121,14 +149,18 @@ pub async fn export_table(
     let mut writer = csv::Writer::from_writer(out);
     let backend = db.get_database_backend();
     let mut header = kind.ledger_kind().column_names();
-    // The vendor and currency columns only where spend under no contract needs them: a ledger
-    // of contract usage exports the same file as before they existed.
-    let columns =
-        if kind.ledger_kind() == LedgerFile::Usage && !has_spend_under_no_contract(db).await? {
-            header.len() - 2
-        } else {
-            header.len()
-        };
+    // The vendor and currency columns only where spend under no contract needs them, and the
+    // commitment only where a contract has further commitments: a ledger of one commitment
+    // per contract exports the same usage file as before these columns existed.
+    let columns = if kind.ledger_kind() != LedgerFile::Usage {
+        header.len()
+    } else if has_further_commitments(db).await? {
+        header.len()
+    } else if has_spend_under_no_contract(db).await? {
+        header.len() - 1
+    } else {
+        header.len() - 3
+    };
     header.truncate(columns);
     writer.write_record(header)?;
     let mut after = 0i64;
@@ -161,7 +193,13 @@ async fn has_spend_under_no_contract(db: &impl ConnectionTrait) -> Result<bool, 
     crate::db::counts_any(db, sql, vec![]).await
 }
 
-/// Writes all six files into `dir` (created if missing).
+async fn has_further_commitments(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM commitments k \
+               JOIN contracts c ON c.id = k.contract_id WHERE k.reference <> c.reference LIMIT 1) s";
+    crate::db::counts_any(db, sql, vec![]).await
+}
+
+/// Writes all the ledger's files into `dir` (created if missing).
 pub async fn export_dir(
     db: &impl ConnectionTrait,
     dir: &Path,

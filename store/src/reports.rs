@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::snapshot::{
-    ContractFacts, DailyUsage, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
+    CommitmentFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
 };
 use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
@@ -31,32 +31,33 @@ pub async fn refresh(
     let ids: Vec<i64> = fresh
         .contracts
         .iter()
-        .filter(|c| changed.contains(&c.reference))
-        .map(|c| c.id)
+        .filter(|(_, reference)| changed.contains(reference))
+        .map(|(id, _)| *id)
         .collect();
     let old = &previous.usage;
     for i in 0..old.len() {
         if !old.contract_id[i].is_some_and(|id| ids.contains(&id)) {
-            fresh.usage.push(
-                old.vendor_id[i],
-                old.contract_id[i],
-                old.date[i],
-                old.amount_e6[i],
-            );
+            fresh.usage.push(day_of(old, i));
         }
     }
     if !ids.is_empty() {
         let changed_rows = read_usage(db, &ids).await?;
         for i in 0..changed_rows.len() {
-            fresh.usage.push(
-                changed_rows.vendor_id[i],
-                changed_rows.contract_id[i],
-                changed_rows.date[i],
-                changed_rows.amount_e6[i],
-            );
+            fresh.usage.push(day_of(&changed_rows, i));
         }
     }
     Ok(fresh)
+}
+
+fn day_of(usage: &DailyUsage, i: usize) -> DaySum {
+    DaySum {
+        vendor_id: usage.vendor_id[i],
+        contract_id: usage.contract_id[i],
+        commitment_id: usage.commitment_id[i],
+        date: usage.date[i],
+        amount_e6: usage.amount_e6[i],
+        quantity_micros: usage.quantity_micros[i],
+    }
 }
 
 /// Past this many audit entries a full read is as cheap as sorting them out.
@@ -118,7 +119,9 @@ async fn usage_changed_since(
 
 /// Daily usage, of the given contracts or (empty) of all.
 async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<DailyUsage, DbErr> {
-    let mut sql = "SELECT contract_id, date, vendor_id, amount_e6 FROM usage_daily".to_owned();
+    let mut sql =
+        "SELECT contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily"
+            .to_owned();
     if !contracts.is_empty() {
         let ids: Vec<String> = contracts.iter().map(i64::to_string).collect();
         sql.push_str(&format!(" WHERE contract_id IN ({})", ids.join(",")));
@@ -132,12 +135,15 @@ async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<Dail
         .await?
     {
         let contract_id: i64 = row.try_get_by_index(0)?;
-        usage.push(
-            row.try_get_by_index(2)?,
-            (contract_id != crate::rollup::NO_CONTRACT).then_some(contract_id),
-            row.try_get_by_index::<NaiveDate>(1)?,
-            row.try_get_by_index(3)?,
-        );
+        let commitment_id: i64 = row.try_get_by_index(1)?;
+        usage.push(DaySum {
+            vendor_id: row.try_get_by_index(3)?,
+            contract_id: (contract_id != crate::rollup::NO_CONTRACT).then_some(contract_id),
+            commitment_id: (commitment_id != crate::rollup::NO_COMMITMENT).then_some(commitment_id),
+            date: row.try_get_by_index::<NaiveDate>(2)?,
+            amount_e6: row.try_get_by_index(4)?,
+            quantity_micros: row.try_get_by_index(5)?,
+        });
     }
     Ok(usage)
 }
@@ -147,26 +153,43 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
     let backend = db.get_database_backend();
     let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
 
-    let contracts = db
+    let mut contracts = Vec::new();
+    for row in db
+        .query_all_raw(query("SELECT id, reference FROM contracts ORDER BY id"))
+        .await?
+    {
+        contracts.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+    }
+    let commitments = db
         .query_all_raw(query(
-            "SELECT c.id, c.reference, v.name AS vendor, c.committed_minor, c.currency, c.start_date, c.end_date, \
-             c.commitment_model, c.fulfillment_interval \
-             FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
+            "SELECT c.id AS contract_id, k.id AS commitment_id, c.reference AS contract, \
+             k.reference AS commitment, v.name AS vendor, k.category, k.committed_minor, \
+             k.quantity_micros, k.unit, c.currency, k.start_date, k.end_date, \
+             k.commitment_model, k.fulfillment_interval, k.scope \
+             FROM commitments k JOIN contracts c ON c.id = k.contract_id \
+             JOIN vendors v ON v.id = c.vendor_id ORDER BY c.reference, k.reference",
         ))
         .await?
         .into_iter()
         .map(|row| {
             let currency: String = row.try_get("", "currency")?;
-            Ok(ContractFacts {
-                id: row.try_get("", "id")?,
-                reference: row.try_get("", "reference")?,
+            let scope: String = row.try_get("", "scope")?;
+            Ok(CommitmentFacts {
+                contract_id: row.try_get("", "contract_id")?,
+                commitment_id: row.try_get("", "commitment_id")?,
+                contract: row.try_get("", "contract")?,
+                commitment: row.try_get("", "commitment")?,
                 vendor: row.try_get("", "vendor")?,
+                category: row.try_get("", "category")?,
                 committed_minor: row.try_get("", "committed_minor")?,
+                quantity_micros: row.try_get("", "quantity_micros")?,
+                unit: row.try_get("", "unit")?,
                 currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
                 start_date: row.try_get("", "start_date")?,
                 end_date: row.try_get("", "end_date")?,
                 commitment_model: row.try_get("", "commitment_model")?,
                 fulfillment_interval: row.try_get("", "fulfillment_interval")?,
+                scoped: !scope.is_empty(),
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
@@ -224,6 +247,7 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
     Ok(LedgerSnapshot {
         vendors,
         contracts,
+        commitments,
         usage: DailyUsage::default(),
         revenue,
         phases,

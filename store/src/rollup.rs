@@ -9,11 +9,15 @@ use sea_orm::{ConnectionTrait, DbErr, Value};
 
 /// The rollup's `contract_id` for spend under no contract (a key column cannot be NULL).
 pub(crate) const NO_CONTRACT: i64 = 0;
+/// The rollup's `commitment_id` for spend applied to no commitment.
+pub(crate) const NO_COMMITMENT: i64 = 0;
 
-/// One (contract, day, vendor) of the usage rollup; inserting adds to what the day already holds.
+/// One (contract, commitment, day, vendor) of the usage rollup; inserting adds to what the day
+/// already holds.
 #[derive(Debug, Default)]
 pub(crate) struct DailyUsageRow {
     pub contract_id: i64,
+    pub commitment_id: i64,
     pub date: NaiveDate,
     pub vendor_id: i64,
     pub amount_e6: i64,
@@ -25,19 +29,21 @@ impl InsertRow for DailyUsageRow {
     const TABLE: &'static str = "usage_daily";
     const COLUMNS: &'static [&'static str] = &[
         "contract_id",
+        "commitment_id",
         "date",
         "vendor_id",
         "amount_e6",
         "quantity_micros",
         "entries",
     ];
-    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, date, vendor_id) DO UPDATE SET \
+    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, commitment_id, date, vendor_id) DO UPDATE SET \
         amount_e6 = usage_daily.amount_e6 + excluded.amount_e6, \
         quantity_micros = usage_daily.quantity_micros + excluded.quantity_micros, \
         entries = usage_daily.entries + excluded.entries";
     fn push_values(self, out: &mut Vec<Value>) {
         out.extend([
             self.contract_id.into(),
+            self.commitment_id.into(),
             self.date.into(),
             self.vendor_id.into(),
             self.amount_e6.into(),
@@ -66,15 +72,18 @@ pub(crate) async fn overflows(
     ids.sort_unstable();
     ids.dedup();
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let columns =
-        "SELECT contract_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily";
+    let columns = "SELECT contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros \
+                   FROM usage_daily";
     // One entry (a form): its day only. An import: the days of every contract it touches.
     let statement = match rows {
         [one] => crate::db::statement(
             conn.get_database_backend(),
-            &format!("{columns} WHERE contract_id = ? AND date = ? AND vendor_id = ?"),
+            &format!(
+                "{columns} WHERE contract_id = ? AND commitment_id = ? AND date = ? AND vendor_id = ?"
+            ),
             vec![
                 one.contract_id.into(),
+                one.commitment_id.into(),
                 one.date.into(),
                 one.vendor_id.into(),
             ],
@@ -86,20 +95,21 @@ pub(crate) async fn overflows(
     };
     let mut existing = std::collections::HashMap::new();
     for r in conn.query_all_raw(statement).await? {
-        let key: (i64, NaiveDate, i64) = (
+        let key: (i64, i64, NaiveDate, i64) = (
             r.try_get_by_index(0)?,
             r.try_get_by_index(1)?,
             r.try_get_by_index(2)?,
+            r.try_get_by_index(3)?,
         );
         existing.insert(
             key,
-            (r.try_get_by_index::<i64>(3)?, r.try_get_by_index::<i64>(4)?),
+            (r.try_get_by_index::<i64>(4)?, r.try_get_by_index::<i64>(5)?),
         );
     }
     let mut out = Vec::new();
     for row in rows {
         let (amount, quantity) = existing
-            .get(&(row.contract_id, row.date, row.vendor_id))
+            .get(&(row.contract_id, row.commitment_id, row.date, row.vendor_id))
             .copied()
             .unwrap_or((0, 0));
         if amount.checked_add(row.amount_e6).is_none() {

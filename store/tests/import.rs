@@ -72,6 +72,7 @@ async fn the_worked_example_imports_completely() {
         TableCounts {
             vendors: 2,
             contracts: 2,
+            commitments: 2,
             delivery_phases: 3,
             delivery_receipts: 3,
             usage_entries: 5,

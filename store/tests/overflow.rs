@@ -23,6 +23,7 @@ fn usage(date: &str, amount: &str) -> domain::NewUsage {
         quantity: "1",
         unit: "gpu_hour",
         sku: "gb200",
+        commitment: "",
     })
     .unwrap()
 }

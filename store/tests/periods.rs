@@ -25,6 +25,7 @@ fn usage(date: &str, amount: &str) -> domain::NewUsage {
         quantity: "1",
         unit: "gpu_hour",
         sku: "gb200",
+        commitment: "",
     })
     .unwrap()
 }

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use analytics::ReportTable;
 use chrono::{Datelike, NaiveDate};
 use domain::decimal::{format_scaled, parse_scaled};
-use domain::snapshot::ContractFacts;
+use domain::snapshot::CommitmentFacts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -38,7 +38,8 @@ pub async fn build(
     vendors.sort();
     vendors.dedup();
     dashboard.vendors = vendors;
-    dashboard.contracts = ctx.contracts.keys().cloned().collect();
+    dashboard.contracts = ctx.contracts.keys().map(|(c, _)| c.clone()).collect();
+    dashboard.contracts.dedup();
     dashboard.scenarios = store::ledger::scenarios::list(&state.db)
         .await?
         .into_iter()
@@ -95,7 +96,8 @@ struct Ctx<'a> {
     scenario: Option<ReportRequest>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-    contracts: BTreeMap<String, ContractFacts>,
+    /// Every commitment, by (contract, commitment) reference.
+    contracts: BTreeMap<(String, String), CommitmentFacts>,
 }
 
 fn optional_date(raw: &str, name: &str) -> Result<Option<NaiveDate>, ReportError> {
@@ -160,6 +162,7 @@ impl<'a> Ctx<'a> {
             Some(query.as_of.as_str()),
             std::slice::from_ref(&query.vendor),
             std::slice::from_ref(&query.contract),
+            &[],
         )?;
         let from = optional_date(&query.from, "from")?;
         let to = optional_date(&query.to, "to")?;
@@ -176,7 +179,7 @@ impl<'a> Ctx<'a> {
             .contracts(&state.db)
             .await?
             .into_iter()
-            .map(|c| (c.reference.clone(), c))
+            .map(|c| ((c.contract.clone(), c.commitment.clone()), c))
             .collect();
         let request = ReportRequest::new(filters);
         let scenario = match query.scenario.trim() {
@@ -203,18 +206,26 @@ impl<'a> Ctx<'a> {
         let request = self.scenario.clone()?;
         let mut contracts = self.contracts.clone();
         for c in request.scenario.iter().flat_map(|s| &s.new_contracts) {
+            // A hypothetical contract is one spend commitment over its term (as the analytics
+            // add it).
             contracts.insert(
-                c.reference.clone(),
-                ContractFacts {
-                    id: 0,
-                    reference: c.reference.clone(),
+                (c.reference.clone(), c.reference.clone()),
+                CommitmentFacts {
+                    contract_id: 0,
+                    commitment_id: 0,
+                    contract: c.reference.clone(),
+                    commitment: c.reference.clone(),
                     vendor: c.vendor.clone(),
+                    category: "spend".to_owned(),
                     committed_minor: c.committed.minor(),
+                    quantity_micros: None,
+                    unit: String::new(),
                     currency: c.committed.currency(),
                     start_date: c.start_date,
                     end_date: c.end_date,
                     commitment_model: "build_up".to_owned(),
                     fulfillment_interval: "term".to_owned(),
+                    scoped: false,
                 },
             );
         }
@@ -281,15 +292,18 @@ impl<'a> Ctx<'a> {
 
     fn currency(&self, contract: &str) -> String {
         self.contracts
-            .get(contract)
+            .values()
+            .find(|c| c.contract == contract)
             .map(|c| c.currency.to_string())
             .unwrap_or_default()
     }
 }
 
-/// The projection report's rows, with the figures the dashboards sum.
+/// The projection report's rows (one per spend commitment), with the figures the dashboards
+/// sum.
 struct ContractFigures {
     contract: String,
+    commitment: String,
     currency: String,
     committed: i64,
     spent: i64,
@@ -302,11 +316,23 @@ struct ContractFigures {
     end: NaiveDate,
 }
 
+impl ContractFigures {
+    /// The contract, and the commitment when it is not the contract's own.
+    fn label(&self) -> String {
+        if self.commitment == self.contract {
+            self.contract.clone()
+        } else {
+            format!("{} / {}", self.contract, self.commitment)
+        }
+    }
+}
+
 async fn contract_figures(ctx: &Ctx<'_>) -> Result<Vec<ContractFigures>, ReportError> {
     let table = ctx.report(ReportName::Projection).await?;
     let c = Columns(&table);
-    let (contract, committed, spent, total, shortfall, exhaustion) = (
+    let (contract, commitment, committed, spent, total, shortfall, exhaustion) = (
         c.at("contract")?,
+        c.at("commitment")?,
         c.at("committed")?,
         c.at("spent")?,
         c.at("projected_total")?,
@@ -318,12 +344,15 @@ async fn contract_figures(ctx: &Ctx<'_>) -> Result<Vec<ContractFigures>, ReportE
         .rows
         .iter()
         .filter_map(|row| {
-            let overview = ctx.contracts.get(&row[contract])?;
+            let overview = ctx
+                .contracts
+                .get(&(row[contract].clone(), row[commitment].clone()))?;
             Some((row, overview))
         })
         .map(|(row, overview)| {
             Ok(ContractFigures {
                 contract: row[contract].clone(),
+                commitment: row[commitment].clone(),
                 currency: ctx.currency(&row[contract]),
                 committed: minor(&row[committed])?,
                 spent: minor(&row[spent])?,
@@ -388,7 +417,7 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             "committed",
             "Total committed",
             per_currency(&figures, |f| f.committed),
-            vec![format!("{} contracts", figures.len())],
+            vec![format!("{} commitments", figures.len())],
             link(View::BurnDown),
         ),
         kpi(
@@ -411,7 +440,7 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let mut detail: Vec<String> = drivers
         .iter()
         .take(3)
-        .map(|f| format!("{} {} {}", f.contract, f.currency, money(f.shortfall)))
+        .map(|f| format!("{} {} {}", f.label(), f.currency, money(f.shortfall)))
         .collect();
     if let Some(under) = &scenario {
         // The card's value stays the baseline's; the scenario's total is beside it.
@@ -814,6 +843,7 @@ async fn portfolio_chart(
     let mut request = ctx.request.clone();
     if chosen.len() != figures.len() {
         request.filters.contracts = chosen.iter().map(|f| f.contract.clone()).collect();
+        request.filters.contracts.dedup();
     }
     let table = reports::run(
         &ctx.state.reports,

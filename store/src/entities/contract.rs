@@ -11,6 +11,8 @@ pub struct Model {
     pub title: String,
     pub start_date: Date,
     pub end_date: Date,
+    /// Retired by the commitments table (migration 9): always 0, and the two below always the
+    /// defaults. Kept because SQLite cannot drop a column a CHECK names.
     pub committed_minor: i64,
     pub currency: String,
     pub commitment_model: String,

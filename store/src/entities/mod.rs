@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod audit_log;
+pub mod commitment;
 pub mod contract;
 pub mod delivery_phase;
 pub mod delivery_receipt;

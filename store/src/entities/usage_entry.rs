@@ -8,6 +8,8 @@ pub struct Model {
     pub vendor_id: i64,
     /// `None`: spend under no contract.
     pub contract_id: Option<i64>,
+    /// The contract's commitment it burns; `None`: applied to none.
+    pub commitment_id: Option<i64>,
     pub date: Date,
     /// Exact, in millionths of the currency unit.
     pub amount_e6: i64,

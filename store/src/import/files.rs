@@ -20,6 +20,8 @@ use std::sync::Arc;
 pub enum LedgerFile {
     Vendors,
     Contracts,
+    /// Further commitments of contracts (a contract's own one is in `contracts.csv`).
+    Commitments,
     Deliveries,
     Receipts,
     Usage,
@@ -35,6 +37,7 @@ impl LedgerFile {
     pub const ALL: &'static [LedgerFile] = &[
         LedgerFile::Vendors,
         LedgerFile::Contracts,
+        LedgerFile::Commitments,
         LedgerFile::Deliveries,
         LedgerFile::Receipts,
         LedgerFile::Usage,
@@ -51,6 +54,7 @@ impl LedgerFile {
             LedgerFile::FocusContracts => "focus-contracts",
             LedgerFile::Vendors => "vendors",
             LedgerFile::Contracts => "contracts",
+            LedgerFile::Commitments => "commitments",
             LedgerFile::Deliveries => "deliveries",
             LedgerFile::Receipts => "receipts",
             LedgerFile::Usage => "usage",
@@ -79,6 +83,7 @@ impl LedgerFile {
         match self {
             LedgerFile::Vendors => "vendors.csv",
             LedgerFile::Contracts => "contracts.csv",
+            LedgerFile::Commitments => "commitments.csv",
             LedgerFile::Deliveries => "deliveries.csv",
             LedgerFile::Receipts => "receipts.csv",
             LedgerFile::Usage => "usage.csv",
@@ -137,6 +142,18 @@ impl LedgerFile {
                 ],
                 optional: &["title", "commitment_model", "fulfillment_interval", "notes"],
             },
+            LedgerFile::Commitments => ColumnSpec {
+                required: &["contract", "commitment", "start_date", "end_date"],
+                optional: &[
+                    "category",
+                    "committed_amount",
+                    "quantity",
+                    "unit",
+                    "commitment_model",
+                    "fulfillment_interval",
+                    "scope",
+                ],
+            },
             LedgerFile::Deliveries => ColumnSpec {
                 required: &[
                     "contract",
@@ -154,8 +171,9 @@ impl LedgerFile {
             },
             LedgerFile::Usage => ColumnSpec {
                 required: &["contract", "date", "amount", "quantity", "unit", "sku"],
-                // Spend under no contract: an empty contract, the vendor and the currency.
-                optional: &["vendor", "currency"],
+                // Spend under no contract: an empty contract, the vendor and the currency. A
+                // commitment names the contract's commitment the spend is applied to.
+                optional: &["vendor", "currency", "commitment"],
             },
             LedgerFile::Revenue => ColumnSpec {
                 required: &["period_start", "amount", "currency"],
@@ -184,7 +202,9 @@ pub(super) struct RowContext {
     pub import_id: i64,
     pub now: DateTime<Utc>,
     line: u64,
-    daily: HashMap<(i64, NaiveDate, i64), DailyUsageRow>,
+    daily: HashMap<(i64, i64, NaiveDate, i64), DailyUsageRow>,
+    /// The contracts' own commitments, written once the contracts have ids.
+    pub own_commitments: Vec<domain::NewCommitment>,
     pub focus: super::focus::FocusState,
     /// Rows read but not imported, by reason, for the import's summary.
     pub skipped: std::collections::BTreeMap<String, u64>,
@@ -224,11 +244,15 @@ impl RowContext {
         usage: &NewUsage,
     ) -> Result<(), Vec<FieldError>> {
         let contract_id = placed.contract_id.unwrap_or(crate::rollup::NO_CONTRACT);
+        let commitment_id = placed
+            .commitment_id
+            .unwrap_or(crate::rollup::NO_COMMITMENT);
         let day = self
             .daily
-            .entry((contract_id, usage.date, placed.vendor_id))
+            .entry((contract_id, commitment_id, usage.date, placed.vendor_id))
             .or_insert_with(|| DailyUsageRow {
                 contract_id,
+                commitment_id,
                 date: usage.date,
                 vendor_id: placed.vendor_id,
                 ..Default::default()
@@ -286,11 +310,32 @@ impl RowContext {
                 .map(|k| (k.vendor_id, k.currency, &k.term)),
             vendor_id,
         )?;
+        let commitment_id = match usage.contract.as_deref() {
+            Some(reference) => self.apply(reference, usage.commitment.as_deref(), usage)?,
+            None => None,
+        };
         Ok(PlacedUsage {
             vendor_id,
             contract_id: contract.map(|k| k.id),
+            commitment_id,
             currency,
         })
+    }
+
+    /// The commitment of contract `reference` a usage row is applied to (see
+    /// `domain::commitment::apply`).
+    pub(super) fn apply(
+        &self,
+        reference: &str,
+        named: Option<&str>,
+        usage: &NewUsage,
+    ) -> Result<Option<i64>, Vec<FieldError>> {
+        let commitments = self
+            .lookups
+            .commitments
+            .get(reference)
+            .map_or(&[][..], Vec::as_slice);
+        domain::commitment::apply(commitments, named, usage.date, &usage.sku).map_err(|e| vec![e])
     }
 
     fn contract(&self, reference: &str) -> Result<ContractKey, Vec<FieldError>> {
@@ -331,6 +376,8 @@ pub(super) struct FileOutcome {
     pub rows: u64,
     /// Usage summed per contract and day, to be added to the `usage_daily` rollup.
     pub daily: Vec<DailyUsageRow>,
+    /// The own commitments of the contracts a contracts file added.
+    pub own_commitments: Vec<domain::NewCommitment>,
     pub sha256: String,
     pub lookups: Lookups,
     pub rejections: Rejections,
@@ -358,6 +405,7 @@ pub(super) async fn import_file(
         LedgerFile::Vendors => run.execute::<VendorRow>(txn).await,
         // FOCUS commitments arrive here already turned into a contracts file.
         LedgerFile::Contracts | LedgerFile::FocusContracts => run.execute::<ContractRow>(txn).await,
+        LedgerFile::Commitments => run.execute::<CommitmentRow>(txn).await,
         LedgerFile::Deliveries => run.execute::<PhaseRow>(txn).await,
         LedgerFile::Receipts => run.execute::<ReceiptRow>(txn).await,
         LedgerFile::Usage => run.execute::<UsageRow>(txn).await,
@@ -433,6 +481,7 @@ impl Run {
             now: Utc::now(),
             line: 1,
             daily: HashMap::new(),
+            own_commitments: Vec::new(),
             focus: super::focus::FocusState::new(source.focus_cost, source.focus_charges),
             skipped: Default::default(),
             noted: Default::default(),
@@ -524,6 +573,7 @@ impl Run {
         FileOutcome {
             rows,
             daily: cx.daily.into_values().collect(),
+            own_commitments: cx.own_commitments,
             sha256,
             lookups: cx.lookups,
             rejections,
@@ -634,10 +684,11 @@ impl InsertRow for ContractRow {
             c.title.into(),
             c.term.start().into(),
             c.term.end().into(),
-            c.committed.minor().into(),
-            c.committed.currency().as_str().into(),
-            c.commitment_model.as_str().into(),
-            c.fulfillment_interval.as_str().into(),
+            // Retired columns (the terms are the own commitment's, in `commitments`).
+            0i64.into(),
+            c.currency.as_str().into(),
+            domain::CommitmentModel::default().as_str().into(),
+            domain::FulfillmentInterval::default().as_str().into(),
             c.notes.into(),
             self.created_at.into(),
         ]);
@@ -683,13 +734,134 @@ impl RowParser for ContractRow {
         let key = ContractKey {
             id: cx.lookups.placeholder_id(),
             vendor_id,
-            currency: contract.committed.currency(),
+            currency: contract.currency,
             term: contract.term,
         };
         cx.lookups.contracts.insert(contract.reference.clone(), key);
+        if let Some(own) = crate::ledger::commitments::own_terms(&contract) {
+            let id = cx.lookups.placeholder_id();
+            cx.lookups
+                .commitments
+                .entry(contract.reference.clone())
+                .or_default()
+                .push(domain::commitment::Applicable {
+                    id,
+                    reference: own.reference.clone(),
+                    period: own.period,
+                    scope: own.scope.clone(),
+                });
+            cx.own_commitments.push(own);
+        }
         Ok(Some(Self {
             contract,
             vendor_id,
+            created_at: cx.now,
+        }))
+    }
+}
+
+/// A commitment ready for its table, with its contract's id.
+pub(super) struct CommitmentRow {
+    pub commitment: domain::NewCommitment,
+    pub contract_id: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl InsertRow for CommitmentRow {
+    const TABLE: &'static str = "commitments";
+    const COLUMNS: &'static [&'static str] = &[
+        "contract_id",
+        "reference",
+        "category",
+        "committed_minor",
+        "quantity_micros",
+        "unit",
+        "commitment_model",
+        "fulfillment_interval",
+        "start_date",
+        "end_date",
+        "scope",
+        "created_at",
+    ];
+    fn push_values(self, out: &mut Vec<Value>) {
+        let k = self.commitment;
+        out.extend([
+            self.contract_id.into(),
+            k.reference.into(),
+            k.category.as_str().into(),
+            k.committed.minor().into(),
+            k.quantity.map(|q| q.micros()).into(),
+            k.unit.into(),
+            k.model.as_str().into(),
+            k.interval.as_str().into(),
+            k.period.start().into(),
+            k.period.end().into(),
+            k.scope.as_text().into(),
+            self.created_at.into(),
+        ]);
+    }
+}
+
+impl RowParser for CommitmentRow {
+    type Row = Self;
+    fn parse(
+        h: &Header,
+        rec: &csv::StringRecord,
+        cx: &mut RowContext,
+    ) -> Result<Option<Self>, Vec<FieldError>> {
+        let get = |c| h.get(rec, c);
+        let reference = get("contract").trim();
+        let key = cx.contract(reference).map_err(|mut e| {
+            e.iter_mut().for_each(|e| {
+                e.reason.push_str("; add it to contracts.csv first");
+            });
+            e
+        })?;
+        let commitment = domain::NewCommitment::parse(
+            &domain::commitment::RawCommitment {
+                contract: reference,
+                commitment: get("commitment"),
+                category: get("category"),
+                committed_amount: get("committed_amount"),
+                quantity: get("quantity"),
+                unit: get("unit"),
+                commitment_model: get("commitment_model"),
+                fulfillment_interval: get("fulfillment_interval"),
+                start_date: get("start_date"),
+                end_date: get("end_date"),
+                scope: get("scope"),
+            },
+            key.currency,
+        )?;
+        commitment.check_within(&key.term).map_err(|e| vec![e])?;
+        let exists = cx
+            .lookups
+            .commitments
+            .get(reference)
+            .is_some_and(|ks| ks.iter().any(|k| k.reference == commitment.reference));
+        cx.claim(
+            "commitment",
+            &format!(
+                "commitment {:?} of contract {reference:?}",
+                commitment.reference
+            ),
+            format!("{reference}\u{1f}{}", commitment.reference),
+            exists,
+        )?;
+        let id = cx.lookups.placeholder_id();
+        cx.lookups
+            .commitments
+            .entry(reference.to_owned())
+            .or_default()
+            .push(domain::commitment::Applicable {
+                id,
+                reference: commitment.reference.clone(),
+                period: commitment.period,
+                scope: commitment.scope.clone(),
+            });
+        Ok(Some(Self {
+            commitment,
+            contract_id: key.id,
             created_at: cx.now,
         }))
     }
@@ -813,6 +985,7 @@ impl RowParser for ReceiptRow {
 pub(super) struct PlacedUsage {
     pub vendor_id: i64,
     pub contract_id: Option<i64>,
+    pub commitment_id: Option<i64>,
     pub currency: domain::Currency,
 }
 
@@ -827,6 +1000,7 @@ pub(super) struct UsageRow {
 pub(super) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
     "vendor_id",
     "contract_id",
+    "commitment_id",
     "date",
     "amount_e6",
     "currency",
@@ -840,12 +1014,13 @@ pub(super) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
 
 impl InsertRow for UsageRow {
     const TABLE: &'static str = "usage_entries";
-    const COLUMNS: &'static [&'static str] = USAGE_COLUMNS_WITH_SOURCE.split_at(9).0;
+    const COLUMNS: &'static [&'static str] = USAGE_COLUMNS_WITH_SOURCE.split_at(10).0;
     fn push_values(self, out: &mut Vec<Value>) {
         let u = self.usage;
         out.extend([
             self.placed.vendor_id.into(),
             self.placed.contract_id.into(),
+            self.placed.commitment_id.into(),
             u.date.into(),
             u.amount_e6.into(),
             self.placed.currency.as_str().into(),
@@ -874,6 +1049,7 @@ impl RowParser for UsageRow {
             quantity: get("quantity"),
             unit: get("unit"),
             sku: get("sku"),
+            commitment: get("commitment"),
         })?;
         let placed = cx.place(&usage)?;
         cx.lookups.check_open("date", usage.date)?;

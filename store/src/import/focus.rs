@@ -290,6 +290,7 @@ impl RowParser for FocusUsageRows {
         if !get("ContractId").is_empty() {
             applied.push(Applied {
                 contract: get("ContractId").to_owned(),
+                commitment: None,
                 cost_e6: None,
                 quantity_micros: None,
             });
@@ -324,7 +325,7 @@ impl RowParser for FocusUsageRows {
                     .entry("rows under no contract (vendor spend, in no burn-down)".to_owned())
                     .or_default() += 1;
             }
-            let usage = NewUsage {
+            let mut usage = NewUsage {
                 contract: share.contract.as_ref().map(|(r, _)| r.clone()),
                 vendor: None,
                 currency: Some(currency),
@@ -333,18 +334,51 @@ impl RowParser for FocusUsageRows {
                 quantity: Quantity::from_micros(share.quantity_micros),
                 unit: unit.clone(),
                 sku: sku.clone(),
+                commitment: share.commitment.clone(),
             };
             if let Some((_, key)) = &share.contract {
                 usage
                     .check_within_term(&key.term)
                     .map_err(|e| vec![FieldError::new("ChargePeriodStart", e.reason)])?;
             }
+            let commitment_id = match &share.contract {
+                Some((reference, _)) => {
+                    let named = usage.commitment.as_deref();
+                    if named.is_some_and(|n| {
+                        !cx.lookups
+                            .commitments
+                            .get(reference)
+                            .is_some_and(|ks| ks.iter().any(|k| k.reference == n))
+                    }) {
+                        // A commitment the ledger was not given: applied by period and scope.
+                        *cx.noted
+                            .entry("rows naming a commitment the ledger does not hold (applied by period and scope instead)".to_owned())
+                            .or_default() += 1;
+                        usage.commitment = None;
+                    }
+                    let id = cx
+                        .apply(reference, usage.commitment.as_deref(), &usage)
+                        .map_err(|e| {
+                            e.into_iter()
+                                .map(|e| FieldError::new("ContractApplied", e.reason))
+                                .collect::<Vec<_>>()
+                        })?;
+                    if id.is_none() {
+                        *cx.noted
+                            .entry("rows under a contract but in no commitment's period and scope (in no burn-down)".to_owned())
+                            .or_default() += 1;
+                    }
+                    id
+                }
+                None => None,
+            };
             let placed = PlacedUsage {
                 vendor_id: share
                     .contract
                     .as_ref()
                     .map_or(vendor_id, |(_, k)| k.vendor_id),
                 contract_id: share.contract.as_ref().map(|(_, k)| k.id),
+                commitment_id,
                 currency,
             };
             cx.add_to_day(&placed, &usage)?;

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Applied {
     pub contract: String,
+    /// `ContractCommitmentId`: the contract's commitment it is applied to, where named.
+    pub commitment: Option<String>,
     pub cost_e6: Option<i64>,
     pub quantity_micros: Option<i64>,
 }
@@ -26,6 +28,7 @@ pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
     if !raw.starts_with(['{', '[']) {
         return Ok(vec![Applied {
             contract: raw.to_owned(),
+            commitment: None,
             cost_e6: None,
             quantity_micros: None,
         }]);
@@ -62,6 +65,12 @@ pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
         };
         out.push(Applied {
             contract: id.to_owned(),
+            commitment: e
+                .get("ContractCommitmentId")
+                .or_else(|| e.get("ContractCommitmentID"))
+                .and_then(|id| id.as_str())
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
             cost_e6: number(
                 e,
                 "ContractCommitmentAppliedCost",
@@ -80,6 +89,8 @@ pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
 /// A part of a row: the contract it is applied to (none: vendor spend), its cost and quantity.
 pub(super) struct Share {
     pub contract: Option<(String, ContractKey)>,
+    /// The commitment the provider applied it to, when it names one.
+    pub commitment: Option<String>,
     pub cost_e6: i64,
     pub quantity_micros: i64,
 }
@@ -121,7 +132,7 @@ pub(super) fn split(
         .iter()
         .filter(|a| cx.lookups.contracts.contains_key(a.contract.as_str()))
         .collect();
-    named.dedup_by(|a, b| a.contract == b.contract);
+    named.dedup_by(|a, b| a.contract == b.contract && a.commitment == b.commitment);
     let contract = |a: &Applied| {
         (
             a.contract.clone(),
@@ -135,6 +146,7 @@ pub(super) fn split(
         [one] => {
             return Ok(vec![Share {
                 contract: Some(contract(one)),
+                commitment: one.commitment.clone(),
                 cost_e6,
                 quantity_micros,
             }])
@@ -157,6 +169,7 @@ pub(super) fn split(
                 quantity_left -= quantity;
                 shares.push(Share {
                     contract: Some(contract(a)),
+                    commitment: a.commitment.clone(),
                     cost_e6: cost,
                     quantity_micros: quantity,
                 });
@@ -164,6 +177,7 @@ pub(super) fn split(
             if cost_left != 0 || quantity_left != 0 {
                 shares.push(Share {
                     contract: None,
+                    commitment: None,
                     cost_e6: cost_left,
                     quantity_micros: quantity_left,
                 });
@@ -206,6 +220,7 @@ pub(super) fn split(
     };
     Ok(vec![Share {
         contract,
+        commitment: None,
         cost_e6,
         quantity_micros,
     }])

@@ -3,7 +3,8 @@
 //! transaction after a file is written (to learn the ids the database gave).
 
 use super::LedgerFile;
-use crate::entities::{contract, delivery_phase, revenue_entry, usage_entry, vendor};
+use crate::entities::{commitment, contract, delivery_phase, revenue_entry, usage_entry, vendor};
+use domain::commitment::Applicable;
 use chrono::NaiveDate;
 use domain::date::Term;
 use domain::Currency;
@@ -21,6 +22,8 @@ pub struct ContractKey {
 pub struct Lookups {
     pub vendors: HashMap<String, i64>,
     pub contracts: HashMap<String, ContractKey>,
+    /// Each contract's commitments, by contract reference (what usage is applied to).
+    pub commitments: HashMap<String, Vec<Applicable>>,
     pub phases: HashMap<(i64, String), i64>,
     pub revenue_periods: HashSet<(NaiveDate, Currency)>,
     /// Months closed for the books (their first days).
@@ -35,6 +38,7 @@ impl Lookups {
         let mut lookups = Self {
             vendors: HashMap::new(),
             contracts: HashMap::new(),
+            commitments: HashMap::new(),
             phases: HashMap::new(),
             revenue_periods: HashSet::new(),
             closed_months: crate::ledger::periods::closed_months(txn).await?,
@@ -99,6 +103,21 @@ impl Lookups {
                         Ok((c.reference, key))
                     })
                     .collect::<Result<_, DbErr>>()?;
+                Box::pin(self.reload(txn, LedgerFile::Commitments)).await?;
+            }
+            LedgerFile::Commitments => {
+                let references: HashMap<i64, &String> =
+                    self.contracts.iter().map(|(r, k)| (k.id, r)).collect();
+                let mut by_contract: HashMap<String, Vec<Applicable>> = HashMap::new();
+                for k in commitment::Entity::find().all(txn).await? {
+                    if let Some(reference) = references.get(&k.contract_id) {
+                        by_contract
+                            .entry((*reference).clone())
+                            .or_default()
+                            .push(crate::ledger::commitments::applicable(&k)?);
+                    }
+                }
+                self.commitments = by_contract;
             }
             LedgerFile::Deliveries => {
                 self.phases = delivery_phase::Entity::find()

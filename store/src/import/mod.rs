@@ -283,6 +283,23 @@ async fn import_in(
         }
         if rejections.is_empty() {
             lookups.reload(txn, kind).await?;
+            if !outcome.own_commitments.is_empty() {
+                // The contracts have their ids now; their own commitments can follow them.
+                let now = chrono::Utc::now();
+                let rows = outcome
+                    .own_commitments
+                    .into_iter()
+                    .filter_map(|k| {
+                        Some(files::CommitmentRow {
+                            contract_id: lookups.contracts.get(&k.contract)?.id,
+                            commitment: k,
+                            created_at: now,
+                        })
+                    })
+                    .collect();
+                insert::insert_rows(txn, rows).await?;
+                lookups.reload(txn, LedgerFile::Commitments).await?;
+            }
         }
         files.push(FileSummary {
             kind,
@@ -293,8 +310,12 @@ async fn import_in(
             notes,
         });
     }
-    for (name, lines, skipped) in focus_contracts {
-        focus_contracts_summary(&mut files, &mut rejections, &name, &lines, skipped);
+    for (name, contract_lines, commitment_lines, skipped) in focus_contracts {
+        let lines = FocusLines {
+            contracts: &contract_lines,
+            commitments: &commitment_lines,
+        };
+        focus_contracts_summary(&mut files, &mut rejections, &name, lines, skipped);
     }
     if !rejections.is_empty() {
         return Err(ImportError::Rejected {
@@ -305,9 +326,9 @@ async fn import_in(
     Ok(ImportReport { files })
 }
 
-/// A FOCUS contract commitment file's name, the FOCUS line of each generated contract row,
-/// and what it skipped.
-type FocusContracts = Vec<(String, Vec<u64>, Vec<String>)>;
+/// A FOCUS contract commitment file's name, the FOCUS line of each generated contract row and
+/// commitment row, and what it skipped.
+type FocusContracts = Vec<(String, Vec<u64>, Vec<u64>, Vec<String>)>;
 
 /// Replaces each FOCUS contract commitment file by the vendors and contracts files it holds.
 async fn expand_focus_contracts(
@@ -331,7 +352,7 @@ async fn expand_focus_contracts(
                     }
                     out.push(generated);
                 }
-                expanded.push((name, e.lines, e.skipped));
+                expanded.push((name, e.contract_lines, e.commitment_lines, e.skipped));
             }
             Err(errors) => errors.into_iter().for_each(|e| rejections.push(e)),
         }
@@ -339,29 +360,51 @@ async fn expand_focus_contracts(
     Ok((out, expanded))
 }
 
-/// Puts FOCUS lines and columns on the errors of a generated contracts file, and its skipped
-/// rows on its summary (or a summary of its own when nothing was new).
+/// The FOCUS line of each data line of the contracts and commitments files generated from
+/// one FOCUS file.
+struct FocusLines<'a> {
+    contracts: &'a [u64],
+    commitments: &'a [u64],
+}
+
+/// Puts FOCUS lines, columns and the file's own name on the errors of the files generated
+/// from it, and its skipped rows on its summary (or a summary of its own when nothing was new).
 fn focus_contracts_summary(
     files: &mut Vec<FileSummary>,
     rejections: &mut Rejections,
     name: &str,
-    lines: &[u64],
+    lines: FocusLines<'_>,
     skipped: Vec<String>,
 ) {
-    for e in rejections.errors.iter_mut().filter(|e| e.file == name) {
+    let contracts_file = focus_commitments::contracts_file_name(name);
+    for e in rejections.errors.iter_mut() {
+        let from_contracts = e.file == contracts_file;
+        if !from_contracts && e.file != name {
+            continue;
+        }
+        let map = if from_contracts { lines.contracts } else { lines.commitments };
+        e.file = name.to_owned();
         e.line = e
             .line
             .and_then(|l| l.checked_sub(2))
-            .and_then(|i| lines.get(i as usize).copied())
+            .and_then(|i| map.get(i as usize).copied())
             .or(e.line.filter(|l| *l == 1));
         if let Some(column) = &mut e.column {
-            *column = focus_commitments::focus_column(column).to_owned();
+            *column = focus_commitments::focus_column(column, from_contracts).to_owned();
         }
     }
-    match files
-        .iter_mut()
-        .find(|f| f.file_name == name && f.kind == LedgerFile::Contracts)
-    {
+    for f in files.iter_mut().filter(|f| f.file_name == contracts_file) {
+        f.file_name = name.to_owned();
+    }
+    let summary = files
+        .iter()
+        .position(|f| f.file_name == name && f.kind == LedgerFile::Commitments)
+        .or_else(|| {
+            files
+                .iter()
+                .position(|f| f.file_name == name && f.kind == LedgerFile::Contracts)
+        });
+    match summary.and_then(|i| files.get_mut(i)) {
         Some(summary) => {
             summary.kind = LedgerFile::FocusContracts;
             summary.skipped = skipped;

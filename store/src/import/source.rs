@@ -12,6 +12,8 @@ pub struct ImportSource {
     pub focus_cost: super::focus::FocusCost,
     /// Which FOCUS charge categories beyond usage, purchases and credits count.
     pub focus_charges: super::focus::FocusCharges,
+    /// The provider of every contract in a FOCUS contract commitment file that names none.
+    pub vendor: Option<String>,
 }
 
 impl ImportSource {
@@ -23,6 +25,7 @@ impl ImportSource {
             reader: Box::new(std::io::Cursor::new(bytes)),
             focus_cost: Default::default(),
             focus_charges: Default::default(),
+            vendor: None,
         }
     }
 
@@ -56,6 +59,7 @@ impl ImportSource {
             reader: Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
             focus_cost: Default::default(),
             focus_charges: Default::default(),
+            vendor: None,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use super::{overview, vendors, PageRequest, WriteError};
 use crate::audit::{self, Change};
-use crate::entities::{contract, vendor};
+use crate::entities::{commitment, contract, vendor};
 use domain::entries::NewContract;
 use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
 use domain::{FieldError, Money};
@@ -123,10 +123,19 @@ pub async fn detail(
     else {
         return Ok(None);
     };
+    let own = super::commitments::own(db, &model).await?;
     Ok(Some(ContractDetail {
         overview,
-        commitment_model: model.commitment_model.clone(),
-        fulfillment_interval: model.fulfillment_interval.clone(),
+        own_committed_minor: own.as_ref().map(|k| k.committed_minor),
+        commitment_model: own
+            .as_ref()
+            .map(|k| k.commitment_model.clone())
+            .unwrap_or_default(),
+        fulfillment_interval: own
+            .as_ref()
+            .map(|k| k.fulfillment_interval.clone())
+            .unwrap_or_default(),
+        commitments: super::commitments::rows(db, &model).await?,
         notes: model.notes.clone(),
         archived_at: model.archived_at.map(super::utc_text),
         phases: super::deliveries::phases(db, Some(reference)).await?,
@@ -135,17 +144,18 @@ pub async fn detail(
     }))
 }
 
-fn snapshot(c: &contract::Model, vendor: &str) -> serde_json::Value {
+/// The contract and its own commitment's terms, as the audit trail shows them.
+fn snapshot(c: &contract::Model, vendor: &str, own: Option<&commitment::Model>) -> serde_json::Value {
     json!({
         "reference": c.reference,
         "vendor": vendor,
         "title": c.title,
         "start_date": c.start_date.to_string(),
         "end_date": c.end_date.to_string(),
-        "committed_amount": domain::decimal::format_scaled(c.committed_minor, domain::money::MINOR_PLACES),
+        "committed_amount": own.map(|k| domain::decimal::format_scaled(k.committed_minor, domain::money::MINOR_PLACES)),
         "currency": c.currency,
-        "commitment_model": c.commitment_model,
-        "fulfillment_interval": c.fulfillment_interval,
+        "commitment_model": own.map(|k| k.commitment_model.clone()),
+        "fulfillment_interval": own.map(|k| k.fulfillment_interval.clone()),
         "notes": c.notes,
         "archived_at": c.archived_at.map(super::utc_text),
     })
@@ -174,22 +184,23 @@ pub async fn create(
         .into());
     }
     let saved = contract::ActiveModel {
-        reference: Set(new.reference),
+        reference: Set(new.reference.clone()),
         vendor_id: Set(vendor.id),
-        title: Set(new.title),
+        title: Set(new.title.clone()),
         start_date: Set(new.term.start()),
         end_date: Set(new.term.end()),
-        committed_minor: Set(new.committed.minor()),
-        currency: Set(new.committed.currency().as_str().to_owned()),
-        commitment_model: Set(new.commitment_model.as_str().to_owned()),
-        fulfillment_interval: Set(new.fulfillment_interval.as_str().to_owned()),
-        notes: Set(new.notes),
+        committed_minor: Set(0),
+        currency: Set(new.currency.as_str().to_owned()),
+        commitment_model: Set(domain::CommitmentModel::default().as_str().to_owned()),
+        fulfillment_interval: Set(domain::FulfillmentInterval::default().as_str().to_owned()),
+        notes: Set(new.notes.clone()),
         created_at: Set(chrono::Utc::now()),
         archived_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    let (_, own) = super::commitments::save_own(&txn, &saved, &new).await?;
     audit::commit_with(
         txn,
         Change {
@@ -198,7 +209,7 @@ pub async fn create(
             entity_id: Some(saved.reference.clone()),
             action: "create",
             before: None,
-            after: Some(snapshot(&saved, &vendor.name)),
+            after: Some(snapshot(&saved, &vendor.name, own.as_ref())),
         },
     )
     .await?;
@@ -239,7 +250,7 @@ pub async fn update(
                 format!("usage is recorded from {first} to {last}; the term must cover it"),
             ));
         }
-        if new.committed.currency().as_str() != before.currency {
+        if new.currency.as_str() != before.currency {
             errors.push(FieldError::new(
                 "currency",
                 format!(
@@ -249,21 +260,20 @@ pub async fn update(
             ));
         }
     }
+    errors.extend(super::commitments::check_inside(&txn, &before, &new.term).await?);
     let Some(vendor) = vendor.filter(|_| errors.is_empty()) else {
         return Err(WriteError::Invalid(errors));
     };
     let before_vendor = vendor_name(&txn, before.vendor_id).await?;
     let mut active = before.clone().into_active_model();
     active.vendor_id = Set(vendor.id);
-    active.title = Set(new.title);
+    active.title = Set(new.title.clone());
     active.start_date = Set(new.term.start());
     active.end_date = Set(new.term.end());
-    active.committed_minor = Set(new.committed.minor());
-    active.currency = Set(new.committed.currency().as_str().to_owned());
-    active.commitment_model = Set(new.commitment_model.as_str().to_owned());
-    active.fulfillment_interval = Set(new.fulfillment_interval.as_str().to_owned());
-    active.notes = Set(new.notes);
+    active.currency = Set(new.currency.as_str().to_owned());
+    active.notes = Set(new.notes.clone());
     let after = active.update(&txn).await?;
+    let (own_before, own_after) = super::commitments::save_own(&txn, &after, &new).await?;
     audit::commit_with(
         txn,
         Change {
@@ -271,8 +281,8 @@ pub async fn update(
             entity: "contract",
             entity_id: Some(reference.to_owned()),
             action: "update",
-            before: Some(snapshot(&before, &before_vendor)),
-            after: Some(snapshot(&after, &vendor.name)),
+            before: Some(snapshot(&before, &before_vendor, own_before.as_ref())),
+            after: Some(snapshot(&after, &vendor.name, own_after.as_ref())),
         },
     )
     .await?;
@@ -293,6 +303,7 @@ pub async fn archive(
         return Err(FieldError::new("reference", "this contract is already archived").into());
     }
     let vendor = vendor_name(&txn, before.vendor_id).await?;
+    let own = super::commitments::own(&txn, &before).await?;
     let mut active = before.clone().into_active_model();
     active.archived_at = Set(Some(chrono::Utc::now()));
     let after = active.update(&txn).await?;
@@ -303,8 +314,8 @@ pub async fn archive(
             entity: "contract",
             entity_id: Some(reference.to_owned()),
             action: "archive",
-            before: Some(snapshot(&before, &vendor)),
-            after: Some(snapshot(&after, &vendor)),
+            before: Some(snapshot(&before, &vendor, own.as_ref())),
+            after: Some(snapshot(&after, &vendor, own.as_ref())),
         },
     )
     .await?;

@@ -2,6 +2,7 @@
 //! validate with the domain types, check references, and record the audit trail in the same
 //! transaction as the change.
 
+pub mod commitments;
 pub mod contracts;
 pub mod deliveries;
 pub mod history;

@@ -17,12 +17,15 @@ pub async fn all_contract_overviews(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<ContractOverview>, DbErr> {
     let sql = "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
-                      c.committed_minor, CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned, \
+                      CAST(COALESCE(k.committed, 0) AS BIGINT) AS committed_minor, \
+                      CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned, \
                       CASE WHEN c.archived_at IS NULL THEN 0 ELSE 1 END AS archived \
                FROM contracts c \
                JOIN vendors v ON v.id = c.vendor_id \
-               LEFT JOIN (SELECT contract_id, SUM(amount_e6) AS burned FROM usage_daily GROUP BY contract_id) u \
-                      ON u.contract_id = c.id \
+               LEFT JOIN (SELECT contract_id, SUM(committed_minor) AS committed FROM commitments \
+                          GROUP BY contract_id) k ON k.contract_id = c.id \
+               LEFT JOIN (SELECT contract_id, SUM(amount_e6) AS burned FROM usage_daily \
+                          WHERE commitment_id <> 0 GROUP BY contract_id) u ON u.contract_id = c.id \
                ORDER BY c.reference";
     let rows = db
         .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -51,6 +54,7 @@ pub async fn all_contract_overviews(
 pub struct TableCounts {
     pub vendors: i64,
     pub contracts: i64,
+    pub commitments: i64,
     pub delivery_phases: i64,
     pub delivery_receipts: i64,
     pub usage_entries: i64,
@@ -63,6 +67,7 @@ pub async fn table_counts(db: &impl ConnectionTrait) -> Result<TableCounts, DbEr
     let sql = "SELECT \
         (SELECT COUNT(*) FROM vendors) AS vendors, \
         (SELECT COUNT(*) FROM contracts) AS contracts, \
+        (SELECT COUNT(*) FROM commitments) AS commitments, \
         (SELECT COUNT(*) FROM delivery_phases) AS delivery_phases, \
         (SELECT COUNT(*) FROM delivery_receipts) AS delivery_receipts, \
         (SELECT COUNT(*) FROM usage_entries) AS usage_entries, \
@@ -77,6 +82,7 @@ pub async fn table_counts(db: &impl ConnectionTrait) -> Result<TableCounts, DbEr
     Ok(TableCounts {
         vendors: get("vendors")?,
         contracts: get("contracts")?,
+        commitments: get("commitments")?,
         delivery_phases: get("delivery_phases")?,
         delivery_receipts: get("delivery_receipts")?,
         usage_entries: get("usage_entries")?,

@@ -148,6 +148,7 @@ pub(crate) async fn date_span(
 fn snapshot(u: &usage_entry::Model, placed: &Placed) -> serde_json::Value {
     json!({
         "contract": placed.contract.as_ref().map(|c| c.reference.clone()),
+        "commitment": placed.commitment.as_ref().map(|(_, r)| r.clone()),
         "vendor": placed.vendor,
         "date": u.date.to_string(),
         "amount": domain::exact::format_full(u.amount_e6),
@@ -186,6 +187,7 @@ async fn add_to_day(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Result<(
 fn daily(u: &usage_entry::Model, sign: i64) -> DailyUsageRow {
     DailyUsageRow {
         contract_id: u.contract_id.unwrap_or(rollup::NO_CONTRACT),
+        commitment_id: u.commitment_id.unwrap_or(rollup::NO_COMMITMENT),
         date: u.date,
         vendor_id: u.vendor_id,
         amount_e6: sign * u.amount_e6,
@@ -197,6 +199,8 @@ fn daily(u: &usage_entry::Model, sign: i64) -> DailyUsageRow {
 /// Where an entry's spend is recorded.
 struct Placed {
     contract: Option<contract::Model>,
+    /// The commitment applied to: (id, reference).
+    commitment: Option<(i64, String)>,
     vendor_id: i64,
     vendor: String,
     currency: Currency,
@@ -230,8 +234,22 @@ async fn place(conn: &impl ConnectionTrait, new: &NewUsage) -> Result<Placed, Wr
         Some(v) => v.name,
         None => super::vendors::name_of(conn, vendor_id).await?,
     };
+    let commitment = match &contract {
+        Some(c) => {
+            let ks = super::commitments::of_contract(conn, c.id).await?;
+            let applicable = ks
+                .iter()
+                .map(super::commitments::applicable)
+                .collect::<Result<Vec<_>, DbErr>>()?;
+            domain::commitment::apply(&applicable, new.commitment.as_deref(), new.date, &new.sku)?
+                .and_then(|id| ks.into_iter().find(|k| k.id == id))
+                .map(|k| (k.id, k.reference))
+        }
+        None => None,
+    };
     Ok(Placed {
         contract,
+        commitment,
         vendor_id,
         vendor,
         currency,
@@ -244,8 +262,16 @@ async fn placed_of(conn: &impl ConnectionTrait, u: &usage_entry::Model) -> Resul
         Some(id) => contract::Entity::find_by_id(id).one(conn).await?,
         None => None,
     };
+    let commitment = match u.commitment_id {
+        Some(id) => crate::entities::commitment::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .map(|k| (k.id, k.reference)),
+        None => None,
+    };
     Ok(Placed {
         contract,
+        commitment,
         vendor_id: u.vendor_id,
         vendor: super::vendors::name_of(conn, u.vendor_id).await?,
         currency: Currency::parse(&u.currency).map_err(DbErr::Custom)?,
@@ -259,6 +285,7 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
     let saved = usage_entry::ActiveModel {
         vendor_id: Set(placed.vendor_id),
         contract_id: Set(placed.contract.as_ref().map(|c| c.id)),
+        commitment_id: Set(placed.commitment.as_ref().map(|(id, _)| *id)),
         date: Set(new.date),
         amount_e6: Set(new.amount_e6),
         currency: Set(placed.currency.as_str().to_owned()),
@@ -306,6 +333,7 @@ pub async fn correct(
     let mut active = before.clone().into_active_model();
     active.vendor_id = Set(placed.vendor_id);
     active.contract_id = Set(placed.contract.as_ref().map(|c| c.id));
+    active.commitment_id = Set(placed.commitment.as_ref().map(|(id, _)| *id));
     active.date = Set(new.date);
     active.amount_e6 = Set(new.amount_e6);
     active.currency = Set(placed.currency.as_str().to_owned());

@@ -1,0 +1,287 @@
+//! Commitments of a contract: the contract's own (kept in step with the contract by
+//! [`save_own`]), further ones added by form or file, and how a usage entry finds the one it
+//! burns.
+
+use super::WriteError;
+use crate::audit::{self, Change};
+use crate::entities::{commitment, contract};
+use domain::commitment::{Applicable, NewCommitment, Scope};
+use domain::date::Term;
+use domain::entries::NewContract;
+use domain::views::CommitmentRow;
+use domain::{Currency, FieldError, Money, Quantity};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+pub(crate) async fn of_contract(
+    conn: &impl ConnectionTrait,
+    contract_id: i64,
+) -> Result<Vec<commitment::Model>, DbErr> {
+    commitment::Entity::find()
+        .filter(commitment::Column::ContractId.eq(contract_id))
+        .order_by_asc(commitment::Column::Reference)
+        .all(conn)
+        .await
+}
+
+/// The contract's own commitment (the one with the contract's reference), if it has one.
+pub(crate) async fn own(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+) -> Result<Option<commitment::Model>, DbErr> {
+    commitment::Entity::find()
+        .filter(commitment::Column::ContractId.eq(c.id))
+        .filter(commitment::Column::Reference.eq(c.reference.as_str()))
+        .one(conn)
+        .await
+}
+
+pub(crate) fn applicable(k: &commitment::Model) -> Result<Applicable, DbErr> {
+    Ok(Applicable {
+        id: k.id,
+        reference: k.reference.clone(),
+        period: Term::new(k.start_date, k.end_date).map_err(DbErr::Custom)?,
+        scope: Scope::parse(&k.scope).map_err(DbErr::Custom)?,
+    })
+}
+
+/// How the audit trail shows a commitment.
+pub(crate) fn snapshot(k: &commitment::Model, contract: &str, currency: &str) -> serde_json::Value {
+    json!({
+        "contract": contract,
+        "commitment": k.reference,
+        "category": k.category,
+        "committed_amount": domain::decimal::format_scaled(k.committed_minor, domain::money::MINOR_PLACES),
+        "currency": currency,
+        "quantity": k.quantity_micros.map(|q| Quantity::from_micros(q).to_string()),
+        "unit": k.unit,
+        "commitment_model": k.commitment_model,
+        "fulfillment_interval": k.fulfillment_interval,
+        "start_date": k.start_date.to_string(),
+        "end_date": k.end_date.to_string(),
+        "scope": k.scope,
+    })
+}
+
+fn active(contract_id: i64, new: &NewCommitment) -> commitment::ActiveModel {
+    commitment::ActiveModel {
+        contract_id: Set(contract_id),
+        reference: Set(new.reference.clone()),
+        category: Set(new.category.as_str().to_owned()),
+        committed_minor: Set(new.committed.minor()),
+        quantity_micros: Set(new.quantity.map(|q| q.micros())),
+        unit: Set(new.unit.clone()),
+        commitment_model: Set(new.model.as_str().to_owned()),
+        fulfillment_interval: Set(new.interval.as_str().to_owned()),
+        start_date: Set(new.period.start()),
+        end_date: Set(new.period.end()),
+        scope: Set(new.scope.as_text()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+}
+
+/// The own commitment a contract form or `contracts.csv` row describes.
+pub(crate) fn own_terms(new: &NewContract) -> Option<NewCommitment> {
+    let committed = new.committed?;
+    Some(NewCommitment {
+        contract: new.reference.clone(),
+        reference: new.reference.clone(),
+        category: domain::CommitmentCategory::Spend,
+        committed,
+        quantity: None,
+        unit: String::new(),
+        model: new.commitment_model,
+        interval: new.fulfillment_interval,
+        period: new.term,
+        scope: Scope::default(),
+    })
+}
+
+/// Writes the contract's own commitment as the contract form or file gives it: created,
+/// updated, or (refused) removed. Returns the audit "before" and "after" of the commitment.
+pub(crate) async fn save_own(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+    new: &NewContract,
+) -> Result<(Option<commitment::Model>, Option<commitment::Model>), WriteError> {
+    let before = own(conn, c).await?;
+    let after = match (&before, own_terms(new)) {
+        (None, None) => None,
+        (None, Some(terms)) => Some(active(c.id, &terms).insert(conn).await?),
+        (Some(_), None) => {
+            return Err(FieldError::new(
+                "committed_amount",
+                "is required: the contract has its own commitment (set it to 0 to owe nothing)",
+            )
+            .into())
+        }
+        (Some(old), Some(terms)) => {
+            let mut a = old.clone().into_active_model();
+            a.committed_minor = Set(terms.committed.minor());
+            a.commitment_model = Set(terms.model.as_str().to_owned());
+            a.fulfillment_interval = Set(terms.interval.as_str().to_owned());
+            a.start_date = Set(terms.period.start());
+            a.end_date = Set(terms.period.end());
+            Some(a.update(conn).await?)
+        }
+    };
+    Ok((before, after))
+}
+
+/// Every commitment of the contract must stay inside its (possibly new) term.
+pub(crate) async fn check_inside(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+    term: &Term,
+) -> Result<Vec<FieldError>, DbErr> {
+    Ok(of_contract(conn, c.id)
+        .await?
+        .into_iter()
+        .filter(|k| k.reference != c.reference)
+        .filter(|k| !(term.contains(k.start_date) && term.contains(k.end_date)))
+        .map(|k| {
+            FieldError::new(
+                "end_date",
+                format!(
+                    "commitment {} runs {}..{}; the term must cover it",
+                    k.reference, k.start_date, k.end_date
+                ),
+            )
+        })
+        .collect())
+}
+
+/// Adds a further commitment to a contract (the form on the contract page).
+pub async fn add(
+    db: &DatabaseConnection,
+    actor: &str,
+    new: NewCommitment,
+) -> Result<(), WriteError> {
+    let txn = crate::db::begin_write(db).await?;
+    let c = super::contracts::require(&txn, &new.contract, "contract").await?;
+    let saved = insert(&txn, &c, &new).await?;
+    audit::commit_with(
+        txn,
+        Change {
+            actor,
+            entity: "commitment",
+            entity_id: Some(format!("{}/{}", c.reference, saved.reference)),
+            action: "create",
+            before: None,
+            after: Some(snapshot(&saved, &c.reference, &c.currency)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The checks every new commitment passes, whether from a form or a file.
+pub(crate) fn check_new(
+    c: &contract::Model,
+    existing: &[commitment::Model],
+    new: &NewCommitment,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if new.committed.currency().as_str() != c.currency {
+        errors.push(FieldError::new(
+            "currency",
+            format!("contract {} is in {}", c.reference, c.currency),
+        ));
+    }
+    if existing.iter().any(|k| k.reference == new.reference) {
+        errors.push(FieldError::new(
+            "commitment",
+            format!(
+                "contract {} already has a commitment {:?}",
+                c.reference, new.reference
+            ),
+        ));
+    }
+    if let Ok(term) = Term::new(c.start_date, c.end_date) {
+        if let Err(e) = new.check_within(&term) {
+            errors.push(e);
+        }
+    }
+    errors
+}
+
+async fn insert(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+    new: &NewCommitment,
+) -> Result<commitment::Model, WriteError> {
+    let existing = of_contract(conn, c.id).await?;
+    let errors = check_new(c, &existing, new);
+    if !errors.is_empty() {
+        return Err(WriteError::Invalid(errors));
+    }
+    Ok(active(c.id, new).insert(conn).await?)
+}
+
+/// A commitment's money in the contract's currency.
+fn money(minor: i64, currency: &str) -> Result<Money, DbErr> {
+    Ok(Money::from_minor(
+        minor,
+        Currency::parse(currency).map_err(DbErr::Custom)?,
+    ))
+}
+
+/// The contract's commitments with what has been applied to each, and the spend in each
+/// scoped commitment's period that its scope kept out (applied to no commitment).
+pub async fn rows(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+) -> Result<Vec<CommitmentRow>, DbErr> {
+    let sql = "SELECT k.id, \
+               CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d WHERE d.commitment_id = k.id), 0) AS BIGINT) AS applied, \
+               CAST(COALESCE((SELECT SUM(d.quantity_micros) FROM usage_daily d WHERE d.commitment_id = k.id), 0) AS BIGINT) AS applied_quantity, \
+               CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d WHERE d.contract_id = k.contract_id \
+                   AND d.commitment_id = 0 AND d.date >= k.start_date AND d.date <= k.end_date), 0) AS BIGINT) AS unapplied \
+               FROM commitments k WHERE k.contract_id = ?";
+    let mut sums = std::collections::HashMap::new();
+    for row in conn
+        .query_all_raw(crate::db::statement(
+            conn.get_database_backend(),
+            sql,
+            vec![c.id.into()],
+        ))
+        .await?
+    {
+        let id: i64 = row.try_get("", "id")?;
+        let applied: i64 = row.try_get("", "applied")?;
+        let quantity: i64 = row.try_get("", "applied_quantity")?;
+        let unapplied: i64 = row.try_get("", "unapplied")?;
+        sums.insert(id, (applied, quantity, unapplied));
+    }
+    of_contract(conn, c.id)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let (applied, quantity, unapplied) = sums.get(&k.id).copied().unwrap_or_default();
+            Ok(CommitmentRow {
+                own: k.reference == c.reference,
+                committed: money(k.committed_minor, &c.currency)?,
+                // Exact in the rollup; rounded once, here, where it is shown.
+                applied: money(domain::exact::to_minor(applied), &c.currency)?,
+                not_counted: money(
+                    if k.scope.is_empty() { 0 } else { domain::exact::to_minor(unapplied) },
+                    &c.currency,
+                )?,
+                quantity_micros: k.quantity_micros,
+                applied_quantity_micros: quantity,
+                reference: k.reference,
+                category: k.category,
+                unit: k.unit,
+                commitment_model: k.commitment_model,
+                fulfillment_interval: k.fulfillment_interval,
+                start_date: k.start_date,
+                end_date: k.end_date,
+                scope: k.scope,
+            })
+        })
+        .collect()
+}
