@@ -19,13 +19,19 @@ pub fn commitment_fulfilment(ledger: &LedgerFrames, filters: &Filters) -> Polars
         .group_by([col("contract"), col("commitment")])
         .agg([
             col("amount_e6").sum().alias("applied_e6"),
-            col("quantity_micros").sum().alias("applied_quantity_micros"),
+            col("quantity_micros")
+                .sum()
+                .alias("applied_quantity_micros"),
         ]);
     let commitments = ledger.filtered_commitments(filters);
     let keys = || [col("contract"), col("commitment")];
     // The contract's unapplied spend, per day, matched to each scoped commitment's period.
     let unapplied = usage
-        .filter(col("contract").is_not_null().and(col("commitment").is_null()))
+        .filter(
+            col("contract")
+                .is_not_null()
+                .and(col("commitment").is_null()),
+        )
         .group_by([col("contract"), col("date")])
         .agg([col("amount_e6").sum().alias("unapplied_e6")]);
     let not_counted = commitments
@@ -52,18 +58,8 @@ pub fn commitment_fulfilment(ledger: &LedgerFrames, filters: &Filters) -> Polars
         .agg([col("unapplied_e6").sum().alias("not_counted_e6")]);
     let usage_commitment = col("category").eq(lit("usage"));
     commitments
-        .join(
-            applied,
-            keys(),
-            keys(),
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            not_counted,
-            keys(),
-            keys(),
-            JoinArgs::new(JoinType::Left),
-        )
+        .join(applied, keys(), keys(), JoinArgs::new(JoinType::Left))
+        .join(not_counted, keys(), keys(), JoinArgs::new(JoinType::Left))
         .with_columns([
             col("applied_e6").fill_null(lit(0i64)),
             col("applied_quantity_micros").fill_null(lit(0i64)),
@@ -80,10 +76,14 @@ pub fn commitment_fulfilment(ledger: &LedgerFrames, filters: &Filters) -> Polars
             col("committed_e6"),
             col("applied_e6"),
             // A usage commitment without an amount has no money left to spend.
-            when(usage_commitment.clone().and(col("committed_e6").eq(lit(0i64))))
-                .then(lit(NULL).cast(DataType::Int64))
-                .otherwise(col("committed_e6") - col("applied_e6"))
-                .alias("remaining_e6"),
+            when(
+                usage_commitment
+                    .clone()
+                    .and(col("committed_e6").eq(lit(0i64))),
+            )
+            .then(lit(NULL).cast(DataType::Int64))
+            .otherwise(col("committed_e6") - col("applied_e6"))
+            .alias("remaining_e6"),
             col("committed_quantity_micros"),
             when(usage_commitment.clone())
                 .then(col("applied_quantity_micros"))
@@ -143,17 +143,28 @@ mod tests {
     #[test]
     fn each_commitment_shows_what_was_applied_and_what_its_scope_kept_out() {
         let out = commitment_fulfilment(&frames(), &Filters::default()).unwrap();
-        assert_eq!(strs(&out, "commitment"), ["compute", "gpu-hours", "minimum"]);
+        assert_eq!(
+            strs(&out, "commitment"),
+            ["compute", "gpu-hours", "minimum"]
+        );
         assert_eq!(cents(&out, "applied_e6"), [5_000, 2_000, 10_000]);
         let remaining = out.column("remaining_e6").unwrap().i64().unwrap();
         let remaining: Vec<Option<i64>> = remaining.iter().collect();
         assert_eq!(remaining, [Some(e6(45_000)), None, Some(e6(90_000))]);
         // The August storage spend fell in compute's period but outside its scope.
         assert_eq!(cents(&out, "not_counted_e6"), [3_000, 0, 0]);
-        let applied = out.column("applied_quantity_micros").unwrap().i64().unwrap();
+        let applied = out
+            .column("applied_quantity_micros")
+            .unwrap()
+            .i64()
+            .unwrap();
         assert_eq!(applied.get(0), None, "a spend commitment has no quantity");
         assert_eq!(applied.get(1), Some(5_000_000));
-        let remaining = out.column("remaining_quantity_micros").unwrap().i64().unwrap();
+        let remaining = out
+            .column("remaining_quantity_micros")
+            .unwrap()
+            .i64()
+            .unwrap();
         assert_eq!(remaining.get(1), Some(95_000_000));
     }
 

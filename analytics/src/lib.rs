@@ -18,7 +18,7 @@ pub mod slippage;
 pub mod table;
 pub mod trueup;
 
-pub use burn_down::burn_down;
+pub use burn_down::{burn_down, usage_burn_down};
 pub use commitments::{commitment_concentration, ratio_ttm};
 pub use concentration::vendor_concentration;
 pub use fulfilment::commitment_fulfilment;

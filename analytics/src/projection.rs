@@ -279,7 +279,12 @@ fn daily_by_commitment(
 ) -> PolarsResult<HashMap<(String, String), Vec<(NaiveDate, i64)>>> {
     let daily = ledger
         .daily_usage(filters)
-        .select([col("contract"), col("commitment"), col("date"), col("amount_e6")])
+        .select([
+            col("contract"),
+            col("commitment"),
+            col("date"),
+            col("amount_e6"),
+        ])
         .collect()?;
     let mut by_contract: HashMap<(String, String), Vec<(NaiveDate, i64)>> = HashMap::new();
     let names = daily.column("contract")?.str()?;

@@ -357,8 +357,12 @@ pub fn ContractPage() -> impl IntoView {
     let add_phase = ServerAction::<crate::deliveries::AddPhase>::new();
     let log_receipt = ServerAction::<crate::deliveries::LogReceipt>::new();
     let archive = ServerAction::<ArchiveContract>::new();
+    let add_commitment = ServerAction::<crate::commitments::AddCommitment>::new();
     let saved = Signal::derive(move || {
-        add_phase.version().get() + log_receipt.version().get() + archive.version().get()
+        add_phase.version().get()
+            + log_receipt.version().get()
+            + archive.version().get()
+            + add_commitment.version().get()
     });
     let contract = contract_resource(reference, saved);
     view! {
@@ -366,7 +370,7 @@ pub fn ContractPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match contract.await {
                     Ok(Some(detail)) => EitherOf3::A(view! {
-                        <ContractView detail add_phase log_receipt archive/>
+                        <ContractView detail add_phase log_receipt archive add_commitment/>
                     }),
                     Ok(None) => EitherOf3::B({
                         crate::respond_not_found();
@@ -390,6 +394,7 @@ fn ContractView(
     add_phase: ServerAction<crate::deliveries::AddPhase>,
     log_receipt: ServerAction<crate::deliveries::LogReceipt>,
     archive: ServerAction<ArchiveContract>,
+    add_commitment: ServerAction<crate::commitments::AddCommitment>,
 ) -> impl IntoView {
     let c = detail.overview.clone();
     let segment = crate::paging::path_segment(&c.reference);
@@ -424,11 +429,11 @@ fn ContractView(
             <dt>"Vendor"</dt><dd>{c.vendor.clone()}</dd>
             <dt>"Title"</dt><dd>{c.title.clone()}</dd>
             <dt>"Term"</dt><dd>{format!("{} – {}", c.start_date, c.end_date)}</dd>
-            <dt>"Commitment model"</dt><dd>{detail.commitment_model.replace('_', " ")}</dd>
-            <dt>"Fulfilment"</dt><dd>{detail.fulfillment_interval.clone()}</dd>
             <dt>"Notes"</dt><dd class="wrap">{detail.notes.clone()}</dd>
             {archived.map(|at| view! { <dt>"Archived"</dt><dd>{at}" UTC"</dd> })}
         </dl>
+        <h2>"Commitments"</h2>
+        <crate::commitments::CommitmentsSection reference=c.reference.clone() commitments=detail.commitments.clone() action=add_commitment writer/>
         <h2>"Deliveries"</h2>
         <PhaseTable phases=detail.phases.clone() show_contract=false/>
         {writer.then(|| view! {
@@ -497,7 +502,11 @@ pub fn EditContractPage() -> impl IntoView {
                             title: c.title.clone(),
                             start_date: c.start_date.to_string(),
                             end_date: c.end_date.to_string(),
-                            committed_amount: domain::decimal::format_scaled(c.committed_minor, domain::money::MINOR_PLACES),
+                            // The contract's own commitment (empty when it has none).
+                            committed_amount: detail
+                                .own_committed_minor
+                                .map(|m| domain::decimal::format_scaled(m, domain::money::MINOR_PLACES))
+                                .unwrap_or_default(),
                             currency: c.currency.to_string(),
                             commitment_model: detail.commitment_model.clone(),
                             fulfillment_interval: detail.fulfillment_interval.clone(),

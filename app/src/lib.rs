@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod commitments;
 pub mod contracts;
 pub mod dashboards;
 pub mod deliveries;

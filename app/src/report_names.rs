@@ -13,6 +13,7 @@ pub enum ReportName {
     TrueUp,
     RatioOutlook,
     Commitments,
+    UsageBurnDown,
 }
 
 impl ReportName {
@@ -28,6 +29,7 @@ impl ReportName {
         ReportName::TrueUp,
         ReportName::RatioOutlook,
         ReportName::Commitments,
+        ReportName::UsageBurnDown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl ReportName {
             ReportName::TrueUp => "trueup",
             ReportName::RatioOutlook => "ratio-outlook",
             ReportName::Commitments => "commitments",
+            ReportName::UsageBurnDown => "usage-burndown",
         }
     }
 
@@ -77,6 +80,7 @@ impl ReportName {
             ReportName::RatioTtm => "Trailing twelve months ratio, and outstanding commitments ÷ annualised revenue.",
             ReportName::CommitmentConcentration => "Outstanding commitments by vendor, share and HHI.",
             ReportName::RatioOutlook => "Per month for the next twelve: spend at the projected run-rate, revenue held at its latest month (or grown by a scenario), and their ratio.",
+            ReportName::UsageBurnDown => "Per usage commitment and day: quantity consumed so far and remaining, in its unit.",
             ReportName::Commitments => "Per commitment, spend or usage: applied, remaining (amount and quantity), and spend its scope kept out.",
             ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down).",
         }

@@ -250,6 +250,7 @@ fn compute(
         ReportName::TrueUp => analytics::trueup(frames, filters, as_of, window)?,
         ReportName::RatioOutlook => analytics::ratio_outlook(frames, filters, as_of, window)?,
         ReportName::Commitments => analytics::commitment_fulfilment(frames, filters)?,
+        ReportName::UsageBurnDown => analytics::usage_burn_down(frames, filters)?,
         ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
     };
     Ok(ReportTable::from_frame(&frame)?)

@@ -13,6 +13,7 @@ const KINDS: &[(&str, &str)] = &[
     ("", "Tell from the file name"),
     ("vendors", "vendors.csv — vendors"),
     ("contracts", "contracts.csv — contracts"),
+    ("commitments", "commitments.csv — further commitments"),
     ("deliveries", "deliveries.csv — delivery phases"),
     ("receipts", "receipts.csv — delivery receipts"),
     ("usage", "usage.csv — usage"),
@@ -20,7 +21,7 @@ const KINDS: &[(&str, &str)] = &[
     ("focus-usage", "FOCUS 1.0–1.3 cost and usage export — usage"),
     (
         "focus-contracts",
-        "FOCUS 1.3 contract commitments — contracts",
+        "FOCUS 1.3 contract commitments — contracts and commitments",
     ),
 ];
 
@@ -47,6 +48,7 @@ pub struct FocusChoices {
     cost: NodeRef<leptos::html::Select>,
     adjustments: NodeRef<leptos::html::Select>,
     taxes: NodeRef<leptos::html::Select>,
+    vendor: NodeRef<leptos::html::Input>,
 }
 
 #[component]
@@ -124,6 +126,11 @@ pub fn ImportPage() -> impl IntoView {
                     <option value="skip">"Skip (not infrastructure spend)"</option>
                     <option value="count">"Count as spend under no contract"</option>
                 </select>
+            </div>
+            <div class="field">
+                <label for="upload-vendor">"FOCUS commitments: vendor"</label>
+                <input id="upload-vendor" name="vendor" node_ref=focus.vendor placeholder="Amazon Web Services"/>
+                <span class="hint">"For a provider's contract commitment file, which names no provider."</span>
             </div>
             <div class="field checkbox">
                 <input id="upload-check" name="check" type="checkbox" node_ref=check_box/>
@@ -226,6 +233,7 @@ mod browser {
         ) else {
             return;
         };
+        let vendor = focus.vendor.get().map(|v| v.value()).unwrap_or_default();
         let Some(file) = file_input.files().and_then(|files| files.get(0)) else {
             upload.set(Upload::Failed("Choose a CSV file first.".into()));
             return;
@@ -238,6 +246,7 @@ mod browser {
                 ("cost", cost.value()),
                 ("adjustments", adjustments.value()),
                 ("taxes", taxes.value()),
+                ("vendor", vendor),
                 (
                     "check",
                     if check.checked() {

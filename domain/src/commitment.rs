@@ -109,7 +109,9 @@ impl NewCommitment {
                 "quantity",
                 Err("is required for a usage commitment (how much is to be consumed)".to_owned()),
             ),
-            (Some(CommitmentCategory::Usage), q) => c.field("quantity", Quantity::parse(q)).map(Some),
+            (Some(CommitmentCategory::Usage), q) => {
+                c.field("quantity", Quantity::parse(q)).map(Some)
+            }
             (_, "") => Some(None),
             (_, _) => c.field(
                 "quantity",
@@ -123,7 +125,10 @@ impl NewCommitment {
             ),
             (_, unit) => c.field("unit", text::optional(unit, LABEL_MAX)),
         };
-        let model = c.field("commitment_model", CommitmentModel::parse(raw.commitment_model));
+        let model = c.field(
+            "commitment_model",
+            CommitmentModel::parse(raw.commitment_model),
+        );
         let interval = c.field(
             "fulfillment_interval",
             FulfillmentInterval::parse(raw.fulfillment_interval),
@@ -196,7 +201,11 @@ pub fn apply(
                 "commitment",
                 format!(
                     "{name:?} is not a commitment of this contract (it has {})",
-                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 ),
             ));
         };
@@ -233,7 +242,12 @@ mod tests {
         Currency::parse("USD").unwrap()
     }
 
-    fn raw<'a>(category: &'a str, amount: &'a str, quantity: &'a str, unit: &'a str) -> RawCommitment<'a> {
+    fn raw<'a>(
+        category: &'a str,
+        amount: &'a str,
+        quantity: &'a str,
+        unit: &'a str,
+    ) -> RawCommitment<'a> {
         RawCommitment {
             contract: "AWS-2026",
             commitment: "gpu-hours",
@@ -267,7 +281,10 @@ mod tests {
         let fields: Vec<&str> = err.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(fields, ["committed_amount", "quantity"]);
         let k = NewCommitment::parse(&raw("", "12.34", "", ""), usd()).unwrap();
-        assert_eq!((k.category, k.committed.minor()), (CommitmentCategory::Spend, 1234));
+        assert_eq!(
+            (k.category, k.committed.minor()),
+            (CommitmentCategory::Spend, 1234)
+        );
     }
 
     fn applicable(id: i64, reference: &str, from: &str, to: &str, scope: &str) -> Applicable {
@@ -287,12 +304,28 @@ mod tests {
             applicable(3, "storage", "2027-01-01", "2027-12-31", "s3"),
         ];
         assert_eq!(apply(&ks, None, d("2026-06-01"), "anything"), Ok(Some(1)));
-        assert_eq!(apply(&ks, None, d("2027-06-01"), "P5.48xlarge"), Ok(Some(2)));
+        assert_eq!(
+            apply(&ks, None, d("2027-06-01"), "P5.48xlarge"),
+            Ok(Some(2))
+        );
         // In 2027 an EC2 Lambda SKU is in no commitment's scope: unapplied, not refused.
         assert_eq!(apply(&ks, None, d("2027-06-01"), "lambda"), Ok(None));
-        assert_eq!(apply(&ks, Some("storage"), d("2027-06-01"), "lambda"), Ok(Some(3)));
-        assert_eq!(apply(&ks, Some("storage"), d("2026-06-01"), "s3").unwrap_err().column, "date");
-        assert_eq!(apply(&ks, Some("nope"), d("2026-06-01"), "s3").unwrap_err().column, "commitment");
+        assert_eq!(
+            apply(&ks, Some("storage"), d("2027-06-01"), "lambda"),
+            Ok(Some(3))
+        );
+        assert_eq!(
+            apply(&ks, Some("storage"), d("2026-06-01"), "s3")
+                .unwrap_err()
+                .column,
+            "date"
+        );
+        assert_eq!(
+            apply(&ks, Some("nope"), d("2026-06-01"), "s3")
+                .unwrap_err()
+                .column,
+            "commitment"
+        );
     }
 
     #[test]

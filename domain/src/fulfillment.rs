@@ -57,7 +57,11 @@ mod tests {
     #[test]
     fn contract_years_start_on_the_start_date_and_the_last_ends_with_the_term() {
         assert_eq!(
-            intervals(d("2026-03-15"), d("2028-01-31"), FulfillmentInterval::Annual),
+            intervals(
+                d("2026-03-15"),
+                d("2028-01-31"),
+                FulfillmentInterval::Annual
+            ),
             [
                 (d("2026-03-15"), d("2027-03-14")),
                 (d("2027-03-15"), d("2028-01-31"))
@@ -72,14 +76,22 @@ mod tests {
     #[test]
     fn quarters_and_months_count_from_the_start_and_stop_with_the_period() {
         assert_eq!(
-            intervals(d("2026-01-15"), d("2026-08-31"), FulfillmentInterval::Quarterly),
+            intervals(
+                d("2026-01-15"),
+                d("2026-08-31"),
+                FulfillmentInterval::Quarterly
+            ),
             [
                 (d("2026-01-15"), d("2026-04-14")),
                 (d("2026-04-15"), d("2026-07-14")),
                 (d("2026-07-15"), d("2026-08-31"))
             ]
         );
-        let months = intervals(d("2026-01-31"), d("2026-04-30"), FulfillmentInterval::Monthly);
+        let months = intervals(
+            d("2026-01-31"),
+            d("2026-04-30"),
+            FulfillmentInterval::Monthly,
+        );
         // Month ends clamp (Jan 31 + 1 month is Feb 28) and the next month starts the day after.
         assert_eq!(months[0], (d("2026-01-31"), d("2026-02-27")));
         assert_eq!(months.last(), Some(&(d("2026-04-30"), d("2026-04-30"))));

@@ -18,10 +18,10 @@ pub mod scenario;
 pub mod text;
 
 pub use access::{Permission, Role, SignedIn};
+pub use commitment::{CommitmentCategory, NewCommitment};
 pub use currency::Currency;
 pub use entries::{NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};
 pub use error::FieldError;
-pub use commitment::{CommitmentCategory, NewCommitment};
 pub use kinds::{CommitmentModel, FulfillmentInterval, VendorKind};
 pub use money::Money;
 pub use quantity::Quantity;

@@ -508,7 +508,10 @@ fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {
         "notes" | "note" => optional(4000).boxed(),
         "start_date" | "end_date" | "planned_date" | "date" => not_a_date.boxed(),
         "period_start" => prop_oneof![not_a_date, "2026-0[1-9]-(0[2-9]|1[0-9]|2[0-8])"].boxed(),
-        "committed_amount" => not_money(false).boxed(),
+        // Blank is allowed: a contract whose commitments are all given separately.
+        "committed_amount" => not_money(false)
+            .prop_filter("not blank", |s| !s.trim().is_empty())
+            .boxed(),
         "amount" | "quantity" if usage => {
             prop_oneof![not_a_decimal.clone(), "-?[0-9]{1,4}\\.[0-9]{7,9}", "[a-z]"].boxed()
         }
@@ -528,7 +531,7 @@ fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {
         .boxed(),
         "kind" => not_a_word(&["hyperscaler", "neocloud", "colocation", "other"]).boxed(),
         "commitment_model" => not_a_word(&["build_up", "burn_down"]).boxed(),
-        "fulfillment_interval" => not_a_word(&["term", "annual"]).boxed(),
+        "fulfillment_interval" => not_a_word(&["term", "annual", "quarterly", "monthly"]).boxed(),
         other => unreachable!("no garbage for {other}"),
     }
 }

@@ -275,3 +275,62 @@ test('a FOCUS cost file with spend under no contract imports in the browser and 
   await hydrated(page);
   await expect(page.locator('#usage tbody tr').first()).toContainText('none (on-demand)');
 });
+
+// A provider's FOCUS 1.3 Contract Commitment file names no provider: the vendor comes from the
+// form. Its contract holds two commitments (a spend minimum and GPU-hours); the provider's cost
+// file applies spend to each, and the contract page shows both with their own burn-down.
+test('a FOCUS commitment file and a cost file give a contract two commitments with their own burn-down', async ({ page }) => {
+  const problems = watchConsole(page);
+  const id = unique();
+  const contract = `CW-${id}`;
+  const period = 'CW-' + id;
+  const commitments = [
+    'BillingCurrency,ContractCommitmentCategory,ContractCommitmentCost,ContractCommitmentDescription,ContractCommitmentId,ContractCommitmentPeriodEnd,ContractCommitmentPeriodStart,ContractCommitmentQuantity,ContractCommitmentType,ContractCommitmentUnit,ContractId,ContractPeriodEnd,ContractPeriodStart',
+    `USD,Spend,100000.00,Minimum spend,min-${id},2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,NULL,Minimum spend,NULL,${period},2028-01-01T00:00:00Z,2026-01-01T00:00:00Z`,
+    `USD,Usage,NULL,GPU hours,gpu-${id},2028-01-01T00:00:00Z,2026-06-01T00:00:00Z,5000,Usage commitment,Hours,${period},2028-01-01T00:00:00Z,2026-01-01T00:00:00Z`,
+  ].join('\n') + '\n';
+  await page.goto('/import');
+  await hydrated(page);
+  await page.getByLabel('What it holds').selectOption('focus-contracts');
+  await page.getByLabel('FOCUS commitments: vendor').fill('CoreWeave');
+  await page.getByLabel('CSV file').setInputFiles({ name: `commitments-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(commitments) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('#upload-message')).toContainText('Imported 2 focus-contracts row(s)');
+
+  const applied = (commitment, cost, quantity) =>
+    `"{""Elements"":[{""ContractId"":""${period}"",""ContractCommitmentId"":""${commitment}"",""ContractCommitmentAppliedCost"":${cost},""ContractCommitmentAppliedQuantity"":${quantity}}]}"`;
+  const costs = [
+    'BilledCost,BillingCurrency,ChargeCategory,ChargePeriodStart,ConsumedQuantity,ConsumedUnit,ContractApplied,EffectiveCost,ServiceProviderName,SkuId',
+    `1500.00,USD,Usage,2026-03-02T00:00:00Z,10,Hours,${applied(`min-${id}`, '1500.00', 10)},1500.00,CoreWeave,H100-${id}`,
+    `2500.00,USD,Usage,2026-04-02T00:00:00Z,20,Hours,${applied(`min-${id}`, '2500.00', 20)},2500.00,CoreWeave,H100-${id}`,
+    `800.00,USD,Usage,2026-07-01T00:00:00Z,200,Hours,${applied(`gpu-${id}`, '800.00', 200)},800.00,CoreWeave,H100-${id}`,
+    `400.00,USD,Usage,2026-07-02T00:00:00Z,100,Hours,${applied(`gpu-${id}`, '400.00', 100)},400.00,CoreWeave,H100-${id}`,
+  ].join('\n') + '\n';
+  await page.goto('/import');
+  await hydrated(page);
+  await page.getByLabel('What it holds').selectOption('focus-usage');
+  await page.getByLabel('CSV file').setInputFiles({ name: `costs-${id}.csv`, mimeType: 'text/csv', buffer: Buffer.from(costs) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('#upload-message')).toContainText('Imported 4 focus-usage row(s)');
+
+  await page.goto(`/contracts/${contract}`);
+  await hydrated(page);
+  const items = page.locator('li.commitment');
+  await expect(items).toHaveCount(2);
+  const minimum = page.locator(`li.commitment[data-commitment="min-${id}"]`);
+  await expect(minimum).toContainText('4,000.00');
+  await expect(minimum.locator('svg.sparkline path')).toHaveCount(1);
+  const gpu = page.locator(`li.commitment[data-commitment="gpu-${id}"]`);
+  await expect(gpu).toContainText('300 Hours');
+  await expect(gpu).toContainText('5000 Hours');
+  await page.screenshot({ path: path.join(shots, 'contract-commitments.png'), fullPage: true });
+  // The burn-down report has a row per commitment and day with applied spend.
+  const response = await page.request.get(`/api/reports/burndown.csv?contract=${contract}`);
+  const lines = (await response.text()).trim().split('\n');
+  expect(lines[0]).toBe('contract,commitment,date,cumulative_spend,remaining');
+  expect(lines.slice(1)).toEqual([
+    `${contract},min-${id},2026-03-02,1500.00,98500.00`,
+    `${contract},min-${id},2026-04-02,4000.00,96000.00`,
+  ]);
+  expect(problems).toEqual([]);
+});

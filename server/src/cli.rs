@@ -26,17 +26,19 @@ pub enum Command {
     /// Run the web app.
     Serve(ServeArgs),
     /// Import ledger CSV files (all or nothing): a directory holding vendors.csv,
-    /// contracts.csv, deliveries.csv, receipts.csv, usage.csv, revenue.csv, or single files.
+    /// contracts.csv, commitments.csv, deliveries.csv, receipts.csv, usage.csv, revenue.csv,
+    /// or single files.
     ///
     /// Files are imported in dependency order in one transaction; on any bad row nothing is
     /// written and every bad row is listed as file:line: column: reason. Entries whose key
     /// already exists (vendor name, contract reference, phase, revenue month) are rejected,
     /// and a file whose exact content was imported before is rejected.
     Import(ImportArgs),
-    /// Export the raw ledger as the six CSV files, in the import format.
+    /// Export the raw ledger as its CSV files, in the import format.
     Export(ExportArgs),
     /// Print or save a report as CSV (or JSON): burndown, portfolio-burndown, concentration,
-    /// ratio, ratio-ttm, ratio-outlook, projection, slippage, commitment-concentration, trueup.
+    /// ratio, ratio-ttm, ratio-outlook, projection, slippage, commitment-concentration, trueup,
+    /// commitments, usage-burndown.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.
@@ -153,8 +155,9 @@ pub struct ImportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// Directory to write the six CSV files into (created if missing), with the contracts
-    /// also as a FOCUS 1.3 Contract Commitment dataset (focus-contract-commitments.csv).
+    /// Directory to write the ledger's CSV files into (created if missing; commitments.csv only
+    /// when a contract has commitments beyond its own), with the commitments also as a FOCUS
+    /// 1.3 Contract Commitment dataset (focus-contract-commitments.csv).
     pub dir: PathBuf,
 }
 

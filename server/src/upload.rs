@@ -207,7 +207,12 @@ async fn upload(
     match result {
         Ok(report) => {
             let rows = report.total_rows();
-            let summary = report.files.first();
+            // A FOCUS commitment file also adds vendors and contracts: say what it was read as.
+            let summary = report
+                .files
+                .iter()
+                .find(|f| f.kind == kind)
+                .or(report.files.first());
             let message = if check_only {
                 let described = summary
                     .map(|f| f.describe("would import"))

@@ -210,7 +210,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     let (status, body) = get(&state, "/api/reports/forecast.csv").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup, ratio-outlook"),
+        body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup, ratio-outlook, commitments, usage-burndown"),
         "{body}"
     );
     let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;
@@ -223,7 +223,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         json,
-        r#"[{"contract":"C2","cumulative_spend":"300.00","date":"2026-01-20","remaining":"2700.00"}]"#
+        r#"[{"commitment":"C2","contract":"C2","cumulative_spend":"300.00","date":"2026-01-20","remaining":"2700.00"}]"#
     );
 }
 
@@ -237,23 +237,23 @@ async fn the_projection_report_carries_the_run_rate_to_the_end_of_the_term() {
     let (status, csv) = get(&state, "/api/reports/projection.csv?as_of=2026-02-28").await;
     assert_eq!(status, StatusCode::OK, "{csv}");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "contract,as_of,committed,spent,run_rate_per_day,projected_total,projected_low,projected_high,projected_shortfall,exhaustion_date,term_elapsed_share,burned_share");
+    assert_eq!(lines[0], "contract,commitment,as_of,committed,spent,run_rate_per_day,projected_total,projected_low,projected_high,projected_shortfall,exhaustion_date,term_elapsed_share,burned_share");
     // The band (columns 6 and 7) has its own hand-computed test in analytics; here it brackets
     // the projection, and the other cells are as before.
     let without_band = |line: &str| -> String {
         let cells: Vec<&str> = line.split(',').collect();
         let money = |i: usize| cells[i].parse::<f64>().unwrap();
-        assert!(money(6) <= money(5) && money(5) <= money(7), "{line}");
-        [&cells[..6], &cells[8..]].concat().join(",")
+        assert!(money(7) <= money(6) && money(6) <= money(8), "{line}");
+        [&cells[..7], &cells[9..]].concat().join(",")
     };
     assert!(
         without_band(lines[1])
-            .starts_with("C1,2026-02-28,1000.00,350.50,5.94,2168.35,0.00,2026-06-18,"),
+            .starts_with("C1,C1,2026-02-28,1000.00,350.50,5.94,2168.35,0.00,2026-06-18,"),
         "{}",
         lines[1]
     );
     assert!(
-        without_band(lines[2]).starts_with("C2,2026-02-28,3000.00,400.00,6.78,4949.15,0.00,"),
+        without_band(lines[2]).starts_with("C2,C2,2026-02-28,3000.00,400.00,6.78,4949.15,0.00,"),
         "{}",
         lines[2]
     );
@@ -302,7 +302,7 @@ async fn cached_report_frames_are_refreshed_when_the_ledger_changes() {
     .await
     .unwrap();
     let (_, after) = get(&state, "/api/reports/burndown.csv?contract=C1").await;
-    assert_eq!(after, format!("{before}C1,2026-03-01,400.00,600.00\n"));
+    assert_eq!(after, format!("{before}C1,C1,2026-03-01,400.00,600.00\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -860,6 +860,8 @@ fn every_server_function_is_covered_here() {
         "list_statements",
         "record_statement",
         "get_trueup",
+        "get_commitment_burndown",
+        "add_commitment",
         "list_scenarios",
         "create_scenario",
     ];
@@ -1012,7 +1014,7 @@ async fn a_vendor_statement_agrees_or_visibly_differs() {
         .last()
         .unwrap()
         .split(',')
-        .nth(2)
+        .nth(3)
         .unwrap()
         .to_owned();
     let statement = |as_of: &'static str, consumed: String, tolerance: &'static str| {
@@ -1043,7 +1045,7 @@ async fn a_vendor_statement_agrees_or_visibly_differs() {
         7,
         "seven contract years"
     );
-    assert_eq!(trueup["columns"][7], "true_up");
+    assert_eq!(trueup["columns"][8], "true_up");
 
     let rows = read(&state, "list_statements", &[("contract", "LAMBDA-2026-1B")]).await;
     let rows = rows.as_array().unwrap();

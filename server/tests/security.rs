@@ -79,6 +79,8 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("list_scenarios", Permission(Read)),
     ("create_scenario", Permission(WriteEntries)),
     ("get_trueup", Permission(Read)),
+    ("get_commitment_burndown", Permission(Read)),
+    ("add_commitment", Permission(WriteEntries)),
     ("record_statement", Permission(WriteEntries)),
 ];
 
@@ -183,7 +185,20 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "create_token" => vec!["name"],
         "revoke_token" => vec!["id"],
         "close_period" | "reopen_period" => vec!["month"],
-        "list_statements" | "get_trueup" => vec!["contract"],
+        "list_statements" | "get_trueup" | "get_commitment_burndown" => vec!["contract"],
+        "add_commitment" => vec![
+            "contract",
+            "commitment",
+            "category",
+            "committed_amount",
+            "quantity",
+            "unit",
+            "commitment_model",
+            "fulfillment_interval",
+            "start_date",
+            "end_date",
+            "scope",
+        ],
         "record_statement" => vec!["contract", "as_of", "consumed", "tolerance", "note"],
         _ => vec![],
     };
@@ -530,7 +545,7 @@ async fn api_tokens_act_with_their_owners_role_until_revoked() {
         send_full(&ctx, with_token("GET", "/api/reports/burndown.csv", "")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        csv.starts_with("contract,date,cumulative_spend"),
+        csv.starts_with("contract,commitment,date,cumulative_spend"),
         "{}",
         &csv[..40.min(csv.len())]
     );

@@ -41,7 +41,7 @@ async fn two_servers_share_sessions_and_see_each_others_writes() {
     assert_ne!(after, before, "B's report moved with A's write");
     let spent = |csv: &str| -> i64 {
         let last = csv.lines().last().unwrap();
-        domain::decimal::parse_scaled(last.split(',').nth(2).unwrap(), 2, false).unwrap()
+        domain::decimal::parse_scaled(last.split(',').nth(3).unwrap(), 2, false).unwrap()
     };
     let nov20 = |csv: &str| {
         csv.lines()

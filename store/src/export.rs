@@ -207,7 +207,16 @@ pub async fn export_dir(
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     for kind in LedgerFile::ALL {
-        let file = std::io::BufWriter::new(std::fs::File::create(dir.join(kind.file_name()))?);
+        let path = dir.join(kind.file_name());
+        // A ledger of one commitment per contract writes the same files as before further
+        // commitments existed (an older export's file in the way is emptied, not left stale).
+        if *kind == LedgerFile::Commitments && !has_further_commitments(db).await? {
+            if path.exists() {
+                std::fs::File::create(&path)?;
+            }
+            continue;
+        }
+        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
         written.push((*kind, export_table(db, *kind, file).await?));
     }
     Ok(written)

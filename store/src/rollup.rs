@@ -36,7 +36,8 @@ impl InsertRow for DailyUsageRow {
         "quantity_micros",
         "entries",
     ];
-    const ON_CONFLICT: &'static str = " ON CONFLICT (contract_id, commitment_id, date, vendor_id) DO UPDATE SET \
+    const ON_CONFLICT: &'static str =
+        " ON CONFLICT (contract_id, commitment_id, date, vendor_id) DO UPDATE SET \
         amount_e6 = usage_daily.amount_e6 + excluded.amount_e6, \
         quantity_micros = usage_daily.quantity_micros + excluded.quantity_micros, \
         entries = usage_daily.entries + excluded.entries";

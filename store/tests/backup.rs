@@ -28,14 +28,14 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
     let mut daily: Vec<String> = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT contract_id, date, amount_e6, quantity_micros, entries FROM usage_daily",
+            "SELECT contract_id, date, amount_e6, quantity_micros, entries, commitment_id FROM usage_daily",
         ))
         .await
         .unwrap()
         .iter()
         .map(|r| {
             let date: NaiveDate = r.try_get_by_index(1).unwrap();
-            let numbers: Vec<i64> = [0, 2, 3, 4]
+            let numbers: Vec<i64> = [0, 2, 3, 4, 5]
                 .iter()
                 .map(|i| r.try_get_by_index(*i).unwrap())
                 .collect();
@@ -47,6 +47,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
         ("users", rows::<user::Entity>(db).await),
         ("vendors", rows::<vendor::Entity>(db).await),
         ("contracts", rows::<contract::Entity>(db).await),
+        ("commitments", rows::<commitment::Entity>(db).await),
         ("delivery_phases", rows::<delivery_phase::Entity>(db).await),
         (
             "delivery_receipts",

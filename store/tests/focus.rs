@@ -324,9 +324,14 @@ async fn a_focus_1_3_export_splits_applied_rows_and_keeps_spend_under_no_contrac
         .await
         .expect("two contracts running the same day refuse nothing");
     assert_eq!(report.files[0].rows, 4);
+    // The split row names commitments this ledger was not given (each contract has only its
+    // own): each part is applied to the one commitment whose period holds it.
     assert_eq!(
         report.files[0].notes,
-        ["3 rows under no contract (vendor spend, in no burn-down)"]
+        [
+            "2 rows naming a commitment the ledger does not hold (applied by period and scope instead)",
+            "3 rows under no contract (vendor spend, in no burn-down)"
+        ]
     );
     let burned = burned(&t.db).await;
     // The split row: each contract takes its ContractCommitmentAppliedCost.
@@ -402,4 +407,175 @@ async fn a_file_without_the_cost_column_is_refused_by_name() {
         .await
         .unwrap();
     assert_eq!(burned(&t.db).await["CW-2026"], 1_000);
+}
+
+/// A provider's Contract Commitment dataset (FOCUS 1.3 names no provider) and its cost export:
+/// one ContractId with six commitments — two annual minimums, a rate card, a Usage-category
+/// compute-hours commitment, a Savings Plan and Reserved Instances, periods staggered — and a
+/// second contract of the same provider running the same days.
+#[tokio::test]
+async fn a_providers_commitments_and_costs_add_up_per_commitment() {
+    let t = test_db().await;
+    import_files(
+        &t.db,
+        vec![ImportSource::from_bytes(
+            LedgerFile::Vendors,
+            "vendors.csv",
+            b"name,kind\nAmazon Web Services,hyperscaler\n".to_vec(),
+        )],
+        "tester",
+        Arc::new(NoProgress),
+    )
+    .await
+    .unwrap();
+    let commitments = || {
+        ImportSource::open_as(
+            LedgerFile::FocusContracts,
+            &fixtures()
+                .join("focus")
+                .join("contract-commitments-1.3.csv"),
+        )
+        .unwrap()
+    };
+    // Without a vendor the file cannot say whose contracts these are.
+    let err = import_focus(&t.db, commitments()).await.unwrap_err();
+    assert!(err.to_string().contains("--vendor NAME"), "{err}");
+    let mut source = commitments();
+    source.vendor = Some("Amazon Web Services".into());
+    let report = import_focus(&t.db, source).await.unwrap();
+    let summary = report
+        .files
+        .iter()
+        .find(|f| f.kind == LedgerFile::FocusContracts)
+        .expect("a summary of the FOCUS file");
+    assert_eq!(summary.rows, 7, "seven commitments");
+
+    let edp = store::ledger::contracts::detail(&t.db, "EDP-2026")
+        .await
+        .unwrap()
+        .unwrap();
+    let references: Vec<&str> = edp
+        .commitments
+        .iter()
+        .map(|k| k.reference.as_str())
+        .collect();
+    assert_eq!(
+        references,
+        [
+            "EDP-min-2026",
+            "EDP-min-2027",
+            "RI-p5",
+            "SP-1yr",
+            "compute-hours",
+            "storage-rate-card"
+        ]
+    );
+    let compute = &edp.commitments[4];
+    assert_eq!(
+        (
+            compute.category.as_str(),
+            compute.quantity_micros,
+            compute.unit.as_str()
+        ),
+        ("usage", Some(200_000_000_000), "Hours")
+    );
+    assert_eq!(
+        (compute.start_date.to_string(), compute.end_date.to_string()),
+        ("2026-03-01".to_owned(), "2027-02-28".to_owned())
+    );
+    assert_eq!(
+        edp.own_committed_minor, None,
+        "no commitment named after the contract"
+    );
+
+    let report = import_focus(
+        &t.db,
+        focus_file("cost-by-commitment-1.3.csv", FocusCost::Effective),
+    )
+    .await
+    .expect("nothing a provider sends is refused");
+    assert_eq!(report.files[0].rows, 7);
+    assert_eq!(
+        report.files[0].notes,
+        [
+            "1 rows under a contract but in no commitment's period and scope (in no burn-down)",
+            "1 rows under no contract (vendor spend, in no burn-down)"
+        ]
+    );
+    let applied = |detail: &domain::views::ContractDetail, name: &str| {
+        detail
+            .commitments
+            .iter()
+            .find(|k| k.reference == name)
+            .unwrap()
+            .applied
+            .minor()
+    };
+    let edp = store::ledger::contracts::detail(&t.db, "EDP-2026")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        applied(&edp, "compute-hours"),
+        exact_cents(&["1234.5678901"])
+    );
+    assert_eq!(edp.commitments[4].applied_quantity_micros, 100_000_000);
+    assert_eq!(
+        applied(&edp, "SP-1yr"),
+        exact_cents(&["600.0000004", "-12.3456789"])
+    );
+    assert_eq!(applied(&edp, "RI-p5"), exact_cents(&["299.9999996"]));
+    assert_eq!(applied(&edp, "EDP-min-2026"), 0);
+    let ppa = store::ledger::contracts::detail(&t.db, "PPA-2026")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        applied(&ppa, "PPA-2026"),
+        exact_cents(&["0.0159072", "0.0159072"])
+    );
+    // The contract's spend: applied, and the S3 row five commitments hold (so none).
+    let burned = burned(&t.db).await;
+    assert_eq!(
+        burned["EDP-2026"],
+        exact_cents(&["1234.5678901", "600.0000004", "299.9999996", "-12.3456789"])
+    );
+    let (all, unapplied) = vendor_totals(&t.db).await;
+    assert_eq!(
+        all["Amazon Web Services"],
+        exact_cents(&[
+            "1234.5678901",
+            "900.00",
+            "-12.3456789",
+            "0.0159072",
+            "0.0159072",
+            "77.777777",
+            "5.00"
+        ])
+    );
+    assert_eq!(
+        unapplied["Amazon Web Services"], 500,
+        "Lambda: two contracts run that day"
+    );
+
+    // The commitments export and import into an empty ledger as the same commitments.
+    let mut out = Vec::new();
+    store::import::focus_commitments::export(&t.db, &mut out)
+        .await
+        .unwrap();
+    let target = test_db().await;
+    import_focus(
+        &target.db,
+        ImportSource::from_bytes(LedgerFile::FocusContracts, "back.csv", out.clone()),
+    )
+    .await
+    .unwrap();
+    let mut again = Vec::new();
+    store::import::focus_commitments::export(&target.db, &mut again)
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(again).unwrap(),
+        String::from_utf8(out).unwrap()
+    );
 }

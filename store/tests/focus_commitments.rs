@@ -178,7 +178,7 @@ async fn a_contract_with_other_terms_is_refused_not_overwritten() {
         .unwrap_err();
     assert_eq!(
         err.to_string().lines().nth(1).unwrap().trim(),
-        "commitments.csv:9: ContractId: contract \"AWS-POOL\" is already in the ledger with different terms (1000000.00 USD from 2026-01-01 to 2026-12-31, burn_down, term); it is not overwritten"
+        "commitments.csv:9: ContractCommitmentId: commitment \"AWS-POOL\" of contract \"AWS-POOL\" is already in the ledger with different terms (1000000.00 from 2026-01-01 to 2026-12-31, burn_down, term); it is not overwritten"
     );
     assert_eq!(table_counts(&t.db).await.unwrap(), counts);
 }
@@ -189,11 +189,11 @@ async fn bad_commitment_rows_are_named_by_focus_line_and_column() {
     let header = focus_commitments::COLUMNS.join(",");
     let text = format!(
         "{header}\n\
-         USD,Spend,100.00,,N-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,N-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,\n\
-         USD,Spend,60.00,,U-1/Y1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,U-1,2028-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,\n\
-         USD,Spend,40.00,,U-1/Y2,2028-01-01T00:00:00Z,2027-01-01T00:00:00Z,,Minimum spend,,U-1,2028-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,\n\
-         USD,Spend,-5,,B-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,B-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,\n\
-         DOLLAR,Spend,5.00,,C-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,C-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,\n"
+         USD,Spend,100.00,,N-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,N-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,,\n\
+         USD,Spend,60.00,,U-1/Y1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,U-1,2028-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,,\n\
+         USD,Spend,40.00,,U-1/Y2,2028-01-01T00:00:00Z,2027-01-01T00:00:00Z,,Minimum spend,,U-1,2028-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,,\n\
+         USD,Spend,-5,,B-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,B-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,,\n\
+         DOLLAR,Spend,5.00,,C-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,,Minimum spend,,C-1,2027-01-01T00:00:00Z,2026-01-01T00:00:00Z,Nebius,,\n"
     );
     let err = import(&t.db, LedgerFile::FocusContracts, "c.csv", &text)
         .await
@@ -204,13 +204,10 @@ async fn bad_commitment_rows_are_named_by_focus_line_and_column() {
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
-        [
-            "c.csv:5: ContractCommitmentCost: must not be negative",
-            "c.csv:3: ContractCommitmentPeriodStart: the commitments of contract \"U-1\" are neither one over the whole term nor an even split over its contract years; the ledger tracks these two fulfilment intervals",
-        ]
+        ["c.csv:5: ContractCommitmentCost: must not be negative",]
     );
-    // With those fixed, the bad currency is found by the ledger's own contract rules, and
-    // reported on the FOCUS line and column.
+    // With that fixed, the bad currency is found by the ledger's own contract rules, and
+    // reported on the FOCUS line and column. (U-1's uneven years are two commitments.)
     let text = text
         .replace("USD,Spend,-5,", "USD,Spend,5,")
         .replace("USD,Spend,60.00,", "USD,Spend,50.00,")

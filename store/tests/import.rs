@@ -168,7 +168,7 @@ async fn wrong_headers_name_the_column() {
             csv(LedgerFile::Revenue, "amount,period_start,currency\n1.00,2026-01-01,USD\n"),
         ],
         &[
-            "usage.csv:1: day: unknown column \"day\"; expected contract,date,amount,quantity,unit,sku,vendor,currency",
+            "usage.csv:1: day: unknown column \"day\"; expected contract,date,amount,quantity,unit,sku,vendor,currency,commitment",
             "usage.csv:1: date: missing column",
             "revenue.csv:1: period_start: column out of order; expected period_start,amount,currency",
         ],

@@ -244,9 +244,7 @@ impl RowContext {
         usage: &NewUsage,
     ) -> Result<(), Vec<FieldError>> {
         let contract_id = placed.contract_id.unwrap_or(crate::rollup::NO_CONTRACT);
-        let commitment_id = placed
-            .commitment_id
-            .unwrap_or(crate::rollup::NO_COMMITMENT);
+        let commitment_id = placed.commitment_id.unwrap_or(crate::rollup::NO_COMMITMENT);
         let day = self
             .daily
             .entry((contract_id, commitment_id, usage.date, placed.vendor_id))
@@ -702,6 +700,21 @@ impl RowParser for ContractRow {
         rec: &csv::StringRecord,
         cx: &mut RowContext,
     ) -> Result<Option<Self>, Vec<FieldError>> {
+        let parsed = Self::parse_contract(h, rec, cx);
+        if parsed.is_err() {
+            let reference = h.get(rec, "reference").trim().to_owned();
+            cx.lookups.refused_contracts.insert(reference);
+        }
+        parsed
+    }
+}
+
+impl ContractRow {
+    fn parse_contract(
+        h: &Header,
+        rec: &csv::StringRecord,
+        cx: &mut RowContext,
+    ) -> Result<Option<Self>, Vec<FieldError>> {
         let get = |c| h.get(rec, c);
         let contract = NewContract::parse(&RawContract {
             reference: get("reference"),
@@ -811,6 +824,10 @@ impl RowParser for CommitmentRow {
     ) -> Result<Option<Self>, Vec<FieldError>> {
         let get = |c| h.get(rec, c);
         let reference = get("contract").trim();
+        if cx.lookups.refused_contracts.contains(reference) {
+            // Its contract's errors are reported already; the import fails on them.
+            return Ok(None);
+        }
         let key = cx.contract(reference).map_err(|mut e| {
             e.iter_mut().for_each(|e| {
                 e.reason.push_str("; add it to contracts.csv first");

@@ -246,7 +246,11 @@ struct Terms {
 impl Terms {
     fn describe(&self) -> String {
         let amount = match self.quantity_micros {
-            Some(q) => format!("{} {}", format_scaled_trimmed(q, QUANTITY_PLACES), self.unit),
+            Some(q) => format!(
+                "{} {}",
+                format_scaled_trimmed(q, QUANTITY_PLACES),
+                self.unit
+            ),
             None => format_scaled(self.committed_minor, domain::money::MINOR_PLACES),
         };
         format!(
@@ -457,14 +461,14 @@ pub(super) async fn expand(
                 None
             }
         };
-        let mut day = |column: &str, exclusive_end: bool| match focus_day(get(column), exclusive_end)
-        {
-            Ok(d) => Some(d),
-            Err(reason) => {
-                push_error(&mut errors, &file, Some(line), column, reason);
-                None
-            }
-        };
+        let mut day =
+            |column: &str, exclusive_end: bool| match focus_day(get(column), exclusive_end) {
+                Ok(d) => Some(d),
+                Err(reason) => {
+                    push_error(&mut errors, &file, Some(line), column, reason);
+                    None
+                }
+            };
         let period_start = day("ContractCommitmentPeriodStart", false);
         let period_end = day("ContractCommitmentPeriodEnd", true);
         let contract_start = day("ContractPeriodStart", false);
@@ -527,17 +531,15 @@ pub(super) async fn expand(
         if id.is_empty() || contract_id.is_empty() {
             continue;
         }
-        let group = groups
-            .entry(contract_id.clone())
-            .or_insert_with(|| Group {
-                first_line: line,
-                vendor: vendor.clone(),
-                title: get("x_ContractTitle").to_owned(),
-                currency: get("BillingCurrency").to_owned(),
-                start: contract_start,
-                end: contract_end,
-                periods: Vec::new(),
-            });
+        let group = groups.entry(contract_id.clone()).or_insert_with(|| Group {
+            first_line: line,
+            vendor: vendor.clone(),
+            title: get("x_ContractTitle").to_owned(),
+            currency: get("BillingCurrency").to_owned(),
+            start: contract_start,
+            end: contract_end,
+            periods: Vec::new(),
+        });
         let differs = |what: &str| {
             format!(
                 "differs from line {} for contract {contract_id:?} ({what})",
@@ -584,8 +586,12 @@ pub(super) async fn expand(
         };
         let held = existing.get(&id);
         if let Some(held) = held {
-            if (held.vendor.as_str(), held.currency.as_str(), held.start, held.end)
-                != (g.vendor.as_str(), g.currency.as_str(), start, end)
+            if (
+                held.vendor.as_str(),
+                held.currency.as_str(),
+                held.start,
+                held.end,
+            ) != (g.vendor.as_str(), g.currency.as_str(), start, end)
             {
                 push_error(&mut errors, &file,
                     Some(g.first_line),

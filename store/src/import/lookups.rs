@@ -4,8 +4,8 @@
 
 use super::LedgerFile;
 use crate::entities::{commitment, contract, delivery_phase, revenue_entry, usage_entry, vendor};
-use domain::commitment::Applicable;
 use chrono::NaiveDate;
+use domain::commitment::Applicable;
 use domain::date::Term;
 use domain::Currency;
 use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
@@ -26,6 +26,8 @@ pub struct Lookups {
     pub commitments: HashMap<String, Vec<Applicable>>,
     pub phases: HashMap<(i64, String), i64>,
     pub revenue_periods: HashSet<(NaiveDate, Currency)>,
+    /// References of contracts this import refused: rows naming them say nothing more.
+    pub refused_contracts: HashSet<String>,
     /// Months closed for the books (their first days).
     pub closed_months: HashSet<NaiveDate>,
     /// Row hashes of usage imported from FOCUS files; loaded only when one is imported.
@@ -41,6 +43,7 @@ impl Lookups {
             commitments: HashMap::new(),
             phases: HashMap::new(),
             revenue_periods: HashSet::new(),
+            refused_contracts: HashSet::new(),
             closed_months: crate::ledger::periods::closed_months(txn).await?,
             focus_hashes: None,
             next_placeholder: 0,

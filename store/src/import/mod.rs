@@ -382,7 +382,11 @@ fn focus_contracts_summary(
         if !from_contracts && e.file != name {
             continue;
         }
-        let map = if from_contracts { lines.contracts } else { lines.commitments };
+        let map = if from_contracts {
+            lines.contracts
+        } else {
+            lines.commitments
+        };
         e.file = name.to_owned();
         e.line = e
             .line

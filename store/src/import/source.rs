@@ -68,7 +68,8 @@ impl ImportSource {
         let mut sources = Vec::new();
         for kind in LedgerFile::ALL {
             let path = dir.join(kind.file_name());
-            if path.exists() {
+            // An empty file is one an export emptied: nothing of that kind.
+            if std::fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
                 sources.push(Self::open_as(*kind, &path)?);
             }
         }

@@ -155,14 +155,17 @@ pub(crate) async fn check_inside(
         .collect())
 }
 
-/// Adds a further commitment to a contract (the form on the contract page).
+/// Adds a further commitment to a contract (the form on the contract page); its amount is in
+/// the contract's currency, so the form's text is read once the contract is known.
 pub async fn add(
     db: &DatabaseConnection,
     actor: &str,
-    new: NewCommitment,
-) -> Result<(), WriteError> {
+    raw: &domain::commitment::RawCommitment<'_>,
+) -> Result<String, WriteError> {
     let txn = crate::db::begin_write(db).await?;
-    let c = super::contracts::require(&txn, &new.contract, "contract").await?;
+    let c = super::contracts::require(&txn, raw.contract.trim(), "contract").await?;
+    let currency = Currency::parse(&c.currency).map_err(DbErr::Custom)?;
+    let new = NewCommitment::parse(raw, currency)?;
     let saved = insert(&txn, &c, &new).await?;
     audit::commit_with(
         txn,
@@ -176,7 +179,7 @@ pub async fn add(
         },
     )
     .await?;
-    Ok(())
+    Ok(saved.reference)
 }
 
 /// The checks every new commitment passes, whether from a form or a file.
@@ -268,7 +271,11 @@ pub async fn rows(
                 // Exact in the rollup; rounded once, here, where it is shown.
                 applied: money(domain::exact::to_minor(applied), &c.currency)?,
                 not_counted: money(
-                    if k.scope.is_empty() { 0 } else { domain::exact::to_minor(unapplied) },
+                    if k.scope.is_empty() {
+                        0
+                    } else {
+                        domain::exact::to_minor(unapplied)
+                    },
                     &c.currency,
                 )?,
                 quantity_micros: k.quantity_micros,

@@ -145,7 +145,11 @@ pub async fn detail(
 }
 
 /// The contract and its own commitment's terms, as the audit trail shows them.
-fn snapshot(c: &contract::Model, vendor: &str, own: Option<&commitment::Model>) -> serde_json::Value {
+fn snapshot(
+    c: &contract::Model,
+    vendor: &str,
+    own: Option<&commitment::Model>,
+) -> serde_json::Value {
     json!({
         "reference": c.reference,
         "vendor": vendor,

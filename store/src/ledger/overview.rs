@@ -16,7 +16,8 @@ pub async fn contract_overviews(db: &impl ConnectionTrait) -> Result<Vec<Contrac
 pub async fn all_contract_overviews(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<ContractOverview>, DbErr> {
-    let sql = "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
+    let sql =
+        "SELECT c.reference, v.name AS vendor, c.title, c.start_date, c.end_date, c.currency, \
                       CAST(COALESCE(k.committed, 0) AS BIGINT) AS committed_minor, \
                       CAST(COALESCE(u.burned, 0) AS BIGINT) AS burned, \
                       CASE WHEN c.archived_at IS NULL THEN 0 ELSE 1 END AS archived \
