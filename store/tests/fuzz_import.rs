@@ -587,6 +587,12 @@ proptest! {
         fuzz(LedgerFile::Contracts, case)?;
     }
 
+    /// Further commitments of the base ledger's contracts: spend and usage, scoped, quarterly.
+    #[test]
+    fn commitments_csv(case in mutated(LedgerFile::Commitments)) {
+        fuzz(LedgerFile::Commitments, case)?;
+    }
+
     #[test]
     fn deliveries_csv(case in mutated(LedgerFile::Deliveries)) {
         fuzz(LedgerFile::Deliveries, case)?;
