@@ -71,6 +71,10 @@ pub struct UsageInput {
     pub quantity: String,
     pub unit: String,
     pub sku: String,
+    /// The contract's commitment to apply it to; empty: the only one whose period and scope
+    /// hold it.
+    #[serde(default)]
+    pub commitment: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -85,7 +89,7 @@ impl UsageInput {
             quantity: &self.quantity,
             unit: &self.unit,
             sku: &self.sku,
-            commitment: "",
+            commitment: &self.commitment,
         })
     }
 }
@@ -233,6 +237,7 @@ fn UsageFields(
         <Field form name="usage[quantity]" label="Quantity" errors inputmode="decimal" value=initial.quantity required=true/>
         <Field form name="usage[unit]" label="Unit" errors value=initial.unit required=true hint="gpu_hour"/>
         <Field form name="usage[sku]" label="SKU" errors value=initial.sku/>
+        <Field form name="usage[commitment]" label="Commitment" errors value=initial.commitment hint="empty: by period and scope"/>
     }
 }
 
@@ -284,6 +289,7 @@ fn CorrectUsageForm(
         quantity: Quantity::from_micros(row.quantity_micros).to_string(),
         unit: row.unit.clone(),
         sku: row.sku.clone(),
+        commitment: row.commitment.clone().unwrap_or_default(),
     };
     view! {
         <ActionForm action=correct>
@@ -322,6 +328,7 @@ pub fn UsageTable(
                     <th scope="col" class="num">"Quantity"</th>
                     <th scope="col">"Unit"</th>
                     <th scope="col">"SKU"</th>
+                    <th scope="col">"Commitment"</th>
                     {correct.is_some().then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                 </tr>
             </thead>
@@ -347,6 +354,7 @@ pub fn UsageTable(
                                 <td class="num">{Quantity::from_micros(row.quantity_micros).to_string()}</td>
                                 <td>{row.unit.clone()}</td>
                                 <td>{row.sku.clone()}</td>
+                                <td>{row.commitment.clone().unwrap_or_default()}</td>
                                 {correct.map(|editing| view! {
                                     <td>
                                         <button type="button" class="link" on:click=move |_| editing.set(Some(for_button.clone()))>

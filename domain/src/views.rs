@@ -183,6 +183,8 @@ pub struct UsageRow {
     pub quantity_micros: i64,
     pub unit: String,
     pub sku: String,
+    /// The commitment it is applied to; `None`: none.
+    pub commitment: Option<String>,
 }
 
 impl UsageRow {

@@ -140,6 +140,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "usage[quantity]",
         "usage[unit]",
         "usage[sku]",
+        "usage[commitment]",
     ];
     let mut f: Vec<&'static str> = match endpoint {
         "list_contracts" => vec!["vendor", "status", "page"],

@@ -7,6 +7,27 @@ use std::sync::Arc;
 use store::import::{import_files, ImportSource, NoProgress};
 use store::ledger::table_counts;
 
+/// Imports the export in `a` into an empty ledger, exports that into `b`, and checks that every
+/// file came back the same (a ledger without further commitments writes no commitments.csv).
+async fn reimported(a: &std::path::Path, b: &std::path::Path) -> common::TestDb {
+    let second = test_db().await;
+    import_files(
+        &second.db,
+        ImportSource::open_dir(a).unwrap(),
+        "tester",
+        Arc::new(NoProgress),
+    )
+    .await
+    .unwrap();
+    store::export::export_dir(&second.db, b).await.unwrap();
+    for kind in store::LedgerFile::ALL {
+        let one = std::fs::read_to_string(a.join(kind.file_name())).ok();
+        let two = std::fs::read_to_string(b.join(kind.file_name())).ok();
+        assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
+    }
+    second
+}
+
 #[tokio::test]
 async fn export_then_import_gives_the_same_ledger() {
     let first = test_db().await;
@@ -22,28 +43,12 @@ async fn export_then_import_gives_the_same_ledger() {
     let (a, b) = (out.path().join("a"), out.path().join("b"));
     store::export::export_dir(&first.db, &a).await.unwrap();
 
-    let second = test_db().await;
-    import_files(
-        &second.db,
-        ImportSource::open_dir(&a).unwrap(),
-        "tester",
-        Arc::new(NoProgress),
-    )
-    .await
-    .unwrap();
-    store::export::export_dir(&second.db, &b).await.unwrap();
-
+    let second = reimported(&a, &b).await;
     let (c1, c2) = (
         table_counts(&first.db).await.unwrap(),
         table_counts(&second.db).await.unwrap(),
     );
     assert_eq!(c1, c2);
-    for kind in store::LedgerFile::ALL {
-        // A ledger without further commitments writes no commitments.csv.
-        let one = std::fs::read_to_string(a.join(kind.file_name())).ok();
-        let two = std::fs::read_to_string(b.join(kind.file_name())).ok();
-        assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
-    }
     // The export is in the ledger CSV format: the fixture's usage comes back as it went in,
     // amounts with exactly two places.
     let usage = std::fs::read_to_string(a.join("usage.csv")).unwrap();
@@ -94,22 +99,7 @@ async fn sub_cent_and_uncommitted_spend_survive_a_round_trip() {
         "{usage}"
     );
 
-    let second = test_db().await;
-    import_files(
-        &second.db,
-        ImportSource::open_dir(&a).unwrap(),
-        "tester",
-        Arc::new(NoProgress),
-    )
-    .await
-    .unwrap();
-    store::export::export_dir(&second.db, &b).await.unwrap();
-    for kind in store::LedgerFile::ALL {
-        // A ledger without further commitments writes no commitments.csv.
-        let one = std::fs::read_to_string(a.join(kind.file_name())).ok();
-        let two = std::fs::read_to_string(b.join(kind.file_name())).ok();
-        assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
-    }
+    let second = reimported(&a, &b).await;
     assert_eq!(
         store::reports::snapshot(&first.db)
             .await
@@ -185,21 +175,7 @@ async fn several_commitments_per_contract_survive_a_round_trip() {
          C2,storage,2026-07-01,2027-06-30,spend,500.00,,,burn_down,term,s3\n"
     );
 
-    let second = test_db().await;
-    import_files(
-        &second.db,
-        ImportSource::open_dir(&a).unwrap(),
-        "tester",
-        Arc::new(NoProgress),
-    )
-    .await
-    .unwrap();
-    store::export::export_dir(&second.db, &b).await.unwrap();
-    for kind in store::LedgerFile::ALL {
-        let one = std::fs::read_to_string(a.join(kind.file_name())).ok();
-        let two = std::fs::read_to_string(b.join(kind.file_name())).ok();
-        assert_eq!(one, two, "{} differs after a round trip", kind.file_name());
-    }
+    let second = reimported(&a, &b).await;
     let (s1, s2) = (
         store::reports::snapshot(&first.db).await.unwrap(),
         store::reports::snapshot(&second.db).await.unwrap(),

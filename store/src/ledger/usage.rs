@@ -59,7 +59,8 @@ impl Filter {
 }
 
 const ROW_COLUMNS: &str = "u.id, c.reference, v.name AS vendor, u.date, u.amount_e6, \
-                           u.currency, u.quantity_micros, u.unit, u.sku";
+                           u.currency, u.quantity_micros, u.unit, u.sku, \
+                           (SELECT k.reference FROM commitments k WHERE k.id = u.commitment_id) AS commitment";
 
 fn usage_row(row: &QueryResult) -> Result<UsageRow, DbErr> {
     let currency: String = row.try_get("", "currency")?;
@@ -73,6 +74,7 @@ fn usage_row(row: &QueryResult) -> Result<UsageRow, DbErr> {
         quantity_micros: row.try_get("", "quantity_micros")?,
         unit: row.try_get("", "unit")?,
         sku: row.try_get("", "sku")?,
+        commitment: row.try_get("", "commitment")?,
     })
 }
 
