@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 /// The ledger as frames, keyed by contract and commitment reference; money exact in
 /// millionths (`*_e6`):
+/// - `contracts`, one row per contract (with commitments or without): `contract`, `vendor` str
 /// - `commitments`, one row per commitment: `contract`, `commitment`, `vendor`, `category`
 ///   (`spend`/`usage`) str, `committed_e6` i64, `start_date`, `end_date` date (the
 ///   commitment's period), optionally `commitment_model`, `fulfillment_interval` str,
@@ -19,6 +20,7 @@ use std::collections::HashMap;
 /// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64
 #[derive(Clone)]
 pub struct LedgerFrames {
+    pub contracts: DataFrame,
     pub commitments: DataFrame,
     pub usage: DataFrame,
     pub revenue: DataFrame,
@@ -70,8 +72,12 @@ impl LedgerFrames {
         let reference: HashMap<i64, &str> = snapshot
             .contracts
             .iter()
-            .map(|(id, r)| (*id, r.as_str()))
+            .map(|c| (c.id, c.reference.as_str()))
             .collect();
+        let contracts = df!(
+            "contract" => snapshot.contracts.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(),
+            "vendor" => snapshot.contracts.iter().map(|c| c.vendor.as_str()).collect::<Vec<_>>(),
+        )?;
         let commitment: HashMap<i64, &str> = c
             .iter()
             .map(|k| (k.commitment_id, k.commitment.as_str()))
@@ -129,6 +135,7 @@ impl LedgerFrames {
             "quantity_micros" => r.iter().map(|r| r.quantity_micros).collect::<Vec<_>>(),
         )?;
         Ok(Self {
+            contracts,
             commitments,
             usage,
             revenue,
@@ -182,6 +189,19 @@ impl LedgerFrames {
             usage = usage.filter(is_in("commitment", &filters.commitments));
         }
         usage
+    }
+
+    /// Contracts passing the vendor and contract filters (a commitment filter does not apply:
+    /// deliveries belong to the contract).
+    pub(crate) fn filtered_contracts(&self, filters: &Filters) -> LazyFrame {
+        let mut contracts = self.contracts.clone().lazy();
+        if !filters.vendors.is_empty() {
+            contracts = contracts.filter(is_in("vendor", &filters.vendors));
+        }
+        if !filters.contracts.is_empty() {
+            contracts = contracts.filter(is_in("contract", &filters.contracts));
+        }
+        contracts
     }
 
     /// Commitments passing the vendor, contract and commitment filters.
@@ -295,6 +315,7 @@ pub(crate) mod worked_example {
         )
         .unwrap();
         LedgerFrames {
+            contracts: df!("contract" => ["C1", "C2"], "vendor" => ["A", "B"]).unwrap(),
             commitments,
             usage,
             revenue,

@@ -169,6 +169,7 @@ mod tests {
         .unwrap();
         let (phases, receipts) = LedgerFrames::no_deliveries().unwrap();
         LedgerFrames {
+            contracts: commitments.select(["contract", "vendor"]).unwrap(),
             commitments,
             usage,
             revenue,

@@ -125,6 +125,8 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     .collect()?;
     let (phases, receipts) = LedgerFrames::no_deliveries()?;
     Ok(LedgerFrames {
+        contracts: contracts
+            .select(["contract", "vendor"])?,
         commitments: contracts,
         usage,
         revenue,

@@ -11,10 +11,7 @@ pub fn delivery_slippage(ledger: &LedgerFrames, filters: &Filters) -> PolarsResu
     if let Some(as_of) = filters.as_of {
         receipts = receipts.filter(col("date").lt_eq(lit(as_of)));
     }
-    let contracts = ledger
-        .filtered_commitments(filters)
-        .select([col("contract")])
-        .unique(None, UniqueKeepStrategy::First);
+    let contracts = ledger.filtered_contracts(filters).select([col("contract")]);
     let day_number = |c: &str| col(c).cast(DataType::Int32);
     ledger
         .phases
@@ -100,5 +97,28 @@ mod tests {
             i64s(&out, "outstanding_quantity_micros"),
             [250_500_000, 40_000_000]
         );
+    }
+
+    #[test]
+    fn a_contract_without_commitments_keeps_its_deliveries() {
+        let mut frames = worked_example::frames();
+        frames.commitments = frames
+            .commitments
+            .filter(
+                &frames
+                    .commitments
+                    .column("contract")
+                    .unwrap()
+                    .str()
+                    .unwrap()
+                    .equal("C1"),
+            )
+            .unwrap();
+        let by_vendor = Filters {
+            vendors: vec!["B".into()],
+            ..Default::default()
+        };
+        let out = delivery_slippage(&frames, &by_vendor).unwrap();
+        assert_eq!(worked_example::strs(&out, "phase"), ["cluster"]);
     }
 }

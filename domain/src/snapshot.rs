@@ -6,6 +6,14 @@ use crate::Currency;
 
 use chrono::NaiveDate;
 
+/// A contract, with commitments or without.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractFacts {
+    pub id: i64,
+    pub reference: String,
+    pub vendor: String,
+}
+
 /// One commitment of a contract, with the contract's reference, vendor and currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentFacts {
@@ -108,8 +116,8 @@ pub struct ReceiptFacts {
 pub struct LedgerSnapshot {
     /// Every vendor by id, for spend under no contract.
     pub vendors: Vec<(i64, String)>,
-    /// Every contract by id (reference), with commitments or without.
-    pub contracts: Vec<(i64, String)>,
+    /// Every contract, with commitments or without.
+    pub contracts: Vec<ContractFacts>,
     /// Every commitment of every contract, in (contract, commitment) reference order.
     pub commitments: Vec<CommitmentFacts>,
     pub usage: DailyUsage,

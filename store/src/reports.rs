@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::snapshot::{
-    CommitmentFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
+    CommitmentFacts, ContractFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
 };
 use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
@@ -31,8 +31,8 @@ pub async fn refresh(
     let ids: Vec<i64> = fresh
         .contracts
         .iter()
-        .filter(|(_, reference)| changed.contains(reference))
-        .map(|(id, _)| *id)
+        .filter(|c| changed.contains(&c.reference))
+        .map(|c| c.id)
         .collect();
     let old = &previous.usage;
     for i in 0..old.len() {
@@ -155,10 +155,16 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
 
     let mut contracts = Vec::new();
     for row in db
-        .query_all_raw(query("SELECT id, reference FROM contracts ORDER BY id"))
+        .query_all_raw(query(
+            "SELECT c.id, c.reference, v.name FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
+        ))
         .await?
     {
-        contracts.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+        contracts.push(ContractFacts {
+            id: row.try_get_by_index(0)?,
+            reference: row.try_get_by_index(1)?,
+            vendor: row.try_get_by_index(2)?,
+        });
     }
     let commitments = db
         .query_all_raw(query(
