@@ -25,7 +25,8 @@ CREATE OR REPLACE TABLE revenue AS SELECT * FROM read_csv('{d}/revenue.csv', hea
 
 REPORTS = {
     "burndown": """
-        SELECT d.contract, d.date,
+        -- Each contracts.csv row is a contract with one commitment, its own (same reference).
+        SELECT d.contract, d.contract AS commitment, d.date,
                SUM(d.spend) OVER (PARTITION BY d.contract ORDER BY d.date) AS cumulative_spend,
                c.committed_amount - SUM(d.spend) OVER (PARTITION BY d.contract ORDER BY d.date) AS remaining
         FROM (SELECT contract, date, SUM(amount) AS spend FROM usage GROUP BY 1, 2) d
