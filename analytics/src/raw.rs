@@ -125,8 +125,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
     .collect()?;
     let (phases, receipts) = LedgerFrames::no_deliveries()?;
     Ok(LedgerFrames {
-        contracts: contracts
-            .select(["contract", "vendor"])?,
+        contracts: contracts.select(["contract", "vendor"])?,
         commitments: contracts,
         usage,
         revenue,

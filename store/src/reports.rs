@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use domain::snapshot::{
-    CommitmentFacts, ContractFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts, ReceiptFacts,
+    CommitmentFacts, ContractFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts,
+    ReceiptFacts,
 };
 use domain::Currency;
 use sea_orm::{ConnectionTrait, DbErr, Statement};

@@ -183,7 +183,7 @@ pub async fn add(
 }
 
 /// The checks every new commitment passes, whether from a form or a file.
-pub(crate) fn check_new(
+fn check_new(
     c: &contract::Model,
     existing: &[commitment::Model],
     new: &NewCommitment,
