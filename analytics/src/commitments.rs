@@ -6,20 +6,10 @@
 //! Rust, where calendar arithmetic is explicit.
 
 use crate::ledger::{month_of, Filters, LedgerFrames};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
+use domain::date::{month_end, month_start};
 use polars::prelude::*;
 use std::collections::BTreeMap;
-
-fn month_key(date: NaiveDate) -> NaiveDate {
-    date.with_day(1).unwrap_or(date)
-}
-
-fn month_end(month: NaiveDate) -> NaiveDate {
-    month
-        .checked_add_months(Months::new(1))
-        .and_then(|m| m.pred_opt())
-        .unwrap_or(month)
-}
 
 /// One commitment's key in the maps below: its contract and its own reference.
 fn commitment_key(contract: &str, commitment: &str) -> String {
@@ -62,7 +52,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
             *by_contract
                 .entry(commitment_key(c, k))
                 .or_default()
-                .entry(month_key(m))
+                .entry(month_start(m))
                 .or_default() += a;
         }
     }
@@ -79,7 +69,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
         .zip(all.column("amount_e6")?.i64()?.iter())
     {
         if let (Some(m), Some(a)) = (month, amount) {
-            *infra.entry(month_key(m)).or_default() += a;
+            *infra.entry(month_start(m)).or_default() += a;
         }
     }
     let revenue = ledger.revenue_as_of(filters).collect()?;
@@ -94,7 +84,7 @@ fn monthly(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Monthly> {
         .zip(revenue.column("amount_e6")?.i64()?.iter())
     {
         if let (Some(p), Some(a)) = (period, amount) {
-            *by_month.entry(month_key(p)).or_default() += a;
+            *by_month.entry(month_start(p)).or_default() += a;
         }
     }
     Ok(Monthly {
@@ -223,21 +213,12 @@ pub fn commitment_concentration(
         let spent: i64 = m.spend.get(&contract).map_or(0, |s| s.values().sum());
         *by_vendor.entry(vendor).or_default() += (committed - spent).max(0);
     }
-    let total: i64 = by_vendor.values().sum();
-    let shares: Vec<f64> = by_vendor
-        .values()
-        .map(|v| {
-            if total == 0 {
-                0.0
-            } else {
-                *v as f64 / total as f64
-            }
-        })
-        .collect();
-    let hhi = 10_000.0 * shares.iter().map(|s| s * s).sum::<f64>();
+    let outstanding: Vec<i64> = by_vendor.values().copied().collect();
+    let shares = crate::hhi::shares(&outstanding);
+    let hhi = crate::hhi::hhi(&shares);
     df!(
         "vendor" => by_vendor.keys().map(String::as_str).collect::<Vec<_>>(),
-        "outstanding_e6" => by_vendor.values().copied().collect::<Vec<_>>(),
+        "outstanding_e6" => outstanding,
         "share" => shares.clone(),
         "hhi" => vec![hhi; shares.len()],
     )

@@ -2,7 +2,7 @@ use crate::ledger::{month_of, Filters, LedgerFrames};
 use polars::prelude::*;
 
 /// Per month and vendor with usage (under a contract or none): spend, share of the month's spend, and the month's
-/// Herfindahl–Hirschman index (10000 × Σ share²). Columns: `month`, `vendor`, `spend_e6`,
+/// Herfindahl–Hirschman index (10000 × Σ share², see `crate::hhi`). Columns: `month`, `vendor`, `spend_e6`,
 /// `share`, `hhi`; in month then vendor order.
 pub fn vendor_concentration(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<DataFrame> {
     let share = col("spend_e6").cast(DataType::Float64)
@@ -10,15 +10,39 @@ pub fn vendor_concentration(ledger: &LedgerFrames, filters: &Filters) -> PolarsR
             .sum()
             .over([col("month")])?
             .cast(DataType::Float64);
-    ledger
+    let mut out = ledger
         .vendor_usage(filters)
         .with_column(month_of("date").alias("month"))
         .group_by([col("month"), col("vendor")])
         .agg([col("amount_e6").sum().alias("spend_e6")])
         .with_column(share.alias("share"))
-        .with_column((col("share").pow(2).sum().over([col("month")])? * lit(10_000.0)).alias("hhi"))
         .sort(["month", "vendor"], SortMultipleOptions::default())
-        .collect()
+        .collect()?;
+    let hhi = hhi_per_month(&out)?;
+    out.with_column(Column::new("hhi".into(), hhi))?;
+    Ok(out)
+}
+
+/// Each row's month's HHI, its vendors' shares squared in vendor order (see `crate::hhi`).
+fn hhi_per_month(out: &DataFrame) -> PolarsResult<Vec<f64>> {
+    let months: Vec<Option<i32>> = out.column("month")?.date()?.physical().iter().collect();
+    let shares: Vec<f64> = out
+        .column("share")?
+        .f64()?
+        .iter()
+        .map(|s| s.unwrap_or(0.0))
+        .collect();
+    let mut hhi = Vec::with_capacity(months.len());
+    let mut start = 0;
+    while start < months.len() {
+        let end = (start..months.len())
+            .find(|i| months[*i] != months[start])
+            .unwrap_or(months.len());
+        let month_hhi = crate::hhi::hhi(&shares[start..end]);
+        hhi.extend(std::iter::repeat_n(month_hhi, end - start));
+        start = end;
+    }
+    Ok(hhi)
 }
 
 #[cfg(test)]

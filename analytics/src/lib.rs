@@ -4,9 +4,12 @@
 //! report table is written; only shares and ratios are floats. No database or web types here.
 
 pub mod burn_down;
+pub mod columns;
 pub mod commitments;
 pub mod concentration;
+pub mod figures;
 pub mod fulfilment;
+pub mod hhi;
 pub mod ledger;
 pub mod portfolio;
 pub mod projection;
@@ -19,6 +22,7 @@ pub mod table;
 pub mod trueup;
 
 pub use burn_down::{burn_down, usage_burn_down};
+pub use columns::Columns;
 pub use commitments::{commitment_concentration, ratio_ttm};
 pub use concentration::vendor_concentration;
 pub use fulfilment::commitment_fulfilment;

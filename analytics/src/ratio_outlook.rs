@@ -6,6 +6,7 @@
 use crate::ledger::{month_of, Filters, LedgerFrames};
 use crate::projection::contracts_as_of;
 use chrono::{Datelike, Duration, Months, NaiveDate};
+use domain::date::{month_start, months_between};
 use polars::prelude::*;
 
 /// How far the outlook looks: the twelve months after the as-of date's month.
@@ -31,7 +32,7 @@ pub fn ratio_outlook(
             )
         })
         .collect();
-    let first = first_of_month(as_of) + Months::new(1);
+    let first = month_start(as_of) + Months::new(1);
     let (months, (base_month, base)) = match latest_revenue_month(ledger, filters, as_of)? {
         Some(latest) => (
             (0..OUTLOOK_MONTHS)
@@ -116,14 +117,6 @@ fn grown(base: i64, factor: f64, steps: i32) -> Option<i64> {
     }
     let value = (base as f64 * factor.powi(steps)).round();
     (value.is_finite() && value.abs() < i64::MAX as f64).then_some(value as i64)
-}
-
-fn first_of_month(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
-}
-
-fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
-    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
 }
 
 #[cfg(test)]

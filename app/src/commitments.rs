@@ -14,17 +14,18 @@ use leptos::server_fn::codec::GetUrl;
 /// unit (`usage-burndown`).
 #[server(prefix = "/api", endpoint = "get_commitment_burndown", input = GetUrl)]
 pub async fn get_commitment_burndown(contract: String) -> Result<Vec<Table>, ServerFnError> {
-    use crate::reports::ReportName;
+    use reports::ReportName;
     crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
-    let filters = crate::reports::parse_filters(None, &[], std::slice::from_ref(&contract), &[])
+    let filters = reports::parse_filters(None, &[], std::slice::from_ref(&contract), &[])
         .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let request = crate::reports::ReportRequest::new(filters);
+    let request = reports::ReportRequest::new(filters);
     let mut tables = Vec::new();
     for name in [ReportName::BurnDown, ReportName::UsageBurnDown] {
-        let table = crate::reports::run(&state.reports, &state.db, name, &request)
+        let report = reports::run(&state.reports, &state.db, name, &request)
             .await
             .map_err(|e| ServerFnError::new(e.to_string()))?;
+        let table = &report.table;
         tables.push(Table {
             id: name.as_str().to_owned(),
             title: name.describe().to_owned(),

@@ -12,9 +12,6 @@ pub mod history;
 pub mod paging;
 pub mod periods;
 pub mod reconciliation;
-pub mod report_names;
-#[cfg(feature = "ssr")]
-pub mod reports;
 pub mod reports_page;
 pub mod revenue;
 pub mod scenarios;

@@ -1,36 +1,11 @@
-//! Query strings and the pager under long tables. Filters live in the URL so that a view can
+//! Query parameters and the pager under long tables. Filters live in the URL so that a view can
 //! be bookmarked and the server renders the same page the browser shows.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::params::ParamsMap;
 
-/// `?a=1&b=x%20y`, leaving out empty values.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    let encoded: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    if encoded.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", encoded.join("&"))
-    }
-}
-
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
+pub use domain::links::{path_segment, query_string};
 
 /// A query parameter, empty when absent.
 pub fn param(query: &ParamsMap, key: &str) -> String {
@@ -72,36 +47,12 @@ pub fn Pager(
 }
 
 pub fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// A value as one percent-encoded path segment, e.g. a contract reference in `/contracts/…`.
-pub fn path_segment(value: &str) -> String {
-    encode(value)
+    domain::money::group_thousands(&n.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_strings_encode_values_and_skip_empty_ones() {
-        let q = query_string(&[
-            ("vendor", "AWS & Co".into()),
-            ("status", String::new()),
-            ("page", "2".into()),
-        ]);
-        assert_eq!(q, "?vendor=AWS%20%26%20Co&page=2");
-        assert_eq!(query_string(&[("a", String::new())]), "");
-    }
 
     #[test]
     fn digits_are_grouped_in_thousands() {

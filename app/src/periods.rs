@@ -27,7 +27,7 @@ fn parse_month(raw: &str) -> Result<chrono::NaiveDate, Vec<domain::FieldError>> 
         raw.to_owned()
     };
     domain::date::parse_iso_date(&date)
-        .map(store::ledger::periods::month_of)
+        .map(domain::date::month_start)
         .map_err(|e| vec![domain::FieldError::new("month", e)])
 }
 

@@ -2,7 +2,7 @@
 //! optional vendor / contract filters and optionally a saved what-if scenario.
 
 use crate::paging::{param, query_string};
-use crate::report_names::ReportName;
+use domain::ReportName;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;

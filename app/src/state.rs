@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
-    pub reports: crate::reports::ReportCache,
+    pub reports: reports::ReportCache,
     /// Largest CSV the upload endpoint accepts.
     pub upload_limit_bytes: u64,
     /// How long a sign-in lasts.
@@ -15,20 +15,14 @@ pub struct AppState {
     pub secure_cookies: bool,
 }
 
-/// A working day and then some; after it the user signs in again.
-pub const DEFAULT_SESSION_HOURS: i64 = 12;
-
-/// 512 MiB: about 10M usage rows.
-pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
-
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection) -> Self {
         Self {
             leptos_options,
             db,
             reports: Default::default(),
-            upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
-            session_lifetime: chrono::Duration::hours(DEFAULT_SESSION_HOURS),
+            upload_limit_bytes: store::import::DEFAULT_UPLOAD_LIMIT_BYTES,
+            session_lifetime: chrono::Duration::hours(store::auth::DEFAULT_SESSION_HOURS),
             secure_cookies: false,
         }
     }

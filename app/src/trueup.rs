@@ -9,17 +9,18 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_trueup(contract: String) -> Result<Table, ServerFnError> {
     crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
-    let filters = crate::reports::parse_filters(None, &[], std::slice::from_ref(&contract), &[])
+    let filters = reports::parse_filters(None, &[], std::slice::from_ref(&contract), &[])
         .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let request = crate::reports::ReportRequest::new(filters);
-    let table = crate::reports::run(
+    let request = reports::ReportRequest::new(filters);
+    let report = reports::run(
         &state.reports,
         &state.db,
-        crate::reports::ReportName::TrueUp,
+        reports::ReportName::TrueUp,
         &request,
     )
     .await
     .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let table = &report.table;
     let link = format!(
         "/dashboards/burndown?contract={}",
         crate::paging::path_segment(&contract)

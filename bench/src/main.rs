@@ -189,8 +189,8 @@ fn compare(ours: &analytics::ReportTable, duck_csv: &Path, name: &str) -> anyhow
 /// fresh cache: the store's daily rollup is read into frames and the report computed).
 async fn live_latency(dir: &Path) -> anyhow::Result<String> {
     let db = store::connect(&db_url(dir)).await?;
-    let request = app::reports::ReportRequest::default();
-    let warm = app::reports::ReportCache::default();
+    let request = reports::ReportRequest::default();
+    let warm = reports::ReportCache::default();
     // One usage entry is corrected back and forth by a cent: each correction is a real write
     // (new ledger version), after which the report is asked for again. Put back at the end.
     let entry = store::ledger::usage::list(
@@ -220,18 +220,18 @@ async fn live_latency(dir: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e:?}"))
     };
     let mut cells = Vec::new();
-    for name in app::reports::ReportName::ALL {
+    for name in reports::ReportName::ALL {
         let (mut warm_ms, mut cold_ms, mut write_ms) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..30 {
             let started = Instant::now();
-            app::reports::run(&warm, &db, *name, &request).await?;
+            reports::run(&warm, &db, *name, &request).await?;
             warm_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             let started = Instant::now();
-            app::reports::run(&app::reports::ReportCache::default(), &db, *name, &request).await?;
+            reports::run(&reports::ReportCache::default(), &db, *name, &request).await?;
             cold_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             store::ledger::usage::correct(&db, "bench", entry.id, corrected(i % 2)?).await?;
             let started = Instant::now();
-            app::reports::run(&warm, &db, *name, &request).await?;
+            reports::run(&warm, &db, *name, &request).await?;
             write_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         cells.push(format!(

@@ -55,6 +55,24 @@ pub fn parse_period_start(raw: &str) -> Result<NaiveDate, String> {
     Ok(date)
 }
 
+/// The first day of the date's month.
+pub fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// The last day of the month that `month` (any day of it) is in.
+pub fn month_end(month: NaiveDate) -> NaiveDate {
+    month_start(month)
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|m| m.pred_opt())
+        .unwrap_or(month)
+}
+
+/// Whole calendar months from `from`'s month to `to`'s (negative when `to` is earlier).
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
+    (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

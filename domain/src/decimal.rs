@@ -132,6 +132,24 @@ pub fn format_scaled(value: i64, places: u32) -> String {
     out
 }
 
+/// `format_scaled` for sums across many amounts, which can pass i64.
+pub fn format_scaled_wide(value: i128, places: u32) -> String {
+    match i64::try_from(value) {
+        Ok(narrow) => format_scaled(narrow, places),
+        Err(_) => {
+            let sign = if value < 0 { "-" } else { "" };
+            let abs = value.unsigned_abs();
+            let scale = 10_u128.pow(places);
+            let fraction = abs % scale;
+            format!(
+                "{sign}{}.{fraction:0width$}",
+                abs / scale,
+                width = places as usize
+            )
+        }
+    }
+}
+
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
 pub fn push_digits(out: &mut String, mut n: u64, width: usize) {
     let mut buf = [b'0'; 20];
@@ -156,6 +174,16 @@ pub fn format_scaled_trimmed(value: i64, places: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_sums_are_written_exactly() {
+        assert_eq!(
+            format_scaled_wide(i128::from(i64::MAX) * 2, 2),
+            "184467440737095516.14"
+        );
+        assert_eq!(format_scaled_wide(-5, 2), "-0.05");
+        assert_eq!(format_scaled_wide(123_456, 2), format_scaled(123_456, 2));
+    }
 
     #[test]
     fn formats_exactly_the_given_places() {

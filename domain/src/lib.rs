@@ -12,8 +12,10 @@ pub mod error;
 pub mod exact;
 pub mod fulfillment;
 pub mod kinds;
+pub mod links;
 pub mod money;
 pub mod quantity;
+pub mod report_name;
 pub mod scenario;
 pub mod text;
 
@@ -25,5 +27,6 @@ pub use error::FieldError;
 pub use kinds::{CommitmentModel, FulfillmentInterval, VendorKind};
 pub use money::Money;
 pub use quantity::Quantity;
+pub use report_name::ReportName;
 pub mod snapshot;
 pub mod views;

@@ -84,7 +84,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
         let location = format!(
             "/login{}",
-            app::paging::query_string(&[("next", target.to_owned())])
+            domain::links::query_string(&[("next", target.to_owned())])
         );
         return Redirect::to(&location).into_response();
     };
@@ -218,7 +218,7 @@ fn local_target(next: &str) -> &str {
 }
 
 fn back_to_login(pairs: &[(&str, String)]) -> Response {
-    Redirect::to(&format!("/login{}", app::paging::query_string(pairs))).into_response()
+    Redirect::to(&format!("/login{}", domain::links::query_string(pairs))).into_response()
 }
 
 /// Same-origin check for the one state-changing request made without a session.

@@ -1,3 +1,4 @@
+use crate::serve_args::ServeArgs;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -85,38 +86,6 @@ fn parse_role(raw: &str) -> Result<domain::Role, String> {
         return Err("give a role: viewer, editor, analyst or admin".into());
     }
     domain::Role::parse(raw)
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    /// Address to listen on (default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000); port 0 picks a free port.
-    #[arg(long)]
-    pub addr: Option<std::net::SocketAddr>,
-    /// Do not load the demo ledger into an empty database.
-    #[arg(long, env = "LEDGER_NO_DEMO")]
-    pub no_demo: bool,
-    /// Largest CSV the browser upload accepts, in MiB (bigger files: use `import` on the server).
-    #[arg(long, env = "LEDGER_MAX_UPLOAD_MB", default_value_t = app::state::DEFAULT_UPLOAD_LIMIT_BYTES / (1024 * 1024))]
-    pub max_upload_mb: u64,
-    /// Hours a sign-in lasts before the user must sign in again.
-    #[arg(long, env = "LEDGER_SESSION_HOURS", default_value_t = app::state::DEFAULT_SESSION_HOURS)]
-    pub session_hours: i64,
-    /// Mark the session cookie Secure (set this when serving over HTTPS; behind a proxy that
-    /// sends X-Forwarded-Proto: https it is set per request anyway).
-    #[arg(long, env = "LEDGER_SECURE_COOKIES")]
-    pub secure_cookies: bool,
-}
-
-impl ServeArgs {
-    /// `serve` with no flags: defaults and environment variables, as if typed on its own.
-    pub fn from_env() -> Self {
-        #[derive(Parser)]
-        struct ServeOnly {
-            #[command(flatten)]
-            args: ServeArgs,
-        }
-        ServeOnly::parse_from(["compute-ledger"]).args
-    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -432,7 +401,7 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
 }
 
 async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Result<ExitCode> {
-    use app::reports::{self, ReportName};
+    use reports::{self, ReportName};
     let name = ReportName::parse(&args.name).map_err(anyhow::Error::msg)?;
     let request = reports::ReportRequest::new(reports::parse_filters(
         args.as_of.as_deref(),
@@ -443,7 +412,8 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
     .with_window(args.window_days.as_deref())?
     .with_scenario(db, &args.scenario)
     .await?;
-    let table = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
+    let report = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
+    let table = &report.table;
     let text = if args.format == "json" {
         format!("{}\n", serde_json::to_string_pretty(&table.to_json())?)
     } else {

@@ -4,5 +4,6 @@ pub mod auth;
 pub mod cli;
 pub mod progress;
 pub mod report_api;
+pub mod serve_args;
 pub mod upload;
 pub mod web;

@@ -5,11 +5,11 @@
 //! text cells are escaped against spreadsheet formula injection.
 
 use app::dashboards::{DashboardQuery, View};
-use app::reports::{self, ReportError, ReportName, ReportRequest};
 use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use reports::{self, ReportError, ReportName, ReportRequest};
 
 pub async fn report(
     State(state): State<AppState>,
@@ -111,7 +111,8 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     .with_window(window.as_deref())?
     .with_scenario(&state.db, &scenario)
     .await?;
-    let table = reports::run(&state.reports, &state.db, name, &request).await?;
+    let report = reports::run(&state.reports, &state.db, name, &request).await?;
+    let table = &report.table;
     Ok(if format == "csv" {
         csv_response(name.as_str(), table.to_csv_string())
     } else {

@@ -1,7 +1,7 @@
 //! The web server: the Leptos app (SSR + hydration), static files, `/healthz`.
 
 use crate::auth;
-use crate::cli::ServeArgs;
+use crate::serve_args::ServeArgs;
 use anyhow::Context;
 use app::state::AppState;
 use app::{shell, App};

@@ -671,7 +671,7 @@ async fn the_audit_list_filters_by_entity_and_refuses_unknown_ones() {
             .contains("not an entity")
     );
     let limit = read(&state, "upload_limit", &[]).await;
-    assert_eq!(limit, app::state::DEFAULT_UPLOAD_LIMIT_BYTES);
+    assert_eq!(limit, store::import::DEFAULT_UPLOAD_LIMIT_BYTES);
 }
 
 async fn upload(state: &Ctx, query: &str, csv: &str) -> (StatusCode, Value) {

@@ -3,7 +3,7 @@
 //! report on them is byte-identical to the same ledger imported fresh, and the burn-down is
 //! still the fixtures' worked example.
 
-use app::reports::{run, ReportCache, ReportName, ReportRequest};
+use reports::{run, ReportCache, ReportName, ReportRequest};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,8 +21,8 @@ async fn reports(db: &sea_orm::DatabaseConnection) -> Vec<(ReportName, String)> 
     });
     let mut out = Vec::new();
     for name in ReportName::ALL {
-        let table = run(&cache, db, *name, &request).await.unwrap();
-        out.push((*name, table.to_csv_string()));
+        let report = run(&cache, db, *name, &request).await.unwrap();
+        out.push((*name, report.table.to_csv_string()));
     }
     out
 }

@@ -14,6 +14,9 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+/// A working day and then some; after it the user signs in again.
+pub const DEFAULT_SESSION_HOURS: i64 = 12;
+
 pub const MIN_PASSWORD_LEN: usize = 12;
 
 /// Who a request acts as, once its session or token has been checked.

@@ -9,12 +9,12 @@ use super::model::{
 use super::scale::date_x;
 use super::{DashboardQuery, View};
 use crate::paging::query_string;
-use crate::reports::{self, ReportError, ReportName, ReportRequest};
 use crate::state::AppState;
 use analytics::ReportTable;
 use chrono::{Datelike, NaiveDate};
 use domain::decimal::{format_scaled, parse_scaled};
 use domain::snapshot::CommitmentFacts;
+use reports::{self, ReportError, ReportName, ReportRequest};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -197,7 +197,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    async fn report(&self, name: ReportName) -> Result<Arc<ReportTable>, ReportError> {
+    async fn report(&self, name: ReportName) -> Result<Arc<reports::Report>, ReportError> {
         reports::run(&self.state.reports, &self.state.db, name, &self.request).await
     }
 
@@ -1031,7 +1031,9 @@ async fn ratio(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let (outlook, outlook_table) = outlook::outlook(
         ctx,
         &baseline,
-        under.as_deref().map(|t| (ctx.query.scenario.trim(), t)),
+        under
+            .as_deref()
+            .map(|t| (ctx.query.scenario.trim(), &t.table)),
     )?;
     let mut notes = vec![format!(
         "The outlook carries each contract's trailing {}-day run-rate to the end of its term and holds revenue at its latest month.",

@@ -36,7 +36,7 @@ pub async fn load_dashboard(
     super::build::build(&state, view, &query)
         .await
         .map_err(|e| match e {
-            crate::reports::ReportError::BadRequest(message) => ServerFnError::new(message),
+            reports::ReportError::BadRequest(message) => ServerFnError::new(message),
             other => {
                 tracing::error!(error = ?other, view = view.as_str(), "dashboard failed");
                 ServerFnError::new("the dashboard could not be computed; the server log says why")

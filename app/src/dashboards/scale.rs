@@ -75,10 +75,7 @@ fn trim_float(value: f64, places: usize) -> String {
 /// A plain decimal with its whole part grouped in thousands ("-1234567.89" -> "-1,234,567.89");
 /// anything else unchanged. Display only: tables and CSV downloads keep the plain figure.
 pub fn group_number(text: &str) -> String {
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
+    let rest = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match rest.split_once('.') {
         Some((w, f)) => (w, Some(f)),
         None => (rest, None),
@@ -89,18 +86,7 @@ pub fn group_number(text: &str) -> String {
     if !plain {
         return text.to_owned();
     }
-    let mut out = String::from(sign);
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = fraction {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    domain::money::group_thousands(text)
 }
 
 /// Maps a data interval onto a pixel interval (flipped for y by passing `to` high-to-low).

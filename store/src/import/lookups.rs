@@ -63,7 +63,7 @@ impl Lookups {
     pub fn check_open(&self, column: &str, date: NaiveDate) -> Result<(), Vec<domain::FieldError>> {
         if self
             .closed_months
-            .contains(&crate::ledger::periods::month_of(date))
+            .contains(&domain::date::month_start(date))
         {
             return Err(vec![crate::ledger::periods::closed_error(column, date)]);
         }

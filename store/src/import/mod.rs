@@ -35,6 +35,9 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::Arc;
 
+/// The largest CSV the browser upload takes by default: 512 MiB, about 10M usage rows.
+pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
+
 /// More than this many bad rows are counted but not listed.
 pub const MAX_REPORTED_ERRORS: usize = 100;
 

@@ -4,16 +4,13 @@
 
 use super::WriteError;
 use crate::audit::{self, Change};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
+use domain::date::month_start;
 use domain::FieldError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
 pub use domain::views::ClosedPeriod;
-
-pub fn month_of(date: NaiveDate) -> NaiveDate {
-    date.with_day(1).unwrap_or(date)
-}
 
 /// The refusal for an entry dated in a closed month, on the entry's date field.
 pub fn closed_error(column: &str, date: NaiveDate) -> FieldError {
@@ -21,7 +18,7 @@ pub fn closed_error(column: &str, date: NaiveDate) -> FieldError {
         column,
         format!(
             "{date} falls in {}, which is closed; an admin can reopen the month",
-            month_of(date).format("%B %Y")
+            month_start(date).format("%B %Y")
         ),
     )
 }
@@ -66,7 +63,7 @@ pub(crate) async fn ensure_open(
     column: &str,
     date: NaiveDate,
 ) -> Result<(), WriteError> {
-    if is_closed(conn, month_of(date)).await? {
+    if is_closed(conn, month_start(date)).await? {
         return Err(WriteError::Invalid(vec![closed_error(column, date)]));
     }
     Ok(())
@@ -77,7 +74,7 @@ pub async fn close(
     actor: &str,
     month: NaiveDate,
 ) -> Result<(), WriteError> {
-    let month = month_of(month);
+    let month = month_start(month);
     let txn = crate::db::begin_write(db).await?;
     if is_closed(&txn, month).await? {
         return Err(WriteError::Invalid(vec![FieldError::new(
@@ -100,7 +97,7 @@ pub async fn reopen(
     actor: &str,
     month: NaiveDate,
 ) -> Result<(), WriteError> {
-    let month = month_of(month);
+    let month = month_start(month);
     let txn = crate::db::begin_write(db).await?;
     if !is_closed(&txn, month).await? {
         return Err(WriteError::NotFound(format!(

@@ -4,9 +4,9 @@
 
 use super::{date, date_x, month_end, Columns, Ctx};
 use crate::dashboards::model::{Axis, Chart, Series, Shape, Table, Unit, XKind};
-use crate::reports::ReportError;
 use analytics::ReportTable;
 use chrono::NaiveDate;
+use reports::ReportError;
 
 /// One outlook report's shown months and their (spend, revenue, ratio) cells.
 struct Months {

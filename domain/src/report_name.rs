@@ -1,4 +1,5 @@
-//! The reports by name, and what each one answers (shared by the server and the browser).
+//! The reports by name, and what each one answers (shared by the server, the CLI and the
+//! browser's reports page).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportName {

@@ -1,0 +1,18 @@
+//! The report service: the reports by name, computed by the analytics core from the store's
+//! snapshot and kept per ledger version. The CLI, the HTTP API, the app's server functions and
+//! the dashboards all ask here, so they give the same numbers.
+//!
+//! A report is its frame (typed columns, what the dashboards read) and its table (the cells the
+//! CSV and JSON print, money rounded once to cents).
+
+mod cache;
+mod error;
+mod registry;
+mod request;
+
+pub use analytics::{Filters, ReportTable};
+pub use cache::ReportCache;
+pub use domain::ReportName;
+pub use error::ReportError;
+pub use registry::{run, Report};
+pub use request::{parse_filters, ReportRequest};

@@ -1,0 +1,94 @@
+//! The reports by name: which analytics function answers each, and the one way to run one.
+
+use crate::{ReportCache, ReportError, ReportName, ReportRequest};
+use analytics::{DataFrame, LedgerFrames, ReportTable};
+use std::sync::Arc;
+
+/// One computed report: its frame (typed columns: money in exact `*_e6` millionths, dates as
+/// dates), and its table (the cells a CSV or JSON prints).
+pub struct Report {
+    pub frame: DataFrame,
+    pub table: ReportTable,
+}
+
+/// The report's table, for code that prints it.
+impl std::ops::Deref for Report {
+    type Target = ReportTable;
+    fn deref(&self) -> &ReportTable {
+        &self.table
+    }
+}
+
+impl Report {
+    /// The frame's columns by name, typed (see `analytics::columns`).
+    pub fn columns(&self) -> analytics::Columns<'_> {
+        analytics::Columns::new(&self.frame)
+    }
+}
+
+pub async fn run(
+    cache: &ReportCache,
+    db: &sea_orm::DatabaseConnection,
+    name: ReportName,
+    request: &ReportRequest,
+) -> Result<Arc<Report>, ReportError> {
+    // "Today" is part of the question for reports about now, so it is part of the key.
+    let request = request.clone();
+    let key = format!(
+        "{}|{}|{:?}",
+        name.as_str(),
+        request.as_of_or_today(),
+        request
+    );
+    let lookup = cache.lookup(db, &key).await?;
+    if let Some(report) = lookup.cached {
+        return Ok(report);
+    }
+    let frames = lookup.frames;
+    // polars is CPU-bound and blocks: keep it off the async workers.
+    let report = tokio::task::spawn_blocking(move || compute(name, &request, &frames))
+        .await
+        .map_err(|e| ReportError::Worker(e.to_string()))??;
+    let report = Arc::new(report);
+    cache.keep(lookup.version, key, report.clone()).await;
+    Ok(report)
+}
+
+fn compute(
+    name: ReportName,
+    request: &ReportRequest,
+    frames: &LedgerFrames,
+) -> Result<Report, ReportError> {
+    let filters = &request.filters;
+    let changed;
+    let frames = match &request.scenario {
+        Some(scenario) => {
+            changed = analytics::scenario::apply(frames, scenario)?;
+            &changed
+        }
+        None => frames,
+    };
+    // The as-of date and trailing window of the reports that look forward.
+    let as_of = request.as_of_or_today();
+    let window = request
+        .window_days
+        .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS);
+    let frame = match name {
+        ReportName::BurnDown => analytics::burn_down(frames, filters)?,
+        ReportName::PortfolioBurnDown => analytics::portfolio_burn_down(frames, filters)?,
+        ReportName::Concentration => analytics::vendor_concentration(frames, filters)?,
+        ReportName::Ratio => analytics::infra_to_revenue(frames, filters)?,
+        ReportName::Slippage => analytics::delivery_slippage(frames, filters)?,
+        ReportName::RatioTtm => analytics::ratio_ttm(frames, filters)?,
+        ReportName::CommitmentConcentration => {
+            analytics::commitment_concentration(frames, filters, as_of)?
+        }
+        ReportName::TrueUp => analytics::trueup(frames, filters, as_of, window)?,
+        ReportName::RatioOutlook => analytics::ratio_outlook(frames, filters, as_of, window)?,
+        ReportName::Commitments => analytics::commitment_fulfilment(frames, filters)?,
+        ReportName::UsageBurnDown => analytics::usage_burn_down(frames, filters)?,
+        ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
+    };
+    let table = ReportTable::from_frame(&frame)?;
+    Ok(Report { frame, table })
+}

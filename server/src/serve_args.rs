@@ -1,0 +1,36 @@
+//! How the web server is started: its flags and environment variables (read by `cli` for
+//! `serve`, used by `web`).
+
+use clap::Parser;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000); port 0 picks a free port.
+    #[arg(long)]
+    pub addr: Option<std::net::SocketAddr>,
+    /// Do not load the demo ledger into an empty database.
+    #[arg(long, env = "LEDGER_NO_DEMO")]
+    pub no_demo: bool,
+    /// Largest CSV the browser upload accepts, in MiB (bigger files: use `import` on the server).
+    #[arg(long, env = "LEDGER_MAX_UPLOAD_MB", default_value_t = store::import::DEFAULT_UPLOAD_LIMIT_BYTES / (1024 * 1024))]
+    pub max_upload_mb: u64,
+    /// Hours a sign-in lasts before the user must sign in again.
+    #[arg(long, env = "LEDGER_SESSION_HOURS", default_value_t = store::auth::DEFAULT_SESSION_HOURS)]
+    pub session_hours: i64,
+    /// Mark the session cookie Secure (set this when serving over HTTPS; behind a proxy that
+    /// sends X-Forwarded-Proto: https it is set per request anyway).
+    #[arg(long, env = "LEDGER_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+impl ServeArgs {
+    /// `serve` with no flags: defaults and environment variables, as if typed on its own.
+    pub fn from_env() -> Self {
+        #[derive(Parser)]
+        struct ServeOnly {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        ServeOnly::parse_from(["compute-ledger"]).args
+    }
+}
