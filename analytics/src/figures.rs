@@ -104,10 +104,11 @@ pub fn per_currency(
 
 /// What a commitment model adds to the bill: a true-up owed for an ended interval, one
 /// projected for a running interval, and on-demand spend after a prepaid pool runs out.
+/// In the order the overview's card lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TrueUpPart {
-    Owed,
     Overrun,
+    Owed,
     Projected,
 }
 

@@ -10,9 +10,11 @@ use super::scale::date_x;
 use super::{DashboardQuery, View};
 use crate::paging::query_string;
 use crate::state::AppState;
+use analytics::figures::{self, CommitmentFigures as ContractFigures};
 use analytics::ReportTable;
-use chrono::{Datelike, NaiveDate};
-use domain::decimal::{format_scaled, parse_scaled};
+use chrono::NaiveDate;
+use domain::date::month_end;
+use domain::decimal::{format_scaled, format_scaled_trimmed, format_scaled_wide};
 use domain::snapshot::CommitmentFacts;
 use reports::{self, ReportError, ReportName, ReportRequest};
 use std::collections::BTreeMap;
@@ -113,34 +115,12 @@ fn bad_cell(what: &str, cell: &str) -> ReportError {
     ReportError::Worker(format!("{what}: unexpected report cell {cell:?}"))
 }
 
-/// A money cell in minor units.
-fn minor(cell: &str) -> Result<i64, ReportError> {
-    parse_scaled(cell, 2, true).map_err(|_| bad_cell("money", cell))
-}
-
 fn date(cell: &str) -> Result<NaiveDate, ReportError> {
     cell.parse().map_err(|_| bad_cell("date", cell))
 }
 
 fn money(minor: i64) -> String {
     format_scaled(minor, 2)
-}
-
-/// Totals over many contracts can pass i64 (a scenario may add a very large one); they are
-/// added in i128 and written like `money`.
-fn money_sum(minor: i128) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-fn month_end(month: NaiveDate) -> NaiveDate {
-    let next = if month.month() == 12 {
-        NaiveDate::from_ymd_opt(month.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(month.year(), month.month() + 1, 1)
-    };
-    next.and_then(|d| d.pred_opt()).unwrap_or(month)
 }
 
 /// Finds columns by name in a report, so a renamed column fails loudly, not silently.
@@ -299,76 +279,12 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The projection report's rows (one per spend commitment), with the figures the dashboards
-/// sum.
-struct ContractFigures {
-    contract: String,
-    commitment: String,
-    currency: String,
-    committed: i64,
-    spent: i64,
-    projected_total: i64,
-    projected_low: i64,
-    projected_high: i64,
-    shortfall: i64,
-    exhaustion: Option<NaiveDate>,
-    start: NaiveDate,
-    end: NaiveDate,
-}
-
-impl ContractFigures {
-    /// The contract, and the commitment when it is not the contract's own.
-    fn label(&self) -> String {
-        if self.commitment == self.contract {
-            self.contract.clone()
-        } else {
-            format!("{} / {}", self.contract, self.commitment)
-        }
-    }
-}
-
 async fn contract_figures(ctx: &Ctx<'_>) -> Result<Vec<ContractFigures>, ReportError> {
-    let table = ctx.report(ReportName::Projection).await?;
-    let c = Columns(&table);
-    let (contract, commitment, committed, spent, total, shortfall, exhaustion) = (
-        c.at("contract")?,
-        c.at("commitment")?,
-        c.at("committed")?,
-        c.at("spent")?,
-        c.at("projected_total")?,
-        c.at("projected_shortfall")?,
-        c.at("exhaustion_date")?,
-    );
-    let (low, high) = (c.at("projected_low")?, c.at("projected_high")?);
-    table
-        .rows
-        .iter()
-        .filter_map(|row| {
-            let overview = ctx
-                .contracts
-                .get(&(row[contract].clone(), row[commitment].clone()))?;
-            Some((row, overview))
-        })
-        .map(|(row, overview)| {
-            Ok(ContractFigures {
-                contract: row[contract].clone(),
-                commitment: row[commitment].clone(),
-                currency: ctx.currency(&row[contract]),
-                committed: minor(&row[committed])?,
-                spent: minor(&row[spent])?,
-                projected_total: minor(&row[total])?,
-                projected_low: minor(&row[low])?,
-                projected_high: minor(&row[high])?,
-                shortfall: minor(&row[shortfall])?,
-                exhaustion: match row[exhaustion].as_str() {
-                    "" => None,
-                    cell => Some(date(cell)?),
-                },
-                start: overview.start_date,
-                end: overview.end_date,
-            })
-        })
-        .collect()
+    let report = ctx.report(ReportName::Projection).await?;
+    Ok(ContractFigures::from_projection(
+        &report.frame,
+        &ctx.contracts,
+    )?)
 }
 
 /// Sums per currency, written "USD 1234.56" (one line per currency).
@@ -376,20 +292,10 @@ fn per_currency(
     figures: &[ContractFigures],
     pick: impl Fn(&ContractFigures) -> i64,
 ) -> Vec<String> {
-    let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
-    for f in figures {
-        *sums.entry(f.currency.as_str()).or_default() += i128::from(pick(f));
-    }
-    sums.into_iter()
-        .map(|(currency, sum)| format!("{currency} {}", money_sum(sum)))
+    figures::per_currency(figures, pick)
+        .into_iter()
+        .map(|(currency, sum)| format!("{currency} {}", format_scaled_wide(sum, 2)))
         .collect()
-}
-
-/// Straight-line spend if a contract burned evenly over its term, in minor units.
-fn on_pace(f: &ContractFigures, day: NaiveDate) -> i64 {
-    let term = (f.end - f.start).num_days().max(1) as i128;
-    let elapsed = (day - f.start).num_days().clamp(0, term as i64) as i128;
-    (f.committed as i128 * elapsed / term) as i64
 }
 
 fn kpi(id: &str, title: &str, lines: Vec<String>, detail: Vec<String>, href: String) -> Kpi {
@@ -519,13 +425,20 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         link(View::Concentration),
     ));
 
-    let phases = phase_totals(&*ctx.report(ReportName::Slippage).await?)?;
+    let slippage = ctx.report(ReportName::Slippage).await?;
+    let phases = figures::capacity_by_resource(&slippage.frame)?;
     kpis.push(kpi(
         "capacity",
         "Capacity received vs planned",
         phases
             .iter()
-            .map(|(resource, (planned, received))| format!("{resource} {received} of {planned}"))
+            .map(|(resource, (planned, received))| {
+                format!(
+                    "{resource} {} of {}",
+                    format_scaled_trimmed(*received, 6),
+                    format_scaled_trimmed(*planned, 6)
+                )
+            })
             .collect(),
         vec![],
         link(View::Deliveries),
@@ -556,41 +469,23 @@ async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
 /// projected for running ones (build-up), and on-demand spend after a prepaid pool runs out
 /// (burn-down) — sums of the `trueup` report, per currency.
 async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
-    let table = ctx.report(ReportName::TrueUp).await?;
-    let c = Columns(&table);
-    let (contract, true_up, status, overrun) = (
-        c.at("contract")?,
-        c.at("true_up")?,
-        c.at("status")?,
-        c.at("overrun")?,
-    );
-    let mut sums: BTreeMap<(String, &str), i128> = BTreeMap::new();
-    for row in &table.rows {
-        let currency = ctx.currency(&row[contract]);
-        let kind = if row[status] == "owed" {
-            "owed"
-        } else {
-            "projected"
-        };
-        *sums.entry((currency.clone(), kind)).or_default() += i128::from(minor(&row[true_up])?);
-        *sums.entry((currency, "overrun")).or_default() += i128::from(minor(&row[overrun])?);
-    }
-    let mut totals: BTreeMap<&str, i128> = BTreeMap::new();
-    for ((currency, kind), sum) in &sums {
-        if *kind != "overrun" {
-            *totals.entry(currency.as_str()).or_default() += sum;
-        }
-    }
-    let value = totals
+    let report = ctx.report(ReportName::TrueUp).await?;
+    let sums = figures::true_up_totals(&report.frame, |contract| ctx.currency(contract))?;
+    let value = sums
+        .totals
         .iter()
-        .map(|(currency, sum)| format!("{currency} {}", money_sum(*sum)))
+        .map(|(currency, sum)| format!("{currency} {}", format_scaled_wide(*sum, 2)))
         .collect();
     let detail = sums
+        .parts
         .iter()
         .filter(|(_, sum)| **sum != 0)
-        .map(|((currency, kind), sum)| match *kind {
-            "overrun" => format!("on-demand after exhaustion {currency} {}", money_sum(*sum)),
-            kind => format!("{kind} {currency} {}", money_sum(*sum)),
+        .map(|((currency, part), sum)| {
+            format!(
+                "{} {currency} {}",
+                part.as_str(),
+                format_scaled_wide(*sum, 2)
+            )
         })
         .collect();
     Ok(kpi(
@@ -600,42 +495,6 @@ async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
         detail,
         href,
     ))
-}
-
-/// Planned and received quantity per resource (a phase's plan counted once).
-fn phase_totals(slippage: &ReportTable) -> Result<BTreeMap<String, (String, String)>, ReportError> {
-    let c = Columns(slippage);
-    let (contract, phase, resource, planned, received) = (
-        c.at("contract")?,
-        c.at("phase")?,
-        c.at("resource")?,
-        c.at("planned_quantity")?,
-        c.at("received_quantity")?,
-    );
-    let micros = |cell: &str| parse_scaled(cell, 6, true).map_err(|_| bad_cell("quantity", cell));
-    let mut seen = std::collections::HashSet::new();
-    let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for row in &slippage.rows {
-        let entry = totals.entry(row[resource].clone()).or_default();
-        if seen.insert((row[contract].clone(), row[phase].clone())) {
-            entry.0 += micros(&row[planned])?;
-        }
-        if !row[received].is_empty() {
-            entry.1 += micros(&row[received])?;
-        }
-    }
-    Ok(totals
-        .into_iter()
-        .map(|(r, (p, q))| {
-            (
-                r,
-                (
-                    domain::decimal::format_scaled_trimmed(p, 6),
-                    domain::decimal::format_scaled_trimmed(q, 6),
-                ),
-            )
-        })
-        .collect())
 }
 
 fn currency_notes(figures: &[ContractFigures]) -> Vec<String> {
@@ -730,7 +589,7 @@ fn burn_down_chart(
     let pace: Vec<String> = axis
         .days
         .iter()
-        .map(|d| money(figures.iter().map(|f| on_pace(f, *d)).sum()))
+        .map(|d| money(figures.iter().map(|f| f.on_pace(*d)).sum()))
         .collect();
     let mut projection = vec![String::new(); n];
     if !figures.is_empty() {
@@ -1319,16 +1178,4 @@ async fn deliveries(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             .collect(),
         ..Default::default()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sums_past_i64_are_written_exactly() {
-        assert_eq!(money_sum(i128::from(i64::MAX) * 2), "184467440737095516.14");
-        assert_eq!(money_sum(-5), "-0.05");
-        assert_eq!(money_sum(123_456), money(123_456));
-    }
 }
