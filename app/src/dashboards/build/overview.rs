@@ -1,0 +1,209 @@
+//! The overview: the headline cards (committed, burned, remaining, shortfall, true-up, ratios,
+//! HHI, capacity) and the portfolio burn-down and ratio charts.
+
+use super::*;
+
+pub(super) fn kpi(
+    id: &str,
+    title: &str,
+    lines: Vec<String>,
+    detail: Vec<String>,
+    href: String,
+) -> Kpi {
+    let mut lines = lines.into_iter();
+    let value = lines.next().unwrap_or_else(|| "—".to_owned());
+    Kpi {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        value,
+        detail: lines.chain(detail).collect(),
+        href,
+    }
+}
+
+pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
+    let figures = contract_figures(ctx).await?;
+    let scenario = match ctx.under_scenario() {
+        Some(under) => Some(contract_figures(&under).await?),
+        None => None,
+    };
+    let scenario_name = ctx.query.scenario.trim();
+    let link = |view: View| format!("{}{}", view.path(), ctx.query.query_string());
+    let mut kpis = vec![
+        kpi(
+            "committed",
+            "Total committed",
+            per_currency(&figures, |f| f.committed),
+            vec![format!("{} commitments", figures.len())],
+            link(View::BurnDown),
+        ),
+        kpi(
+            "burned",
+            "Burned to date",
+            per_currency(&figures, |f| f.spent),
+            vec![],
+            link(View::BurnDown),
+        ),
+        kpi(
+            "remaining",
+            "Remaining",
+            per_currency(&figures, |f| f.committed - f.spent),
+            vec![],
+            link(View::BurnDown),
+        ),
+    ];
+    let mut drivers: Vec<&ContractFigures> = figures.iter().filter(|f| f.shortfall > 0).collect();
+    drivers.sort_by_key(|f| std::cmp::Reverse(f.shortfall));
+    let mut detail: Vec<String> = drivers
+        .iter()
+        .take(3)
+        .map(|f| format!("{} {} {}", f.label(), f.currency, money(f.shortfall)))
+        .collect();
+    if let Some(under) = &scenario {
+        // The card's value stays the baseline's; the scenario's total is beside it.
+        detail.extend(
+            per_currency(under, |f| f.shortfall)
+                .into_iter()
+                .map(|sum| format!("Scenario {scenario_name}: {sum}")),
+        );
+    }
+    kpis.push(kpi(
+        "shortfall",
+        "Projected shortfall",
+        per_currency(&figures, |f| f.shortfall),
+        detail,
+        link(View::BurnDown),
+    ));
+    kpis.push(true_up_kpi(ctx, link(View::BurnDown)).await?);
+
+    let ratio = ctx.report(ReportName::RatioTtm).await?;
+    let c = Columns(&ratio);
+    let last = ratio.rows.last();
+    let cell = |name: &str| -> Result<Option<String>, ReportError> {
+        let at = c.at(name)?;
+        Ok(last.map(|row| row[at].clone()))
+    };
+    let month = cell("month")?.unwrap_or_default();
+    for (id, title, column) in [
+        ("ratio-month", "Infra ÷ revenue (month)", "ratio"),
+        ("ratio-ttm", "Infra ÷ revenue (TTM)", "ttm_ratio"),
+        (
+            "commitments-to-revenue",
+            "Commitments ÷ annualised revenue",
+            "commitments_to_revenue",
+        ),
+    ] {
+        let value = cell(column)?.filter(|v| !v.is_empty());
+        kpis.push(kpi(
+            id,
+            title,
+            value.map(|v| vec![v]).unwrap_or_default(),
+            if month.is_empty() {
+                vec!["no revenue recorded".into()]
+            } else {
+                vec![format!("month of {month}")]
+            },
+            link(View::Ratio),
+        ));
+    }
+
+    let spend = ctx.report(ReportName::Concentration).await?;
+    let (month_at, hhi_at) = (Columns(&spend).at("month")?, Columns(&spend).at("hhi")?);
+    let hhi_spend = spend
+        .rows
+        .last()
+        .map(|row| (row[month_at].clone(), row[hhi_at].clone()));
+    kpis.push(kpi(
+        "hhi-spend",
+        "Vendor HHI of spend",
+        hhi_spend.iter().map(|(_, hhi)| hhi.clone()).collect(),
+        hhi_spend
+            .iter()
+            .map(|(month, _)| format!("month of {month}"))
+            .collect(),
+        link(View::Concentration),
+    ));
+    let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
+    let hhi_commitments = match outstanding.rows.first() {
+        Some(row) => vec![row[Columns(&outstanding).at("hhi")?].clone()],
+        None => vec![],
+    };
+    kpis.push(kpi(
+        "hhi-commitments",
+        "Vendor HHI of commitments",
+        hhi_commitments,
+        vec![format!("outstanding as of {}", ctx.as_of())],
+        link(View::Concentration),
+    ));
+
+    let slippage = ctx.report(ReportName::Slippage).await?;
+    let phases = figures::capacity_by_resource(&slippage.frame)?;
+    kpis.push(kpi(
+        "capacity",
+        "Capacity received vs planned",
+        phases
+            .iter()
+            .map(|(resource, (planned, received))| {
+                format!(
+                    "{resource} {} of {}",
+                    format_scaled_trimmed(*received, 6),
+                    format_scaled_trimmed(*planned, 6)
+                )
+            })
+            .collect(),
+        vec![],
+        link(View::Deliveries),
+    ));
+
+    let mut charts = vec![
+        portfolio_chart(
+            ctx,
+            &figures,
+            scenario.as_ref().map(|s| (scenario_name, s.as_slice())),
+        )
+        .await?,
+    ];
+    charts.push(ratio_chart(ctx, &ratio)?);
+    let mut notes = currency_notes(&figures);
+    notes.extend(
+        ctx.scenario_note("the cards are the baseline's, with the scenario's shortfall below it"),
+    );
+    Ok(Dashboard {
+        kpis,
+        charts,
+        notes,
+        ..Default::default()
+    })
+}
+
+/// What the commitment models add to the bill: true-ups owed for ended intervals, those
+/// projected for running ones (build-up), and on-demand spend after a prepaid pool runs out
+/// (burn-down) — sums of the `trueup` report, per currency.
+pub(super) async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, ReportError> {
+    let report = ctx.report(ReportName::TrueUp).await?;
+    let sums = figures::true_up_totals(&report.frame, |contract| ctx.currency(contract))?;
+    let value = sums
+        .totals
+        .iter()
+        .map(|(currency, sum)| format!("{currency} {}", format_scaled_wide(*sum, 2)))
+        .collect();
+    let detail = sums
+        .parts
+        .iter()
+        .filter(|(_, sum)| **sum != 0)
+        .map(|((currency, part), sum)| {
+            format!(
+                "{} {currency} {}",
+                part.as_str(),
+                format_scaled_wide(*sum, 2)
+            )
+        })
+        .collect();
+    Ok(kpi(
+        "trueup",
+        "True-up (by commitment model)",
+        value,
+        detail,
+        href,
+    ))
+}
