@@ -27,7 +27,7 @@ pub struct LedgerFrames {
     pub phases: DataFrame,
     pub receipts: DataFrame,
     /// How projections carry spend forward (changed only by a what-if scenario).
-    pub outlook: crate::scenario::Outlook,
+    pub outlook: crate::outlook::Outlook,
 }
 
 impl LedgerFrames {

@@ -11,6 +11,7 @@ pub mod figures;
 pub mod fulfilment;
 pub mod hhi;
 pub mod ledger;
+pub mod outlook;
 pub mod portfolio;
 pub mod projection;
 pub mod ratio;

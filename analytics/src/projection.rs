@@ -6,7 +6,7 @@
 //! date arithmetic and rounding are explicit.
 
 use crate::ledger::{Filters, LedgerFrames};
-use crate::scenario::Outlook;
+use crate::outlook::Outlook;
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use std::collections::HashMap;

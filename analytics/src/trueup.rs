@@ -7,8 +7,8 @@
 //!   usage is billed on demand (the overrun).
 
 use crate::ledger::{Filters, LedgerFrames};
+use crate::outlook::Outlook;
 use crate::projection::{contracts_as_of, project};
-use crate::scenario::Outlook;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
