@@ -18,11 +18,26 @@ pub fn parse_iso_date(raw: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("is not a real calendar date (got {s})"))
 }
 
-/// The start and end (inclusive) of a contract.
+/// The start and end (inclusive) of a contract. Read back (a stored scenario, a form) only
+/// through `Term::new`, so an end before the start cannot be deserialised either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawTerm")]
 pub struct Term {
     start: NaiveDate,
     end: NaiveDate,
+}
+
+#[derive(serde::Deserialize)]
+struct RawTerm {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+impl TryFrom<RawTerm> for Term {
+    type Error = String;
+    fn try_from(raw: RawTerm) -> Result<Self, String> {
+        Term::new(raw.start, raw.end)
+    }
 }
 
 impl Term {
@@ -76,6 +91,18 @@ pub fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_is_deserialised_through_its_constructor() {
+        let ok: Term =
+            serde_json::from_str(r#"{"start":"2026-01-01","end":"2026-12-31"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&ok).unwrap(),
+            r#"{"start":"2026-01-01","end":"2026-12-31"}"#
+        );
+        let bad = serde_json::from_str::<Term>(r#"{"start":"2026-12-31","end":"2026-01-01"}"#);
+        assert!(bad.unwrap_err().to_string().contains("before start date"));
+    }
 
     #[test]
     fn parses_iso_dates_only() {

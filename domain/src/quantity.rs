@@ -7,7 +7,22 @@ use std::fmt;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
+#[serde(from = "i64", into = "i64")]
 pub struct Quantity(i64);
+
+/// Every i64 of millionths is a quantity (usage may be negative): read through `from_micros`,
+/// the one constructor the stored form has.
+impl From<i64> for Quantity {
+    fn from(micros: i64) -> Self {
+        Quantity::from_micros(micros)
+    }
+}
+
+impl From<Quantity> for i64 {
+    fn from(q: Quantity) -> i64 {
+        q.micros()
+    }
+}
 
 pub const QUANTITY_PLACES: u32 = 6;
 
