@@ -2,7 +2,6 @@
 //! ledger (and every report computed without a scenario) is untouched.
 
 use crate::ledger::LedgerFrames;
-use crate::outlook::Outlook;
 use chrono::{Months, NaiveDate};
 use domain::scenario::Scenario;
 use polars::prelude::*;
@@ -84,6 +83,7 @@ fn delay_phases(phases: &DataFrame, scenario: &Scenario) -> PolarsResult<DataFra
 mod tests {
     use super::*;
     use crate::ledger::worked_example::frames;
+    use crate::outlook::Outlook;
     use domain::scenario::{HypotheticalContract, PhaseDelay};
 
     fn d(s: &str) -> NaiveDate {

@@ -163,7 +163,7 @@ pub async fn add(
     raw: &domain::commitment::RawCommitment<'_>,
 ) -> Result<String, WriteError> {
     let txn = crate::db::begin_write(db).await?;
-    let c = super::contracts::require(&txn, raw.contract.trim(), "contract").await?;
+    let c = super::contract_lookup::require(&txn, raw.contract.trim(), "contract").await?;
     let currency = Currency::parse(&c.currency).map_err(DbErr::Custom)?;
     let new = NewCommitment::parse(raw, currency)?;
     let saved = insert(&txn, &c, &new).await?;

@@ -1,6 +1,7 @@
 //! Contracts: list, detail, create, edit and archive. A contract is never deleted: its usage,
 //! deliveries and audit history stay readable after it is archived.
 
+use super::contract_lookup::find;
 use super::{overview, vendors, PageRequest, WriteError};
 use crate::audit::{self, Change};
 use crate::entities::{commitment, contract, vendor};
@@ -8,8 +9,7 @@ use domain::entries::NewContract;
 use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
 use domain::{FieldError, Money};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
 };
 use serde_json::json;
 
@@ -86,27 +86,6 @@ pub async fn list(
         totals,
         vendors,
     })
-}
-
-pub(crate) async fn find(
-    conn: &impl ConnectionTrait,
-    reference: &str,
-) -> Result<Option<contract::Model>, DbErr> {
-    contract::Entity::find()
-        .filter(contract::Column::Reference.eq(reference))
-        .one(conn)
-        .await
-}
-
-/// The contract an entry names, or an error on that form field.
-pub(crate) async fn require(
-    conn: &impl ConnectionTrait,
-    reference: &str,
-    column: &str,
-) -> Result<contract::Model, WriteError> {
-    find(conn, reference)
-        .await?
-        .ok_or_else(|| FieldError::new(column, format!("no contract {reference:?}")).into())
 }
 
 pub async fn detail(

@@ -1,6 +1,6 @@
 //! Phased deliveries: the plan per contract and the receipts logged against it.
 
-use super::{contracts, WriteError};
+use super::WriteError;
 use crate::audit::{self, Change};
 use crate::entities::{delivery_phase, delivery_receipt};
 use domain::entries::{NewPhase, NewReceipt};
@@ -79,7 +79,7 @@ pub async fn add_phase(
     new: NewPhase,
 ) -> Result<(), WriteError> {
     let txn = crate::db::begin_write(db).await?;
-    let contract = contracts::require(&txn, &new.contract, "contract").await?;
+    let contract = super::contract_lookup::require(&txn, &new.contract, "contract").await?;
     if find_phase(&txn, contract.id, &new.phase).await?.is_some() {
         return Err(FieldError::new(
             "phase",
@@ -155,7 +155,7 @@ pub async fn log_receipt(
 ) -> Result<ReceiptLogged, WriteError> {
     let txn = crate::db::begin_write(db).await?;
     super::periods::ensure_open(&txn, "date", new.date).await?;
-    let contract = contracts::require(&txn, &new.contract, "contract").await?;
+    let contract = super::contract_lookup::require(&txn, &new.contract, "contract").await?;
     let phase = find_phase(&txn, contract.id, &new.phase)
         .await?
         .ok_or_else(|| {

@@ -3,6 +3,7 @@
 //! transaction as the change.
 
 pub mod commitments;
+mod contract_lookup;
 pub mod contracts;
 pub mod deliveries;
 pub mod history;

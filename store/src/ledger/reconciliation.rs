@@ -3,7 +3,7 @@
 //! difference is within the statement's tolerance; when they do not, the entries since the
 //! previous statement are where to look.
 
-use super::{contracts, WriteError};
+use super::WriteError;
 use crate::audit::{self, Change};
 use chrono::{NaiveDate, Utc};
 use domain::views::Reconciliation;
@@ -27,7 +27,7 @@ pub async fn record(
     raw: NewStatement<'_>,
 ) -> Result<i64, WriteError> {
     let txn = crate::db::begin_write(db).await?;
-    let contract = contracts::require(&txn, raw.contract.trim(), "contract").await?;
+    let contract = super::contract_lookup::require(&txn, raw.contract.trim(), "contract").await?;
     let currency = domain::Currency::parse(&contract.currency).map_err(DbErr::Custom)?;
     let mut errors = Vec::new();
     let as_of = domain::date::parse_iso_date(raw.as_of)

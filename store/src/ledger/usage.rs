@@ -2,7 +2,7 @@
 //! time (counting through the daily rollup, which is thousands of times smaller); every write
 //! moves the rollup by the same delta in the same transaction.
 
-use super::{contracts, PageRequest, WriteError};
+use super::{PageRequest, WriteError};
 use crate::audit::{self, Change};
 use crate::entities::{contract, usage_entry};
 use crate::rollup::{self, DailyUsageRow};
@@ -211,7 +211,9 @@ struct Placed {
 /// The contract (checked against its term) and vendor a usage entry names.
 async fn place(conn: &impl ConnectionTrait, new: &NewUsage) -> Result<Placed, WriteError> {
     let contract = match &new.contract {
-        Some(reference) => Some(contracts::require(conn, reference, "contract").await?),
+        Some(reference) => {
+            Some(super::contract_lookup::require(conn, reference, "contract").await?)
+        }
         None => None,
     };
     let vendor = match &new.vendor {
