@@ -8,11 +8,13 @@
 mod cache;
 mod error;
 mod registry;
+mod report;
 mod request;
 
 pub use analytics::{Filters, ReportTable};
 pub use cache::ReportCache;
 pub use domain::ReportName;
 pub use error::ReportError;
-pub use registry::{run, Report};
+pub use registry::run;
+pub use report::Report;
 pub use request::{parse_filters, ReportRequest};

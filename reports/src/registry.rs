@@ -1,30 +1,8 @@
 //! The reports by name: which analytics function answers each, and the one way to run one.
 
-use crate::{ReportCache, ReportError, ReportName, ReportRequest};
-use analytics::{DataFrame, LedgerFrames, ReportTable};
+use crate::{Report, ReportCache, ReportError, ReportName, ReportRequest};
+use analytics::{LedgerFrames, ReportTable};
 use std::sync::Arc;
-
-/// One computed report: its frame (typed columns: money in exact `*_e6` millionths, dates as
-/// dates), and its table (the cells a CSV or JSON prints).
-pub struct Report {
-    pub frame: DataFrame,
-    pub table: ReportTable,
-}
-
-/// The report's table, for code that prints it.
-impl std::ops::Deref for Report {
-    type Target = ReportTable;
-    fn deref(&self) -> &ReportTable {
-        &self.table
-    }
-}
-
-impl Report {
-    /// The frame's columns by name, typed (see `analytics::columns`).
-    pub fn columns(&self) -> analytics::Columns<'_> {
-        analytics::Columns::new(&self.frame)
-    }
-}
 
 pub async fn run(
     cache: &ReportCache,

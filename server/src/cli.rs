@@ -101,7 +101,7 @@ pub struct ImportArgs {
     /// For FOCUS files: which cost is spend against the commitment, `effective` (EffectiveCost,
     /// after discounts, prepayments spread) or `billed` (BilledCost, as invoiced).
     #[arg(long, default_value = "effective", value_parser = parse_focus_cost)]
-    pub cost: store::import::focus::FocusCost,
+    pub cost: store::focus::FocusCost,
     /// For FOCUS files: `count` (default) Adjustment rows (SLA credits, billing corrections:
     /// they change what was paid; applied to a contract only where ContractApplied names one)
     /// or `skip` them.
@@ -163,12 +163,12 @@ pub struct ReportArgs {
 
 const FOCUS_COMMITMENTS_FILE: &str = "focus-contract-commitments.csv";
 
-fn parse_focus_cost(raw: &str) -> Result<store::import::focus::FocusCost, String> {
-    store::import::focus::FocusCost::parse(raw).ok_or_else(|| "expected effective or billed".into())
+fn parse_focus_cost(raw: &str) -> Result<store::focus::FocusCost, String> {
+    store::focus::FocusCost::parse(raw).ok_or_else(|| "expected effective or billed".into())
 }
 
 fn parse_count_or_skip(raw: &str) -> Result<bool, String> {
-    store::import::focus::parse_count_or_skip(raw).ok_or_else(|| "expected count or skip".into())
+    store::focus::parse_count_or_skip(raw).ok_or_else(|| "expected count or skip".into())
 }
 
 fn parse_kind(raw: &str) -> Result<LedgerFile, String> {
@@ -215,7 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::fs::File::create(&focus)
                     .with_context(|| format!("cannot write {}", focus.display()))?,
             );
-            let rows = store::import::focus_commitments::export(&db, file).await?;
+            let rows = store::focus::commitments::export(&db, file).await?;
             tracing::info!(file = %focus.display(), rows, "exported (FOCUS 1.3 contract commitments)");
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "export finished");
             Ok(ExitCode::SUCCESS)
@@ -349,7 +349,7 @@ async fn import(db: store::DatabaseConnection, args: ImportArgs) -> anyhow::Resu
     }
     for source in &mut sources {
         source.focus_cost = args.cost;
-        source.focus_charges = store::import::focus::FocusCharges {
+        source.focus_charges = store::focus::FocusCharges {
             adjustments: args.adjustments,
             taxes: args.taxes,
         };

@@ -36,7 +36,7 @@ pub async fn focus_contract_commitments(
         return response;
     }
     let mut body = Vec::new();
-    match store::import::focus_commitments::export(&state.db, &mut body).await {
+    match store::focus::commitments::export(&state.db, &mut body).await {
         Ok(_) => csv_response(
             "focus-contract-commitments",
             String::from_utf8_lossy(&body).into_owned(),

@@ -128,9 +128,9 @@ async fn upload(
     };
     let check_only = matches!(query.check.as_str(), "1" | "true" | "on");
     let focus_cost = if query.cost.trim().is_empty() {
-        store::import::focus::FocusCost::default()
+        store::focus::FocusCost::default()
     } else {
-        match store::import::focus::FocusCost::parse(&query.cost) {
+        match store::focus::FocusCost::parse(&query.cost) {
             Some(cost) => cost,
             None => {
                 return refuse(
@@ -143,7 +143,7 @@ async fn upload(
             }
         }
     };
-    let mut focus_charges = store::import::focus::FocusCharges::default();
+    let mut focus_charges = store::focus::FocusCharges::default();
     for (raw, what, flag) in [
         (
             &query.adjustments,
@@ -155,7 +155,7 @@ async fn upload(
         if raw.trim().is_empty() {
             continue;
         }
-        match store::import::focus::parse_count_or_skip(raw) {
+        match store::focus::parse_count_or_skip(raw) {
             Some(count) => *flag = count,
             None => {
                 return refuse(

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod export;
+pub mod focus;
 pub mod import;
 pub mod ledger;
 pub mod reports;

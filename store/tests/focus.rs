@@ -7,7 +7,7 @@ mod common;
 use common::{fixtures, test_db};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use store::import::focus::FocusCost;
+use store::focus::FocusCost;
 use store::import::{import_files, ImportError, ImportSource, LedgerFile, NoProgress};
 use store::ledger::{contract_overviews, table_counts};
 use store::DatabaseConnection;
@@ -366,7 +366,7 @@ async fn a_focus_1_3_export_splits_applied_rows_and_keeps_spend_under_no_contrac
 async fn taxes_and_adjustments_count_as_asked() {
     let t = ledger().await;
     let mut source = focus_file("providers-1.0.csv", FocusCost::Effective);
-    source.focus_charges = store::import::focus::FocusCharges {
+    source.focus_charges = store::focus::FocusCharges {
         adjustments: false,
         taxes: true,
     };
@@ -560,7 +560,7 @@ async fn a_providers_commitments_and_costs_add_up_per_commitment() {
 
     // The commitments export and import into an empty ledger as the same commitments.
     let mut out = Vec::new();
-    store::import::focus_commitments::export(&t.db, &mut out)
+    store::focus::commitments::export(&t.db, &mut out)
         .await
         .unwrap();
     let target = test_db().await;
@@ -571,7 +571,7 @@ async fn a_providers_commitments_and_costs_add_up_per_commitment() {
     .await
     .unwrap();
     let mut again = Vec::new();
-    store::import::focus_commitments::export(&target.db, &mut again)
+    store::focus::commitments::export(&target.db, &mut again)
         .await
         .unwrap();
     assert_eq!(

@@ -4,7 +4,7 @@ mod common;
 
 use common::test_db;
 use std::sync::Arc;
-use store::import::focus_commitments;
+use store::focus::commitments as focus_commitments;
 use store::import::{import_files, ImportError, ImportSource, LedgerFile, NoProgress};
 use store::ledger::table_counts;
 use store::DatabaseConnection;

@@ -17,6 +17,11 @@ impl ColumnSpec {
         self.required.iter().chain(self.optional.iter()).copied()
     }
 
+    /// Every column, in file order (a header to write).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.all().collect()
+    }
+
     /// Checks a header row; every problem is reported, each naming its column.
     pub fn match_header(&self, header: &[&str]) -> Result<Header, Vec<(Option<String>, String)>> {
         let mut problems = Vec::new();

@@ -12,17 +12,18 @@
 //! overwritten. Entries without one (usage, receipts) are protected by the file's SHA-256:
 //! importing a file with the same content twice is rejected.
 
-mod columns;
-mod files;
-pub mod focus;
-mod focus_applied;
-pub mod focus_commitments;
+pub(crate) mod columns;
+pub(crate) mod file_kind;
 pub(crate) mod insert;
-mod lookups;
-mod outcome;
-mod source;
+pub(crate) mod kinds;
+pub(crate) mod lookups;
+pub(crate) mod outcome;
+pub(crate) mod pipeline;
+mod registry;
+pub(crate) mod row_context;
+pub(crate) mod source;
 
-pub use files::LedgerFile;
+pub use file_kind::LedgerFile;
 pub(crate) use outcome::Rejections;
 pub use outcome::{
     FileSummary, ImportError, ImportReport, NoProgress, Progress, RowError, MAX_REPORTED_ERRORS,
@@ -31,6 +32,10 @@ pub use source::{preview, ImportSource};
 
 use crate::audit;
 use crate::entities::import;
+use crate::focus::commitments::substitute::{
+    expand_focus_contracts, focus_contracts_summary, FocusLines,
+};
+use kinds::commitments::CommitmentRow;
 use lookups::Lookups;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -111,7 +116,7 @@ async fn import_in(
             lookups.reload(txn, kind).await?;
         }
         let import_id = start_import_record(txn, kind, &file_name, actor).await?;
-        let outcome = files::import_file(
+        let outcome = registry::import_file(
             txn,
             source,
             import_id,
@@ -181,7 +186,7 @@ async fn import_in(
                     .own_commitments
                     .into_iter()
                     .filter_map(|k| {
-                        Some(files::CommitmentRow {
+                        Some(CommitmentRow {
                             contract_id: lookups.contracts.get(&k.contract)?.id,
                             commitment: k,
                             created_at: now,
@@ -215,104 +220,6 @@ async fn import_in(
         });
     }
     Ok(ImportReport { files })
-}
-
-/// A FOCUS contract commitment file's name, the FOCUS line of each generated contract row and
-/// commitment row, and what it skipped.
-type FocusContracts = Vec<(String, Vec<u64>, Vec<u64>, Vec<String>)>;
-
-/// Replaces each FOCUS contract commitment file by the vendors and contracts files it holds.
-async fn expand_focus_contracts(
-    txn: &DatabaseTransaction,
-    sources: Vec<ImportSource>,
-    rejections: &mut Rejections,
-) -> Result<(Vec<ImportSource>, FocusContracts), DbErr> {
-    let mut out = Vec::new();
-    let mut expanded = Vec::new();
-    for source in sources {
-        if source.kind != LedgerFile::FocusContracts {
-            out.push(source);
-            continue;
-        }
-        let name = source.name.clone();
-        match focus_commitments::expand(txn, source).await? {
-            Ok(e) => {
-                for mut generated in e.sources {
-                    if generated.kind == LedgerFile::Vendors {
-                        generated.name = format!("{name} (new vendors)");
-                    }
-                    out.push(generated);
-                }
-                expanded.push((name, e.contract_lines, e.commitment_lines, e.skipped));
-            }
-            Err(errors) => errors.into_iter().for_each(|e| rejections.push(e)),
-        }
-    }
-    Ok((out, expanded))
-}
-
-/// The FOCUS line of each data line of the contracts and commitments files generated from
-/// one FOCUS file.
-struct FocusLines<'a> {
-    contracts: &'a [u64],
-    commitments: &'a [u64],
-}
-
-/// Puts FOCUS lines, columns and the file's own name on the errors of the files generated
-/// from it, and its skipped rows on its summary (or a summary of its own when nothing was new).
-fn focus_contracts_summary(
-    files: &mut Vec<FileSummary>,
-    rejections: &mut Rejections,
-    name: &str,
-    lines: FocusLines<'_>,
-    skipped: Vec<String>,
-) {
-    let contracts_file = focus_commitments::contracts_file_name(name);
-    for e in rejections.errors.iter_mut() {
-        let from_contracts = e.file == contracts_file;
-        if !from_contracts && e.file != name {
-            continue;
-        }
-        let map = if from_contracts {
-            lines.contracts
-        } else {
-            lines.commitments
-        };
-        e.file = name.to_owned();
-        e.line = e
-            .line
-            .and_then(|l| l.checked_sub(2))
-            .and_then(|i| map.get(i as usize).copied())
-            .or(e.line.filter(|l| *l == 1));
-        if let Some(column) = &mut e.column {
-            *column = focus_commitments::focus_column(column, from_contracts).to_owned();
-        }
-    }
-    for f in files.iter_mut().filter(|f| f.file_name == contracts_file) {
-        f.file_name = name.to_owned();
-    }
-    let summary = files
-        .iter()
-        .position(|f| f.file_name == name && f.kind == LedgerFile::Commitments)
-        .or_else(|| {
-            files
-                .iter()
-                .position(|f| f.file_name == name && f.kind == LedgerFile::Contracts)
-        });
-    match summary.and_then(|i| files.get_mut(i)) {
-        Some(summary) => {
-            summary.kind = LedgerFile::FocusContracts;
-            summary.skipped = skipped;
-        }
-        None => files.push(FileSummary {
-            kind: LedgerFile::FocusContracts,
-            file_name: name.to_owned(),
-            rows: 0,
-            import_id: None,
-            skipped,
-            notes: Vec::new(),
-        }),
-    }
 }
 
 /// The import row exists before its entries so that usage rows can point at it; its checksum

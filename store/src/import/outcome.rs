@@ -103,8 +103,8 @@ impl Progress for NoProgress {}
 /// The error list being built across all files of one import.
 #[derive(Default)]
 pub(crate) struct Rejections {
-    pub(super) errors: Vec<RowError>,
-    pub(super) omitted: usize,
+    pub(crate) errors: Vec<RowError>,
+    pub(crate) omitted: usize,
 }
 
 impl Rejections {

@@ -1,4 +1,4 @@
-use super::LedgerFile;
+use super::file_kind::LedgerFile;
 use std::io::Read;
 use std::path::Path;
 
@@ -9,9 +9,9 @@ pub struct ImportSource {
     pub size: Option<u64>,
     pub reader: Box<dyn Read + Send>,
     /// Which FOCUS cost column is the amount (FOCUS usage files only).
-    pub focus_cost: super::focus::FocusCost,
+    pub focus_cost: crate::focus::FocusCost,
     /// Which FOCUS charge categories beyond usage, purchases and credits count.
-    pub focus_charges: super::focus::FocusCharges,
+    pub focus_charges: crate::focus::FocusCharges,
     /// The provider of every contract in a FOCUS contract commitment file that names none.
     pub vendor: Option<String>,
 }

@@ -2,16 +2,25 @@
 //! their applied cost), or its provider's one contract running that day, or none (vendor
 //! spend under no contract).
 
-use super::files::RowContext;
-use super::lookups::ContractKey;
+use crate::import::lookups::ContractKey;
+use crate::import::row_context::RowContext;
 use chrono::NaiveDate;
 use domain::FieldError;
 use std::collections::HashMap;
 
+/// The ledger's contracts and vendors by lower-cased vendor name (providers vary the case),
+/// built on first use for the rows of one file.
+#[derive(Default)]
+pub(crate) struct VendorIndex {
+    /// Contracts by vendor, for rows that name no known contract.
+    by_vendor: Option<HashMap<String, Vec<(String, ContractKey)>>>,
+    vendor_ids: Option<HashMap<String, i64>>,
+}
+
 /// One element of `ContractApplied`: the contract and, where the provider says, how much of
 /// the row's cost and quantity it took.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Applied {
+pub(crate) struct Applied {
     pub contract: String,
     /// `ContractCommitmentId`: the contract's commitment it is applied to, where named.
     pub commitment: Option<String>,
@@ -21,7 +30,7 @@ pub(super) struct Applied {
 
 /// The elements of a `ContractApplied` value: `{"Elements":[{"ContractId":…,
 /// "ContractCommitmentAppliedCost":…},…]}` in FOCUS 1.3; a bare array or id is accepted too.
-pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
+pub(crate) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
     if raw.is_empty() {
         return Ok(Vec::new());
     }
@@ -87,7 +96,7 @@ pub(super) fn applied_elements(raw: &str) -> Result<Vec<Applied>, String> {
 }
 
 /// A part of a row: the contract it is applied to (none: vendor spend), its cost and quantity.
-pub(super) struct Share {
+pub(crate) struct Share {
     pub contract: Option<(String, ContractKey)>,
     /// The commitment the provider applied it to, when it names one.
     pub commitment: Option<String>,
@@ -95,9 +104,13 @@ pub(super) struct Share {
     pub quantity_micros: i64,
 }
 
-pub(super) fn vendor_id(cx: &mut RowContext, vendor: &str) -> Result<i64, Vec<FieldError>> {
+pub(crate) fn vendor_id(
+    cx: &RowContext,
+    index: &mut VendorIndex,
+    vendor: &str,
+) -> Result<i64, Vec<FieldError>> {
     let lookups = &cx.lookups;
-    let ids = cx.focus.vendor_ids.get_or_insert_with(|| {
+    let ids = index.vendor_ids.get_or_insert_with(|| {
         lookups
             .vendors
             .iter()
@@ -119,8 +132,9 @@ pub(super) fn vendor_id(cx: &mut RowContext, vendor: &str) -> Result<i64, Vec<Fi
 /// across several by each element's applied cost (the rest left unapplied), or else to the one
 /// contract of its provider whose term holds the date; with none or several such contracts the
 /// row is vendor spend under no contract.
-pub(super) fn split(
-    cx: &mut RowContext,
+pub(crate) fn split(
+    cx: &RowContext,
+    index: &mut VendorIndex,
     vendor: &str,
     applied: &[Applied],
     by_date: bool,
@@ -186,7 +200,7 @@ pub(super) fn split(
         }
     }
     let lookups = &cx.lookups;
-    let by_vendor = cx.focus.by_vendor.get_or_insert_with(|| {
+    let by_vendor = index.by_vendor.get_or_insert_with(|| {
         let names: HashMap<i64, String> = lookups
             .vendors
             .iter()
@@ -224,11 +238,6 @@ pub(super) fn split(
         cost_e6,
         quantity_micros,
     }])
-}
-
-/// A distinct hash for the `index`th part of a split row.
-pub(super) fn part_hash(row_hash: &str, index: usize) -> String {
-    super::focus::hash_hex(&[row_hash.as_bytes(), &(index as u64).to_le_bytes()])
 }
 
 #[cfg(test)]

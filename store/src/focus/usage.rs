@@ -7,48 +7,22 @@
 //! spend); Tax and Adjustment rows are skipped and counted. A hash of every imported row is
 //! kept, so importing the same or an overlapping file adds only the rows not seen before.
 
-use super::columns::{ColumnSpec, Header};
-use super::files::{PlacedUsage, RowContext, RowParser, UsageRow, USAGE_COLUMNS_WITH_SOURCE};
-use super::focus_applied::{applied_elements, part_hash, split, vendor_id, Applied};
-use super::insert::InsertRow;
-use super::lookups::ContractKey;
-use super::LedgerFile;
-use chrono::NaiveDate;
+use super::applied::{applied_elements, split, vendor_id, Applied, VendorIndex};
+use super::options::{FocusCharges, FocusCost};
+use super::row_hash::{part_hash, row_hash};
+use super::time::charge_date;
+use crate::import::columns::{ColumnSpec, Header};
+use crate::import::insert::InsertRow;
+use crate::import::kinds::usage::{UsageRow, USAGE_COLUMNS_WITH_SOURCE};
+use crate::import::pipeline::RowParser;
+use crate::import::row_context::{PlacedUsage, RowContext};
+use crate::import::source::ImportSource;
 use domain::{text, Currency, FieldError, NewUsage, Quantity};
 use sea_orm::Value;
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
-/// Which FOCUS cost is spend against the commitment. `EffectiveCost` (the default) is what
-/// the charge cost after discounts and with prepaid purchases spread over the period they
-/// cover; `BilledCost` is what the invoice says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FocusCost {
-    #[default]
-    Effective,
-    Billed,
-}
-
-impl FocusCost {
-    pub fn column(self) -> &'static str {
-        match self {
-            FocusCost::Effective => "EffectiveCost",
-            FocusCost::Billed => "BilledCost",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "effective" | "effectivecost" => Some(Self::Effective),
-            "billed" | "billedcost" => Some(Self::Billed),
-            _ => None,
-        }
-    }
-}
-
 /// The columns read. All others are ignored. Of the cost columns only the chosen one is needed.
-pub const USAGE_COLUMNS: ColumnSpec = ColumnSpec {
+const USAGE_COLUMNS: ColumnSpec = ColumnSpec {
     required: &[
         "ServiceProviderName",
         "ChargeCategory",
@@ -74,58 +48,15 @@ const ALIASES: &[(&str, &str)] = &[
     ("ContractID", "ContractId"),
 ];
 
-/// Which charge categories besides Usage, Purchase and Credit count as spend.
-///
-/// FOCUS `Adjustment` rows change what a past charge cost (SLA credits, billing corrections,
-/// refunds): they are real spend and count by default, applied to a contract only when their
-/// `ContractApplied` names one. `Tax` is not infrastructure spend and is skipped by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FocusCharges {
-    pub adjustments: bool,
-    pub taxes: bool,
-}
-
-impl Default for FocusCharges {
-    fn default() -> Self {
-        Self {
-            adjustments: true,
-            taxes: false,
-        }
-    }
-}
-
-/// `count` or `skip` (the CLI's and the upload form's spelling).
-pub fn parse_count_or_skip(raw: &str) -> Option<bool> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "count" | "include" | "yes" => Some(true),
-        "skip" | "exclude" | "no" => Some(false),
-        _ => None,
-    }
-}
-
 /// What FOCUS import tracks across the rows of one file.
+#[derive(Default)]
 pub struct FocusState {
     cost: FocusCost,
     charges: FocusCharges,
     /// How often each row's content has been seen in this file: two identical rows are two
     /// charges, and a re-import must recognise both.
     occurrences: HashMap<[u8; 16], u32>,
-    /// Contracts by lower-cased vendor name, for rows that name no known contract.
-    pub(super) by_vendor: Option<HashMap<String, Vec<(String, ContractKey)>>>,
-    /// Vendor ids by lower-cased name (providers vary the case).
-    pub(super) vendor_ids: Option<HashMap<String, i64>>,
-}
-
-impl FocusState {
-    pub fn new(cost: FocusCost, charges: FocusCharges) -> Self {
-        Self {
-            cost,
-            charges,
-            occurrences: HashMap::new(),
-            by_vendor: None,
-            vendor_ids: None,
-        }
-    }
+    vendors: VendorIndex,
 }
 
 /// One usage entry a FOCUS row becomes, and where it came from.
@@ -164,10 +95,19 @@ fn cell<'r>(h: &Header, rec: &'r csv::StringRecord, column: &str) -> &'r str {
 
 impl RowParser for FocusUsageRows {
     type Row = Self;
+    type State = FocusState;
+    const FILE_COLUMNS: ColumnSpec = USAGE_COLUMNS;
+
+    fn start(source: &ImportSource) -> FocusState {
+        FocusState {
+            cost: source.focus_cost,
+            charges: source.focus_charges,
+            ..FocusState::default()
+        }
+    }
 
     fn match_header(
-        _kind: LedgerFile,
-        cx: &RowContext,
+        state: &FocusState,
         names: &[&str],
     ) -> Result<Header, Vec<(Option<String>, String)>> {
         let mut positions: Vec<(&'static str, usize)> = Vec::new();
@@ -192,7 +132,7 @@ impl RowParser for FocusUsageRows {
                 }
             }
         }
-        let cost = cx.focus.cost.column();
+        let cost = state.cost.column();
         for required in USAGE_COLUMNS.required.iter().chain([&cost]) {
             if !positions.iter().any(|(c, _)| c == required) {
                 let also = match *required {
@@ -216,13 +156,14 @@ impl RowParser for FocusUsageRows {
         h: &Header,
         rec: &csv::StringRecord,
         cx: &mut RowContext,
+        state: &mut FocusState,
     ) -> Result<Option<Self>, Vec<FieldError>> {
         let get = |c| cell(h, rec, c);
         let category = get("ChargeCategory");
         let counted = match category {
             "Usage" | "Purchase" | "Credit" => true,
-            "Adjustment" => cx.focus.charges.adjustments,
-            "Tax" => cx.focus.charges.taxes,
+            "Adjustment" => state.charges.adjustments,
+            "Tax" => state.charges.taxes,
             other => {
                 return Err(vec![FieldError::new(
                     "ChargeCategory",
@@ -241,7 +182,7 @@ impl RowParser for FocusUsageRows {
             *cx.skipped.entry(why.to_owned()).or_default() += 1;
             return Ok(None);
         }
-        let row_hash = row_hash(rec, &mut cx.focus.occurrences);
+        let row_hash = row_hash(rec, &mut state.occurrences);
         let known = cx.lookups.focus_hashes.get_or_insert_with(HashSet::new);
         if !known.insert(row_hash.clone()) {
             *cx.skipped
@@ -251,7 +192,7 @@ impl RowParser for FocusUsageRows {
         }
         let mut c = domain::entries::Checker::new();
         let date = c.field("ChargePeriodStart", charge_date(get("ChargePeriodStart")));
-        let cost_column = cx.focus.cost.column();
+        let cost_column = state.cost.column();
         // A Credit or Adjustment may leave its cost empty: nothing to count.
         let amount = match get(cost_column) {
             "" => Some(0),
@@ -296,11 +237,12 @@ impl RowParser for FocusUsageRows {
             });
         }
         cx.lookups.check_open("ChargePeriodStart", date)?;
-        let vendor_id = vendor_id(cx, &vendor)?;
+        let vendor_id = vendor_id(cx, &mut state.vendors, &vendor)?;
         // Taxes and adjustments burn a commitment only where the provider says they do.
         let by_date = matches!(category, "Usage" | "Purchase" | "Credit");
         let shares = split(
             cx,
+            &mut state.vendors,
             &vendor,
             &applied,
             by_date,
@@ -398,102 +340,5 @@ impl RowParser for FocusUsageRows {
             });
         }
         Ok(Some(Self(parts)))
-    }
-}
-
-/// A FOCUS date-time in UTC. FOCUS writes `2026-03-01T00:00:00Z`; offsets, a missing `Z`
-/// or seconds, and a bare date (midnight) are accepted too.
-pub(super) fn utc_datetime(raw: &str) -> Result<chrono::NaiveDateTime, String> {
-    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.with_timezone(&chrono::Utc).naive_utc());
-    }
-    let bare = raw.strip_suffix('Z').unwrap_or(raw);
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(bare, format) {
-            return Ok(at);
-        }
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map(|d| d.and_time(chrono::NaiveTime::MIN))
-        .map_err(|_| {
-            format!(
-                "is not a FOCUS date-time such as 2026-03-01T00:00:00Z (got {:?})",
-                raw.escape_debug().to_string()
-            )
-        })
-}
-
-/// The UTC day a charge period starts on.
-fn charge_date(raw: &str) -> Result<NaiveDate, String> {
-    utc_datetime(raw).map(|at| at.date())
-}
-
-/// SHA-256 (first 128 bits, hex) of the row's fields and how often the same content came
-/// before it in this file.
-fn row_hash(rec: &csv::StringRecord, occurrences: &mut HashMap<[u8; 16], u32>) -> String {
-    let mut content = Sha256::new();
-    for field in rec.iter() {
-        content.update(field.as_bytes());
-        content.update([0x1f]);
-    }
-    let digest = content.finalize();
-    let mut base = [0u8; 16];
-    base.copy_from_slice(&digest[..16]);
-    let seen = occurrences.entry(base).or_default();
-    *seen += 1;
-    hash_hex(&[&base, &seen.to_le_bytes()])
-}
-
-/// SHA-256 of the parts, first 128 bits as hex: the stored `row_hash`.
-pub(super) fn hash_hex(parts: &[&[u8]]) -> String {
-    let mut hash = Sha256::new();
-    for part in parts {
-        hash.update(part);
-    }
-    hash.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn charge_dates_are_utc_days() {
-        let day = |s: &str| charge_date(s).map(|d| d.to_string());
-        assert_eq!(day("2026-03-01T00:00:00Z").as_deref(), Ok("2026-03-01"));
-        assert_eq!(
-            day("2026-03-01T23:30:00-02:00").as_deref(),
-            Ok("2026-03-02")
-        );
-        assert_eq!(day("2026-03-01").as_deref(), Ok("2026-03-01"));
-        assert_eq!(day("2026-03-01 00:00").as_deref(), Ok("2026-03-01"));
-        assert_eq!(day("2026-03-01T05:00Z").as_deref(), Ok("2026-03-01"));
-        assert_eq!(day("2026-03-01 23:59:59.123").as_deref(), Ok("2026-03-01"));
-        assert!(charge_date("03/01/2026")
-            .unwrap_err()
-            .contains("FOCUS date-time"));
-    }
-
-    #[test]
-    fn identical_rows_hash_apart_but_the_same_file_hashes_the_same() {
-        let rec = csv::StringRecord::from(vec!["a", "1.00"]);
-        let mut first_read = HashMap::new();
-        let a1 = row_hash(&rec, &mut first_read);
-        let a2 = row_hash(&rec, &mut first_read);
-        assert_ne!(a1, a2, "two identical charges are two rows");
-        let mut second_read = HashMap::new();
-        assert_eq!(row_hash(&rec, &mut second_read), a1);
-        assert_eq!(row_hash(&rec, &mut second_read), a2);
-        let other = csv::StringRecord::from(vec!["a", "1.0"]);
-        assert_ne!(row_hash(&other, &mut HashMap::new()), a1);
-        assert_eq!(a1.len(), 32);
     }
 }

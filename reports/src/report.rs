@@ -1,0 +1,25 @@
+//! What a report is, apart from how it is computed or kept.
+
+use analytics::{DataFrame, ReportTable};
+
+/// One computed report: its frame (typed columns: money in exact `*_e6` millionths, dates as
+/// dates), and its table (the cells a CSV or JSON prints).
+pub struct Report {
+    pub frame: DataFrame,
+    pub table: ReportTable,
+}
+
+/// The report's table, for code that prints it.
+impl std::ops::Deref for Report {
+    type Target = ReportTable;
+    fn deref(&self) -> &ReportTable {
+        &self.table
+    }
+}
+
+impl Report {
+    /// The frame's columns by name, typed (see `analytics::columns`).
+    pub fn columns(&self) -> analytics::Columns<'_> {
+        analytics::Columns::new(&self.frame)
+    }
+}
