@@ -60,6 +60,9 @@ apt_install() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
 }
 
+# The layout check of the test run is a Python script.
+command -v python3 >/dev/null || { log "installing python3"; apt_install python3; }
+
 if [ "$want_browser" = 1 ]; then
   command -v chromium >/dev/null || { log "installing Debian chromium"; apt_install chromium; }
   if [ ! -d "$(dirname "$0")/../end2end/node_modules/@playwright/test" ]; then

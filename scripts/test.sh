@@ -9,6 +9,9 @@ cd "$REPO_ROOT"
 step "installing test tools (skipped when present)"
 scripts/install-tools.sh --browser --postgres
 
+step "source layout: no file over 500 lines, no import circle"
+scripts/check-layout.py
+
 step "building the app, server and wasm (cargo leptos build)"
 cargo leptos build
 

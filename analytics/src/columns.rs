@@ -81,6 +81,31 @@ impl<'f> Columns<'f> {
         let series = self.find(name)?.cast(&DataType::Float64)?;
         Ok(series.f64()?.iter().collect())
     }
+
+    /// Where a chart places each figure: money in currency units rounded to the cent as the
+    /// table prints it, a quantity in its unit, counts and ratios as they are. The float only
+    /// places a point; the printed cell stays the figure.
+    pub fn plotted(&self, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+        let stored = self.find(name)?.name().as_str();
+        let per_unit = |scale: u32| 10f64.powi(scale as i32);
+        if stored.ends_with("_e6") {
+            let cents = per_unit(domain::money::MINOR_PLACES);
+            Ok(self
+                .minor(name)?
+                .into_iter()
+                .map(|v| v.map(|m| m as f64 / cents))
+                .collect())
+        } else if stored.ends_with("_micros") {
+            let micros = per_unit(domain::quantity::QUANTITY_PLACES);
+            Ok(self
+                .micros(name)?
+                .into_iter()
+                .map(|v| v.map(|m| m as f64 / micros))
+                .collect())
+        } else {
+            self.floats(name)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -118,5 +143,28 @@ mod tests {
         assert_eq!(c.ints("days_late").unwrap(), [Some(3), None]);
         assert_eq!(c.floats("share").unwrap(), [Some(0.25), Some(0.75)]);
         assert!(c.text("nope").is_err());
+    }
+
+    #[test]
+    fn plotted_figures_are_the_printed_cells_as_numbers() {
+        let f = frame();
+        let c = Columns::new(&f);
+        assert_eq!(c.plotted("spent").unwrap(), [Some(1.0), None]);
+        assert_eq!(
+            c.plotted("planned_quantity").unwrap(),
+            [Some(1.5), Some(2.0)]
+        );
+        assert_eq!(c.plotted("days_late").unwrap(), [Some(3.0), None]);
+        assert_eq!(c.plotted("share").unwrap(), [Some(0.25), Some(0.75)]);
+        // The same float as the printed cell read as a number, to the last bit.
+        let table = crate::ReportTable::from_frame(&f).unwrap();
+        for (i, name) in ["spent", "planned_quantity", "days_late", "share"]
+            .iter()
+            .enumerate()
+        {
+            let printed: Vec<Option<f64>> =
+                table.rows.iter().map(|r| r[i + 1].parse().ok()).collect();
+            assert_eq!(c.plotted(name).unwrap(), printed, "{name}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 use crate::ledger::{Filters, LedgerFrames};
 use crate::outlook::Outlook;
 use chrono::{Duration, NaiveDate};
+use domain::{CommitmentModel, FulfillmentInterval};
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -181,9 +182,9 @@ pub(crate) struct Terms {
     pub committed_e6: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    /// `None` when the frame does not carry the column (the defaults then apply).
-    pub model: Option<String>,
-    pub interval: Option<String>,
+    /// The defaults when the frame does not carry the column.
+    pub model: CommitmentModel,
+    pub interval: FulfillmentInterval,
 }
 
 impl Terms {
@@ -252,23 +253,43 @@ fn contract_terms(ledger: &LedgerFrames, filters: &Filters) -> PolarsResult<Vec<
         .date()?
         .as_date_iter()
         .collect();
-    let text = |name: &str, i: usize| -> Option<String> {
-        let column = contracts.column(name).ok()?;
-        column.str().ok()?.get(i).map(str::to_owned)
-    };
-    Ok((0..contracts.height())
-        .filter_map(|i| {
-            Some(Terms {
-                contract: refs.get(i)?.to_owned(),
-                commitment: commitments.get(i)?.to_owned(),
-                committed_e6: committed.get(i)?,
-                start: starts[i]?,
-                end: ends[i]?,
-                model: text("commitment_model", i),
-                interval: text("fulfillment_interval", i),
-            })
-        })
-        .collect())
+    fn word<T: std::str::FromStr<Err = String> + Default>(
+        contracts: &DataFrame,
+        name: &str,
+        i: usize,
+    ) -> PolarsResult<T> {
+        let Ok(column) = contracts.column(name) else {
+            return Ok(T::default());
+        };
+        match column.str()?.get(i) {
+            Some(word) => word
+                .parse()
+                .map_err(|e| PolarsError::ComputeError(format!("{name} {e}").into())),
+            None => Ok(T::default()),
+        }
+    }
+    let mut terms = Vec::with_capacity(contracts.height());
+    for i in 0..contracts.height() {
+        let (Some(contract), Some(commitment), Some(committed_e6), Some(start), Some(end)) = (
+            refs.get(i),
+            commitments.get(i),
+            committed.get(i),
+            starts[i],
+            ends[i],
+        ) else {
+            continue;
+        };
+        terms.push(Terms {
+            contract: contract.to_owned(),
+            commitment: commitment.to_owned(),
+            committed_e6,
+            start,
+            end,
+            model: word(&contracts, "commitment_model", i)?,
+            interval: word(&contracts, "fulfillment_interval", i)?,
+        });
+    }
+    Ok(terms)
 }
 
 /// Each filtered spend commitment's daily spend (date, millionths), by (contract,

@@ -17,20 +17,20 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
         out.phases = delay_phases(&frames.phases, scenario)?;
     }
     for c in &scenario.new_contracts {
-        // A hypothetical contract is one spend commitment over its term.
+        let k = c.commitment();
         let row = df!(
-            "contract" => [c.reference.as_str()],
-            "commitment" => [c.reference.as_str()],
-            "vendor" => [c.vendor.as_str()],
-            "category" => ["spend"],
-            "committed_e6" => [c.committed.minor() * domain::exact::PER_MINOR],
-            "committed_quantity_micros" => [None::<i64>],
-            "unit" => [""],
-            "start_date" => [c.start_date],
-            "end_date" => [c.end_date],
-            "commitment_model" => ["build_up"],
-            "fulfillment_interval" => ["term"],
-            "scoped" => [false],
+            "contract" => [k.contract.as_str()],
+            "commitment" => [k.commitment.as_str()],
+            "vendor" => [k.vendor.as_str()],
+            "category" => [k.category.as_str()],
+            "committed_e6" => [k.committed_minor * domain::exact::PER_MINOR],
+            "committed_quantity_micros" => [k.quantity_micros],
+            "unit" => [k.unit.as_str()],
+            "start_date" => [k.start_date],
+            "end_date" => [k.end_date],
+            "commitment_model" => [k.commitment_model.as_str()],
+            "fulfillment_interval" => [k.fulfillment_interval.as_str()],
+            "scoped" => [k.scoped],
         )?;
         let names: Vec<PlSmallStr> = out
             .commitments

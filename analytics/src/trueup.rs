@@ -10,6 +10,7 @@ use crate::ledger::{Filters, LedgerFrames};
 use crate::outlook::Outlook;
 use crate::projection::{contracts_as_of, project};
 use chrono::NaiveDate;
+use domain::CommitmentModel;
 use polars::prelude::*;
 
 /// One fulfilment interval of a build-up commitment.
@@ -104,7 +105,7 @@ pub fn trueup(
     let mut out = TrueUpRows::default();
     for (t, daily) in contracts_as_of(ledger, filters, as_of)? {
         let daily = daily.as_slice();
-        if t.model.as_deref() == Some("burn_down") {
+        if t.model == CommitmentModel::BurnDown {
             let p = t.project(daily, as_of, window_days, &ledger.outlook);
             let pool = Settlement {
                 start: t.start,
@@ -116,13 +117,15 @@ pub fn trueup(
                 settled: as_of >= t.end,
             };
             let overrun = (p.projected_total_e6 - t.committed_e6).max(0);
-            out.push(&t, "burn_down", &pool, p.exhaustion_date, overrun);
+            out.push(
+                &t,
+                CommitmentModel::BurnDown.as_str(),
+                &pool,
+                p.exhaustion_date,
+                overrun,
+            );
         } else {
-            let interval = t
-                .interval
-                .as_deref()
-                .and_then(|i| domain::FulfillmentInterval::parse(i).ok())
-                .unwrap_or_default();
+            let interval = t.interval;
             for s in settlements(
                 &t.contract,
                 t.committed_e6,
@@ -133,7 +136,7 @@ pub fn trueup(
                 window_days,
                 &ledger.outlook,
             ) {
-                out.push(&t, "build_up", &s, None, 0);
+                out.push(&t, CommitmentModel::BuildUp.as_str(), &s, None, 0);
             }
         }
     }

@@ -25,14 +25,12 @@ pub async fn get_commitment_burndown(contract: String) -> Result<Vec<Table>, Ser
         let report = reports::run(&state.reports, &state.db, name, &request)
             .await
             .map_err(|e| ServerFnError::new(e.to_string()))?;
-        let table = &report.table;
-        tables.push(Table {
-            id: name.as_str().to_owned(),
-            title: name.describe().to_owned(),
-            columns: table.columns.clone(),
-            rows: table.rows.clone(),
-            links: Vec::new(),
-        });
+        tables.push(Table::from_report(
+            name.as_str(),
+            name.describe(),
+            &report.table,
+            Vec::new(),
+        ));
     }
     Ok(tables)
 }

@@ -25,13 +25,12 @@ pub async fn get_trueup(contract: String) -> Result<Table, ServerFnError> {
         "/dashboards/burndown?contract={}",
         crate::paging::path_segment(&contract)
     );
-    Ok(Table {
-        id: "trueup".to_owned(),
-        title: "True-up by fulfilment interval".to_owned(),
-        columns: table.columns.clone(),
-        rows: table.rows.clone(),
-        links: vec![link; table.rows.len()],
-    })
+    Ok(Table::from_report(
+        "trueup",
+        "True-up by fulfilment interval",
+        table,
+        vec![link; table.rows.len()],
+    ))
 }
 
 #[component]

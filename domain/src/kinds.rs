@@ -32,6 +32,11 @@ macro_rules! word_enum {
             fn default() -> Self { $name::$default }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(raw: &str) -> Result<Self, String> { Self::parse(raw) }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -4,7 +4,9 @@
 
 use crate::date::parse_iso_date;
 use crate::error::FieldError;
-use crate::{text, Currency, Money};
+use crate::kinds::CommitmentCategory;
+use crate::snapshot::CommitmentFacts;
+use crate::{text, CommitmentModel, Currency, FulfillmentInterval, Money};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +41,31 @@ pub struct HypotheticalContract {
     pub end_date: NaiveDate,
     pub committed: Money,
     pub daily_spend_minor: i64,
+}
+
+impl HypotheticalContract {
+    /// The contract as the ledger would hold it: one spend commitment over its term, built up.
+    /// The analytics add it to the frames, and the dashboards to the contracts they list, from
+    /// this one description.
+    pub fn commitment(&self) -> CommitmentFacts {
+        CommitmentFacts {
+            contract_id: 0,
+            commitment_id: 0,
+            contract: self.reference.clone(),
+            commitment: self.reference.clone(),
+            vendor: self.vendor.clone(),
+            category: CommitmentCategory::Spend,
+            committed_minor: self.committed.minor(),
+            quantity_micros: None,
+            unit: String::new(),
+            currency: self.committed.currency(),
+            start_date: self.start_date,
+            end_date: self.end_date,
+            commitment_model: CommitmentModel::BuildUp,
+            fulfillment_interval: FulfillmentInterval::Term,
+            scoped: false,
+        }
+    }
 }
 
 /// The scenario form's fields as typed; the phase delay and new contract are optional.

@@ -2,7 +2,8 @@
 //! revenue per month. Columnar and plain, so the store can fill it without knowing the
 //! analytics engine and the analytics can read it without knowing the database.
 
-use crate::Currency;
+use crate::kinds::CommitmentCategory;
+use crate::{CommitmentModel, Currency, FulfillmentInterval};
 
 use chrono::NaiveDate;
 
@@ -24,8 +25,7 @@ pub struct CommitmentFacts {
     /// The commitment's reference, unique within the contract.
     pub commitment: String,
     pub vendor: String,
-    /// `spend` or `usage` (see `CommitmentCategory`).
-    pub category: String,
+    pub category: CommitmentCategory,
     /// A usage commitment's amount is optional: zero when it has none.
     pub committed_minor: i64,
     /// A usage commitment's quantity, in millionths of its unit.
@@ -34,10 +34,8 @@ pub struct CommitmentFacts {
     pub currency: Currency,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    /// `build_up` or `burn_down` (see `CommitmentModel`).
-    pub commitment_model: String,
-    /// `term`, `annual`, `quarterly` or `monthly`.
-    pub fulfillment_interval: String,
+    pub commitment_model: CommitmentModel,
+    pub fulfillment_interval: FulfillmentInterval,
     /// Whether a scope limits which of the contract's spend counts.
     pub scoped: bool,
 }

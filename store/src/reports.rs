@@ -187,15 +187,15 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
                 contract: row.try_get("", "contract")?,
                 commitment: row.try_get("", "commitment")?,
                 vendor: row.try_get("", "vendor")?,
-                category: row.try_get("", "category")?,
+                category: word(&row, "category")?,
                 committed_minor: row.try_get("", "committed_minor")?,
                 quantity_micros: row.try_get("", "quantity_micros")?,
                 unit: row.try_get("", "unit")?,
                 currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
                 start_date: row.try_get("", "start_date")?,
                 end_date: row.try_get("", "end_date")?,
-                commitment_model: row.try_get("", "commitment_model")?,
-                fulfillment_interval: row.try_get("", "fulfillment_interval")?,
+                commitment_model: word(&row, "commitment_model")?,
+                fulfillment_interval: word(&row, "fulfillment_interval")?,
                 scoped: !scope.is_empty(),
             })
         })
@@ -275,4 +275,13 @@ pub async fn ledger_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
         .await?
         .ok_or_else(|| DbErr::Custom("version query returned no row".into()))?;
     row.try_get("", "version")
+}
+
+/// A word column read as its enum; the schema's CHECK constraints keep other words out.
+fn word<T: std::str::FromStr<Err = String>>(
+    row: &sea_orm::QueryResult,
+    column: &str,
+) -> Result<T, DbErr> {
+    let raw: String = row.try_get("", column)?;
+    raw.parse().map_err(DbErr::Custom)
 }

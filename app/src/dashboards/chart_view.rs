@@ -448,7 +448,17 @@ fn DataTable(chart: StoredValue<Chart>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboards::model::{Series, Unit};
+    use crate::dashboards::model::{Point, Series, Unit};
+
+    fn points(values: &[&str]) -> Vec<Point> {
+        values
+            .iter()
+            .map(|v| Point {
+                value: v.parse().ok(),
+                label: v.to_string(),
+            })
+            .collect()
+    }
 
     fn chart(values: Vec<&str>, shape: Shape) -> Chart {
         let n = values.len();
@@ -462,20 +472,9 @@ mod tests {
             drill: vec![None; n],
             left: Unit::Money,
             right: None,
-            series: vec![
-                Series::from_labels(
-                    "a",
-                    shape,
-                    Axis::Left,
-                    values.iter().map(|v| v.to_string()).collect(),
-                ),
-                Series::from_labels(
-                    "b",
-                    shape,
-                    Axis::Left,
-                    values.iter().map(|v| v.to_string()).collect(),
-                ),
-            ],
+            series: ["a", "b"]
+                .map(|name| Series::new(name, shape, Axis::Left, points(&values)))
+                .to_vec(),
             marks: vec![],
             empty: String::new(),
         }

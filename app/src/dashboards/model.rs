@@ -74,16 +74,69 @@ pub struct Series {
     pub labels: Vec<String>,
 }
 
+/// One figure of a series: the exact text printed, and the float that only places it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Point {
+    pub value: Option<f64>,
+    pub label: String,
+}
+
+impl Point {
+    /// Money in minor units: printed to the cent, placed in currency units.
+    pub fn money(minor: i64) -> Self {
+        Self {
+            value: Some(minor as f64 / 10f64.powi(domain::money::MINOR_PLACES as i32)),
+            label: domain::decimal::format_scaled(minor, domain::money::MINOR_PLACES),
+        }
+    }
+}
+
 impl Series {
-    /// A series from exact report cells; an empty cell is no value.
-    pub fn from_labels(name: &str, shape: Shape, axis: Axis, labels: Vec<String>) -> Self {
-        let values = labels.iter().map(|l| l.parse::<f64>().ok()).collect();
+    /// A series of figures; a point with no value is a gap.
+    pub fn new(name: &str, shape: Shape, axis: Axis, points: Vec<Point>) -> Self {
+        let (values, labels) = points.into_iter().map(|p| (p.value, p.label)).unzip();
         Self {
             name: name.to_owned(),
             shape,
             axis,
             values,
             labels,
+        }
+    }
+}
+
+/// What a column of a table or timeline holds, so its CSV download writes numbers as numbers
+/// and guards text against spreadsheet formulas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColumnKind {
+    #[default]
+    Text,
+    Date,
+    Number,
+}
+
+#[cfg(feature = "ssr")]
+impl ColumnKind {
+    /// Each column's kind in a report's table.
+    pub fn of_report(report: &analytics::ReportTable) -> Vec<Self> {
+        use analytics::table::CellKind;
+        report
+            .kinds
+            .iter()
+            .map(|kind| match kind {
+                CellKind::Text => Self::Text,
+                CellKind::Date => Self::Date,
+                CellKind::Money | CellKind::Quantity | CellKind::Number => Self::Number,
+            })
+            .collect()
+    }
+
+    pub fn cell_kind(self) -> analytics::table::CellKind {
+        use analytics::table::CellKind;
+        match self {
+            Self::Text => CellKind::Text,
+            Self::Date => CellKind::Date,
+            Self::Number => CellKind::Number,
         }
     }
 }
@@ -121,6 +174,16 @@ impl Chart {
             .collect()
     }
 
+    pub fn kinds(&self) -> Vec<ColumnKind> {
+        let x = match self.x_kind {
+            XKind::Date => ColumnKind::Date,
+            XKind::Category => ColumnKind::Text,
+        };
+        std::iter::once(x)
+            .chain(self.series.iter().map(|_| ColumnKind::Number))
+            .collect()
+    }
+
     pub fn rows(&self) -> Vec<Vec<String>> {
         (0..self.x.len())
             .map(|i| {
@@ -142,6 +205,9 @@ pub struct Timeline {
     pub rows: Vec<TimelineRow>,
     /// The report rows behind it (also the CSV download).
     pub columns: Vec<String>,
+    /// Only the server's CSV download reads these; the page does not need them.
+    #[serde(skip)]
+    pub kinds: Vec<ColumnKind>,
     pub table: Vec<Vec<String>>,
     pub empty: String,
 }
@@ -170,6 +236,29 @@ pub struct Table {
     pub id: String,
     pub title: String,
     pub columns: Vec<String>,
+    /// Only the server's CSV download reads these; the page does not need them.
+    #[serde(skip)]
+    pub kinds: Vec<ColumnKind>,
     pub rows: Vec<Vec<String>>,
     pub links: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl Table {
+    /// A report's rows as they are, with a link per row (or none).
+    pub fn from_report(
+        id: &str,
+        title: &str,
+        report: &analytics::ReportTable,
+        links: Vec<String>,
+    ) -> Self {
+        Self {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            columns: report.columns.clone(),
+            kinds: ColumnKind::of_report(report),
+            rows: report.rows.clone(),
+            links,
+        }
+    }
 }

@@ -1,7 +1,13 @@
 //! The burn-down dashboard: the commitments' table and the chart of the one chosen (or the
 //! portfolio).
 
-use super::*;
+use super::super::model::{ColumnKind, Dashboard, Table};
+use super::super::View;
+use super::burn_down_chart::{burn_down_chart, cumulative_spend, portfolio_chart};
+use super::context::{contract_figures, Ctx};
+use super::currencies::{currency_notes, money};
+use analytics::figures::CommitmentFigures as ContractFigures;
+use reports::{ReportError, ReportName};
 
 pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let figures = contract_figures(ctx).await?;
@@ -24,6 +30,11 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         ]
         .map(str::to_owned)
         .to_vec(),
+        kinds: [ColumnKind::Text, ColumnKind::Text]
+            .into_iter()
+            .chain([ColumnKind::Number; 4])
+            .chain([ColumnKind::Date])
+            .collect(),
         rows: figures
             .iter()
             .map(|f| {
@@ -49,8 +60,8 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     };
     let chart = match single {
         Some(f) => {
-            let table = ctx.report(ReportName::BurnDown).await?;
-            let spend = cumulative_spend(&table)?;
+            let report = ctx.report(ReportName::BurnDown).await?;
+            let spend = cumulative_spend(&report)?;
             let same: Option<Vec<&ContractFigures>> = scenario
                 .as_ref()
                 .map(|s| s.iter().filter(|g| g.contract == f.contract).collect());

@@ -2,7 +2,14 @@
 //! run-rate projection and its band, a scenario's line, and the exhaustion or shortfall mark;
 //! for one commitment or a currency's portfolio.
 
-use super::*;
+use super::super::model::{Axis, Chart, Mark, Point, Series, Shape, Unit, XKind};
+use super::super::scale::{date_x, group_number};
+use super::context::Ctx;
+use super::currencies::money;
+use super::report_columns::ReportColumns;
+use analytics::figures::CommitmentFigures as ContractFigures;
+use chrono::NaiveDate;
+use reports::{self, Report, ReportError, ReportName};
 
 /// One point per day with usage, plus the start and end of the term(s) and the as-of date.
 pub(super) struct DayAxis {
@@ -22,17 +29,13 @@ impl DayAxis {
     }
 }
 
-/// A burn-down report's (date, cumulative spend) cells.
-pub(super) fn cumulative_spend(
-    table: &ReportTable,
-) -> Result<Vec<(NaiveDate, String)>, ReportError> {
-    let c = Columns(table);
-    let (day, spend) = (c.at("date")?, c.at("cumulative_spend")?);
-    table
-        .rows
-        .iter()
-        .map(|row| Ok((date(&row[day])?, row[spend].clone())))
-        .collect()
+/// A burn-down report's (date, cumulative spend) figures.
+pub(super) fn cumulative_spend(report: &Report) -> Result<Vec<(NaiveDate, Point)>, ReportError> {
+    let c = ReportColumns::new(report);
+    Ok(c.dates("date")?
+        .into_iter()
+        .zip(c.points("cumulative_spend")?)
+        .collect())
 }
 
 /// A burn-down chart: spend so far, the commitment, the on-pace line and the projection.
@@ -40,7 +43,7 @@ pub(super) fn burn_down_chart(
     ctx: &Ctx<'_>,
     id: &str,
     title: String,
-    spend: Vec<(NaiveDate, String)>,
+    spend: Vec<(NaiveDate, Point)>,
     figures: &[&ContractFigures],
     scenario: Option<(&str, &[&ContractFigures])>,
     drill: impl Fn(NaiveDate) -> String,
@@ -49,8 +52,7 @@ pub(super) fn burn_down_chart(
     let start = figures.iter().map(|f| f.start).min();
     let end = figures.iter().map(|f| f.end).max();
     let scenario_end = scenario.and_then(|(_, s)| s.iter().map(|f| f.end).max());
-    let spend: Vec<(NaiveDate, String)> =
-        spend.into_iter().filter(|(d, _)| ctx.shows(*d)).collect();
+    let spend: Vec<(NaiveDate, Point)> = spend.into_iter().filter(|(d, _)| ctx.shows(*d)).collect();
     let mut days: Vec<NaiveDate> = spend.iter().map(|(d, _)| *d).collect();
     // The term's ends and the as-of date frame the chart; with no contracts there is no frame.
     let as_of_day = (!figures.is_empty()).then_some(as_of);
@@ -74,65 +76,65 @@ pub(super) fn burn_down_chart(
     let projected: i64 = figures.iter().map(|f| f.projected_total).sum();
     let shortfall: i64 = figures.iter().map(|f| f.shortfall).sum();
 
-    let mut actual = vec![String::new(); n];
-    for (day, label) in &spend {
+    let mut actual = vec![Point::default(); n];
+    for (day, point) in &spend {
         if let Some(i) = axis.index(*day) {
-            actual[i] = label.clone();
+            actual[i] = point.clone();
         }
     }
-    let commitment = vec![money(committed); n];
-    let pace: Vec<String> = axis
+    let commitment = vec![Point::money(committed); n];
+    let pace: Vec<Point> = axis
         .days
         .iter()
-        .map(|d| money(figures.iter().map(|f| f.on_pace(*d)).sum()))
+        .map(|d| Point::money(figures.iter().map(|f| f.on_pace(*d)).sum()))
         .collect();
-    let mut projection = vec![String::new(); n];
+    let mut projection = vec![Point::default(); n];
     if !figures.is_empty() {
         if let Some(i) = axis.index(as_of) {
-            projection[i] = money(spent);
+            projection[i] = Point::money(spent);
         }
         match exhaustion {
             Some(day) => {
                 if let Some(i) = axis.index(day) {
-                    projection[i] = money(committed);
+                    projection[i] = Point::money(committed);
                 }
             }
             _ => {
                 if let Some(i) = end.and_then(|e| axis.index(e)) {
-                    projection[i] = money(projected);
+                    projection[i] = Point::money(projected);
                 }
             }
         }
     }
     // The band is drawn to the end of the term (it says how sure the end figure is).
-    let mut low = vec![String::new(); n];
-    let mut high = vec![String::new(); n];
+    let mut low = vec![Point::default(); n];
+    let mut high = vec![Point::default(); n];
     if let (Some(i), Some(e)) = (axis.index(as_of), end.and_then(|e| axis.index(e))) {
         if !figures.is_empty() && e > i {
-            low[i] = money(spent);
-            high[i] = money(spent);
-            low[e] = money(figures.iter().map(|f| f.projected_low).sum());
-            high[e] = money(figures.iter().map(|f| f.projected_high).sum());
+            low[i] = Point::money(spent);
+            high[i] = Point::money(spent);
+            low[e] = Point::money(figures.iter().map(|f| f.projected_low).sum());
+            high[e] = Point::money(figures.iter().map(|f| f.projected_high).sum());
         }
     }
     let mut series = vec![
-        Series::from_labels("Cumulative spend", Shape::Line, Axis::Left, actual),
-        Series::from_labels("Commitment", Shape::Dashed, Axis::Left, commitment),
-        Series::from_labels("On pace", Shape::Dashed, Axis::Left, pace),
-        Series::from_labels("Projection", Shape::Dashed, Axis::Left, projection),
-        Series::from_labels("Projection low (90%)", Shape::Dashed, Axis::Left, low),
-        Series::from_labels("Projection high (90%)", Shape::Dashed, Axis::Left, high),
+        Series::new("Cumulative spend", Shape::Line, Axis::Left, actual),
+        Series::new("Commitment", Shape::Dashed, Axis::Left, commitment),
+        Series::new("On pace", Shape::Dashed, Axis::Left, pace),
+        Series::new("Projection", Shape::Dashed, Axis::Left, projection),
+        Series::new("Projection low (90%)", Shape::Dashed, Axis::Left, low),
+        Series::new("Projection high (90%)", Shape::Dashed, Axis::Left, high),
     ];
     if let Some((name, chosen)) = scenario {
-        let mut line = vec![String::new(); n];
+        let mut line = vec![Point::default(); n];
         let spent: i64 = chosen.iter().map(|f| f.spent).sum();
         if let Some(i) = axis.index(as_of) {
-            line[i] = money(spent);
+            line[i] = Point::money(spent);
         }
         if let Some(e) = scenario_end.and_then(|e| axis.index(e)) {
-            line[e] = money(chosen.iter().map(|f| f.projected_total).sum());
+            line[e] = Point::money(chosen.iter().map(|f| f.projected_total).sum());
         }
-        series.push(Series::from_labels(
+        series.push(Series::new(
             &format!("Scenario: {name}"),
             Shape::Line,
             Axis::Left,
@@ -148,10 +150,7 @@ pub(super) fn burn_down_chart(
     } else if let Some(day) = end.filter(|d| ctx.shows(*d) && shortfall > 0) {
         marks.push(Mark {
             x: date_x(day),
-            text: format!(
-                "Shortfall {}",
-                crate::dashboards::scale::group_number(&money(shortfall))
-            ),
+            text: format!("Shortfall {}", group_number(&money(shortfall))),
         });
     }
     if ctx.shows(as_of) && n > 0 {
@@ -199,14 +198,14 @@ pub(super) async fn portfolio_chart(
         request.filters.contracts = chosen.iter().map(|f| f.contract.clone()).collect();
         request.filters.contracts.dedup();
     }
-    let table = reports::run(
+    let report = reports::run(
         &ctx.state.reports,
         &ctx.state.db,
         ReportName::PortfolioBurnDown,
         &request,
     )
     .await?;
-    let spend = cumulative_spend(&table)?;
+    let spend = cumulative_spend(&report)?;
     let scenario_chosen: Option<(&str, Vec<&ContractFigures>)> =
         scenario.map(|(name, s)| (name, s.iter().filter(|f| f.currency == currency).collect()));
     Ok(burn_down_chart(

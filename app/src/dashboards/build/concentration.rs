@@ -1,30 +1,36 @@
 //! The concentration dashboard: vendor shares of monthly spend with the HHI, and outstanding
 //! commitments by vendor.
 
-use super::*;
+use super::super::model::{Axis, Chart, Dashboard, Point, Series, Shape, Unit, XKind};
+use super::super::scale::date_x;
+use super::context::Ctx;
+use super::report_columns::ReportColumns;
+use crate::paging::query_string;
+use chrono::NaiveDate;
+use domain::date::month_end;
+use reports::{ReportError, ReportName};
+use std::collections::BTreeMap;
 
 pub(super) async fn concentration(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
-    let table = ctx.report(ReportName::Concentration).await?;
-    let c = Columns(&table);
-    let (month, vendor, share, hhi) = (
-        c.at("month")?,
-        c.at("vendor")?,
-        c.at("share")?,
-        c.at("hhi")?,
-    );
+    let report = ctx.report(ReportName::Concentration).await?;
+    let c = ReportColumns::new(&report);
     let mut months: Vec<NaiveDate> = Vec::new();
     let mut vendors: Vec<String> = Vec::new();
-    let mut cells: BTreeMap<(NaiveDate, String), String> = BTreeMap::new();
-    let mut hhis: BTreeMap<NaiveDate, String> = BTreeMap::new();
-    for row in &table.rows {
-        let m = date(&row[month])?;
+    let mut cells: BTreeMap<(NaiveDate, String), Point> = BTreeMap::new();
+    let mut hhis: BTreeMap<NaiveDate, Point> = BTreeMap::new();
+    let rows = c
+        .dates("month")?
+        .into_iter()
+        .zip(c.cells("vendor")?)
+        .zip(c.points("share")?.into_iter().zip(c.points("hhi")?));
+    for ((m, vendor), (share, hhi)) in rows {
         if !ctx.shows_month(m) {
             continue;
         }
         months.push(m);
-        vendors.push(row[vendor].clone());
-        cells.insert((m, row[vendor].clone()), row[share].clone());
-        hhis.insert(m, row[hhi].clone());
+        vendors.push(vendor.clone());
+        cells.insert((m, vendor), share);
+        hhis.insert(m, hhi);
     }
     months.sort();
     months.dedup();
@@ -37,10 +43,10 @@ pub(super) async fn concentration(ctx: &Ctx<'_>) -> Result<Dashboard, ReportErro
                 .iter()
                 .map(|m| cells.get(&(*m, v.clone())).cloned().unwrap_or_default())
                 .collect();
-            Series::from_labels(v, Shape::Stack, Axis::Left, labels)
+            Series::new(v, Shape::Stack, Axis::Left, labels)
         })
         .collect();
-    series.push(Series::from_labels(
+    series.push(Series::new(
         "HHI",
         Shape::Line,
         Axis::Right,
@@ -79,15 +85,17 @@ pub(super) async fn concentration(ctx: &Ctx<'_>) -> Result<Dashboard, ReportErro
 }
 
 /// Outstanding commitments by vendor, read from the commitment-concentration report as
-/// (vendor, outstanding, share) cells.
-pub(super) async fn outstanding_by_vendor(ctx: &Ctx<'_>) -> Result<Vec<[String; 3]>, ReportError> {
-    let table = ctx.report(ReportName::CommitmentConcentration).await?;
-    let c = Columns(&table);
-    let (vendor, amount, share) = (c.at("vendor")?, c.at("outstanding")?, c.at("share")?);
-    Ok(table
-        .rows
-        .iter()
-        .map(|r| [r[vendor].clone(), r[amount].clone(), r[share].clone()])
+/// (vendor, outstanding, share).
+pub(super) async fn outstanding_by_vendor(
+    ctx: &Ctx<'_>,
+) -> Result<Vec<(String, Point, Point)>, ReportError> {
+    let report = ctx.report(ReportName::CommitmentConcentration).await?;
+    let c = ReportColumns::new(&report);
+    Ok(c.cells("vendor")?
+        .into_iter()
+        .zip(c.points("outstanding")?)
+        .zip(c.points("share")?)
+        .map(|((vendor, amount), share)| (vendor, amount, share))
         .collect())
 }
 
@@ -99,42 +107,43 @@ pub(super) async fn outstanding_chart(ctx: &Ctx<'_>) -> Result<Chart, ReportErro
         Some(under) => Some(outstanding_by_vendor(&under).await?),
         None => None,
     };
-    let mut vendors: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let mut vendors: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     for r in under.iter().flatten() {
-        if !vendors.contains(&r[0]) {
-            vendors.push(r[0].clone());
+        if !vendors.contains(&r.0) {
+            vendors.push(r.0.clone());
         }
     }
-    let cells = |rows: &[[String; 3]], at: usize| -> Vec<String> {
+    type Figure = fn(&(String, Point, Point)) -> &Point;
+    let cells = |rows: &[(String, Point, Point)], figure: Figure| -> Vec<Point> {
         vendors
             .iter()
             .map(|v| {
                 rows.iter()
-                    .find(|r| &r[0] == v)
-                    .map(|r| r[at].clone())
+                    .find(|r| &r.0 == v)
+                    .map(|r| figure(r).clone())
                     .unwrap_or_default()
             })
             .collect()
     };
-    let mut series = vec![Series::from_labels(
+    let mut series = vec![Series::new(
         "Outstanding",
         Shape::Bar,
         Axis::Left,
-        cells(&rows, 1),
+        cells(&rows, |r| &r.1),
     )];
     if let Some(under) = &under {
-        series.push(Series::from_labels(
+        series.push(Series::new(
             &format!("Scenario: {}", ctx.query.scenario.trim()),
             Shape::Bar,
             Axis::Left,
-            cells(under, 1),
+            cells(under, |r| &r.1),
         ));
     }
-    series.push(Series::from_labels(
+    series.push(Series::new(
         "Share",
         Shape::Line,
         Axis::Right,
-        cells(&rows, 2),
+        cells(&rows, |r| &r.2),
     ));
     Ok(Chart {
         id: "outstanding".to_owned(),

@@ -2,43 +2,42 @@
 //! from the `ratio-outlook` report, the baseline's and, under a scenario, the scenario's beside
 //! it.
 
-use super::{date, date_x, month_end, Columns, Ctx};
-use crate::dashboards::model::{Axis, Chart, Series, Shape, Table, Unit, XKind};
-use analytics::ReportTable;
+use super::super::model::{Axis, Chart, ColumnKind, Point, Series, Shape, Table, Unit, XKind};
+use super::super::scale::date_x;
+use super::context::Ctx;
+use super::report_columns::ReportColumns;
 use chrono::NaiveDate;
-use reports::ReportError;
+use domain::date::month_end;
+use reports::{Report, ReportError};
 
-/// One outlook report's shown months and their (spend, revenue, ratio) cells.
+/// One outlook report's shown months and their (spend, revenue, ratio) figures.
 struct Months {
     months: Vec<NaiveDate>,
-    cells: Vec<[String; 3]>,
+    cells: Vec<[Point; 3]>,
 }
 
 impl Months {
-    fn read(ctx: &Ctx<'_>, table: &ReportTable) -> Result<Self, ReportError> {
-        let c = Columns(table);
-        let (month, spend, revenue, ratio) = (
-            c.at("month")?,
-            c.at("infra_spend")?,
-            c.at("revenue")?,
-            c.at("ratio")?,
-        );
+    fn read(ctx: &Ctx<'_>, report: &Report) -> Result<Self, ReportError> {
+        let c = ReportColumns::new(report);
         let mut out = Self {
             months: vec![],
             cells: vec![],
         };
-        for row in &table.rows {
-            let m = date(&row[month])?;
+        let figures = c
+            .points("infra_spend")?
+            .into_iter()
+            .zip(c.points("revenue")?)
+            .zip(c.points("ratio")?);
+        for (m, ((spend, revenue), ratio)) in c.dates("month")?.into_iter().zip(figures) {
             if ctx.shows_month(m) {
                 out.months.push(m);
-                out.cells
-                    .push([row[spend].clone(), row[revenue].clone(), row[ratio].clone()]);
+                out.cells.push([spend, revenue, ratio]);
             }
         }
         Ok(out)
     }
 
-    fn column(&self, at: usize) -> Vec<String> {
+    fn column(&self, at: usize) -> Vec<Point> {
         self.cells.iter().map(|c| c[at].clone()).collect()
     }
 }
@@ -46,8 +45,8 @@ impl Months {
 /// The outlook chart and its table; `scenario` is the scenario's name and its outlook report.
 pub(super) fn outlook(
     ctx: &Ctx<'_>,
-    baseline: &ReportTable,
-    scenario: Option<(&str, &ReportTable)>,
+    baseline: &Report,
+    scenario: Option<(&str, &Report)>,
 ) -> Result<(Chart, Table), ReportError> {
     let base = Months::read(ctx, baseline)?;
     let under = match scenario {
@@ -57,7 +56,7 @@ pub(super) fn outlook(
     // The scenario's cells by the baseline's months. Without an as-of date each report takes
     // today on its own, so across a midnight at a month's turn their months can differ.
     let under = under.map(|(name, s)| {
-        let cells: Vec<[String; 3]> = base
+        let cells: Vec<[Point; 3]> = base
             .months
             .iter()
             .map(|m| {
@@ -77,25 +76,25 @@ pub(super) fn outlook(
         )
     });
     let mut series = vec![
-        Series::from_labels(
+        Series::new(
             "Projected infra spend",
             Shape::Bar,
             Axis::Left,
             base.column(0),
         ),
-        Series::from_labels(
+        Series::new(
             "Revenue (held flat)",
             Shape::Bar,
             Axis::Left,
             base.column(1),
         ),
-        Series::from_labels("Baseline ratio", Shape::Dashed, Axis::Right, base.column(2)),
+        Series::new("Baseline ratio", Shape::Dashed, Axis::Right, base.column(2)),
     ];
     let mut columns = ["month", "infra_spend", "revenue", "ratio"]
         .map(str::to_owned)
         .to_vec();
     if let Some((name, s)) = &under {
-        series.push(Series::from_labels(
+        series.push(Series::new(
             &format!("Scenario: {name} ratio"),
             Shape::Line,
             Axis::Right,
@@ -108,9 +107,9 @@ pub(super) fn outlook(
     let rows = (0..base.months.len())
         .map(|i| {
             let mut row = vec![base.months[i].to_string()];
-            row.extend(base.cells[i].iter().cloned());
+            row.extend(base.cells[i].iter().map(|p| p.label.clone()));
             if let Some((_, s)) = &under {
-                row.extend(s.cells[i].iter().cloned());
+                row.extend(s.cells[i].iter().map(|p| p.label.clone()));
             }
             row
         })
@@ -136,6 +135,9 @@ pub(super) fn outlook(
             (Some(first), Some(last)) => format!("Outlook from {first} to {}", month_end(*last)),
             _ => "Outlook (none for these filters)".to_owned(),
         },
+        kinds: std::iter::once(ColumnKind::Date)
+            .chain(columns.iter().skip(1).map(|_| ColumnKind::Number))
+            .collect(),
         columns,
         rows,
         links: vec![],

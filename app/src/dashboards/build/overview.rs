@@ -1,7 +1,16 @@
 //! The overview: the headline cards (committed, burned, remaining, shortfall, true-up, ratios,
 //! HHI, capacity) and the portfolio burn-down and ratio charts.
 
-use super::*;
+use super::super::model::{Dashboard, Kpi};
+use super::super::View;
+use super::burn_down_chart::portfolio_chart;
+use super::context::{contract_figures, Ctx};
+use super::currencies::{currency_notes, money, per_currency};
+use super::ratio::ratio_chart;
+use super::report_columns::ReportColumns;
+use analytics::figures::{self, CommitmentFigures as ContractFigures};
+use domain::decimal::{format_scaled_trimmed, format_scaled_wide};
+use reports::{ReportError, ReportName};
 
 pub(super) fn kpi(
     id: &str,
@@ -77,12 +86,8 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     kpis.push(true_up_kpi(ctx, link(View::BurnDown)).await?);
 
     let ratio = ctx.report(ReportName::RatioTtm).await?;
-    let c = Columns(&ratio);
-    let last = ratio.rows.last();
-    let cell = |name: &str| -> Result<Option<String>, ReportError> {
-        let at = c.at(name)?;
-        Ok(last.map(|row| row[at].clone()))
-    };
+    let c = ReportColumns::new(&ratio);
+    let cell = |name: &str| -> Result<Option<String>, ReportError> { Ok(c.cells(name)?.pop()) };
     let month = cell("month")?.unwrap_or_default();
     for (id, title, column) in [
         ("ratio-month", "Infra ÷ revenue (month)", "ratio"),
@@ -108,11 +113,8 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     }
 
     let spend = ctx.report(ReportName::Concentration).await?;
-    let (month_at, hhi_at) = (Columns(&spend).at("month")?, Columns(&spend).at("hhi")?);
-    let hhi_spend = spend
-        .rows
-        .last()
-        .map(|row| (row[month_at].clone(), row[hhi_at].clone()));
+    let c = ReportColumns::new(&spend);
+    let hhi_spend = c.cells("month")?.pop().zip(c.cells("hhi")?.pop());
     kpis.push(kpi(
         "hhi-spend",
         "Vendor HHI of spend",
@@ -124,10 +126,11 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         link(View::Concentration),
     ));
     let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
-    let hhi_commitments = match outstanding.rows.first() {
-        Some(row) => vec![row[Columns(&outstanding).at("hhi")?].clone()],
-        None => vec![],
-    };
+    let hhi_commitments: Vec<String> = ReportColumns::new(&outstanding)
+        .cells("hhi")?
+        .into_iter()
+        .take(1)
+        .collect();
     kpis.push(kpi(
         "hhi-commitments",
         "Vendor HHI of commitments",
