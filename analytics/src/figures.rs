@@ -95,11 +95,9 @@ pub fn per_currency(
     figures: &[CommitmentFigures],
     amount: impl Fn(&CommitmentFigures) -> i64,
 ) -> BTreeMap<String, i128> {
-    let mut sums: BTreeMap<String, i128> = BTreeMap::new();
-    for f in figures {
-        *sums.entry(f.currency.clone()).or_default() += i128::from(amount(f));
-    }
-    sums
+    domain::money::sum_per_currency(figures.iter().map(|f| (f.currency.clone(), amount(f))))
+        .into_iter()
+        .collect()
 }
 
 /// What a commitment model adds to the bill: a true-up owed for an ended interval, one

@@ -164,16 +164,11 @@ mod server_side {
 
     /// The caller, if their role allows `permission`; otherwise 401 / 403 and a sentence.
     pub fn require(permission: domain::Permission) -> Result<Principal, ServerFnError> {
-        match principal() {
-            None => {
-                status(http::StatusCode::UNAUTHORIZED);
-                Err(ServerFnError::new("Sign in first."))
-            }
-            Some(p) if !p.role.allows(permission) => {
-                status(http::StatusCode::FORBIDDEN);
-                Err(ServerFnError::new(format!("A {} may not do this.", p.role)))
-            }
-            Some(p) => Ok(p),
-        }
+        domain::access::authorize(principal(), |p| p.role, permission).map_err(|denied| {
+            status(
+                http::StatusCode::from_u16(denied.status()).unwrap_or(http::StatusCode::FORBIDDEN),
+            );
+            ServerFnError::new(denied.to_string())
+        })
     }
 }

@@ -24,6 +24,46 @@ pub enum Permission {
     ClosePeriods,
 }
 
+/// Why a caller may not do something: signed out (HTTP 401), or a role that does not allow it
+/// (403). The text is the sentence the caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    SignedOut,
+    Forbidden(Role),
+}
+
+impl Denied {
+    pub fn status(self) -> u16 {
+        match self {
+            Denied::SignedOut => 401,
+            Denied::Forbidden(_) => 403,
+        }
+    }
+}
+
+impl std::fmt::Display for Denied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Denied::SignedOut => f.write_str("Sign in first."),
+            Denied::Forbidden(role) => write!(f, "A {role} may not do this."),
+        }
+    }
+}
+
+/// The one role check: every server function, API route and writing CLI path asks here with
+/// its caller (none when signed out) and gets the caller back when the role allows `permission`.
+pub fn authorize<P>(
+    caller: Option<P>,
+    role_of: impl Fn(&P) -> Role,
+    permission: Permission,
+) -> Result<P, Denied> {
+    match caller {
+        None => Err(Denied::SignedOut),
+        Some(p) if !role_of(&p).allows(permission) => Err(Denied::Forbidden(role_of(&p))),
+        Some(p) => Ok(p),
+    }
+}
+
 impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
@@ -53,6 +93,29 @@ impl SignedIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorize_names_why_a_caller_is_turned_away() {
+        let role = |r: &Role| *r;
+        assert_eq!(
+            authorize(None, role, Permission::Read),
+            Err(Denied::SignedOut)
+        );
+        assert_eq!(
+            authorize(Some(Role::Viewer), role, Permission::WriteEntries),
+            Err(Denied::Forbidden(Role::Viewer))
+        );
+        assert_eq!(
+            authorize(Some(Role::Editor), role, Permission::WriteEntries),
+            Ok(Role::Editor)
+        );
+        assert_eq!(Denied::SignedOut.status(), 401);
+        assert_eq!(
+            Denied::Forbidden(Role::Analyst).to_string(),
+            "A analyst may not do this."
+        );
+        assert_eq!(Denied::Forbidden(Role::Analyst).status(), 403);
+    }
 
     #[test]
     fn roles_are_least_privilege() {

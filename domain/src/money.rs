@@ -49,6 +49,19 @@ impl Money {
     }
 }
 
+/// Sums of minor units per currency (or any key), in the order each key first appears. The
+/// one way totals across entries are added: in i128, so no ledger of i64 amounts overflows.
+pub fn sum_per_currency<K: PartialEq>(items: impl IntoIterator<Item = (K, i64)>) -> Vec<(K, i128)> {
+    let mut sums: Vec<(K, i128)> = Vec::new();
+    for (key, minor) in items {
+        match sums.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, sum)) => *sum += i128::from(minor),
+            None => sums.push((key, i128::from(minor))),
+        }
+    }
+    sums
+}
+
 /// Thousands separators in a plain decimal ("-1234.56" -> "-1,234.56").
 pub fn group_thousands(plain: &str) -> String {
     let (sign, unsigned) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
@@ -77,6 +90,17 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_per_currency_keep_first_appearance_and_do_not_overflow() {
+        let sums = sum_per_currency([
+            ("USD", i64::MAX),
+            ("EUR", 5),
+            ("USD", i64::MAX),
+            ("EUR", -2),
+        ]);
+        assert_eq!(sums, [("USD", 2 * i128::from(i64::MAX)), ("EUR", 3)]);
+    }
 
     fn usd() -> Currency {
         Currency::parse("USD").unwrap()

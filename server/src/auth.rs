@@ -344,14 +344,10 @@ pub fn require(
     principal: Option<&Principal>,
     permission: domain::Permission,
 ) -> Result<&Principal, Response> {
-    match principal {
-        None => Err(plain(StatusCode::UNAUTHORIZED, "Sign in first.")),
-        Some(p) if !p.role.allows(permission) => Err(plain(
-            StatusCode::FORBIDDEN,
-            &format!("A {} may not do this.", p.role),
-        )),
-        Some(p) => Ok(p),
-    }
+    domain::access::authorize(principal, |p| p.role, permission).map_err(|denied| {
+        let status = StatusCode::from_u16(denied.status()).unwrap_or(StatusCode::FORBIDDEN);
+        plain(status, &denied.to_string())
+    })
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use super::{overview, vendors, PageRequest, WriteError};
 use crate::audit::{self, Change};
 use crate::entities::{commitment, contract, vendor};
 use domain::entries::NewContract;
+use domain::money::sum_per_currency;
 use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
-use domain::{FieldError, Money};
+use domain::{Currency, FieldError, Money};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, Set,
 };
@@ -60,16 +61,22 @@ pub async fn list(
         .filter(|c| filter.status.admits(c))
         .filter(|c| filter.vendor.as_ref().is_none_or(|v| &c.vendor == v))
         .collect();
-    let mut totals: Vec<(Money, Money)> = Vec::new();
-    for c in &matching {
-        match totals.iter_mut().find(|(m, _)| m.currency() == c.currency) {
-            Some((committed, burned)) => {
-                *committed = Money::from_minor(committed.minor() + c.committed_minor, c.currency);
-                *burned = Money::from_minor(burned.minor() + c.burned_minor, c.currency);
-            }
-            None => totals.push((c.committed(), c.burned())),
-        }
-    }
+    let committed = sum_per_currency(matching.iter().map(|c| (c.currency, c.committed_minor)));
+    let burned = sum_per_currency(matching.iter().map(|c| (c.currency, c.burned_minor)));
+    // Each amount is at most `exact::MAX_MINOR`, so a total leaves i64 only past ~10,000
+    // contracts at that cap; then the list says so instead of wrapping.
+    let money = |currency: Currency, sum: i128| {
+        i64::try_from(sum)
+            .map(|minor| Money::from_minor(minor, currency))
+            .map_err(|_| DbErr::Custom(format!("the {currency} total is too large to show")))
+    };
+    let totals = committed
+        .into_iter()
+        .zip(burned)
+        .map(|((currency, committed), (_, burned))| {
+            Ok((money(currency, committed)?, money(currency, burned)?))
+        })
+        .collect::<Result<Vec<(Money, Money)>, DbErr>>()?;
     let total = matching.len() as u64;
     let rows = matching
         .into_iter()
