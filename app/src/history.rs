@@ -14,16 +14,21 @@ pub const PAGE_SIZE: u64 = 100;
 #[server(prefix = "/api", endpoint = "list_audit", input = GetUrl)]
 pub async fn list_audit(entity: String, page: u64) -> Result<Page<AuditRow>, ServerFnError> {
     crate::auth::require(domain::Permission::Read)?;
-    use store::ledger::history::{self, ENTITIES};
     let state = crate::state::app_state()?;
-    let entity = Some(entity.trim()).filter(|e| !e.is_empty());
-    if let Some(e) = entity.filter(|e| !ENTITIES.contains(e)) {
-        return Err(ServerFnError::new(format!(
-            "{e:?} is not an entity; use one of {}",
-            ENTITIES.join(", ")
-        )));
-    }
-    history::list(
+    let entity = match entity.trim() {
+        "" => None,
+        word => Some(word.parse::<domain::AuditEntity>().map_err(|_| {
+            let words: Vec<&str> = domain::AuditEntity::ALL
+                .iter()
+                .map(|e| e.as_str())
+                .collect();
+            ServerFnError::new(format!(
+                "{word:?} is not an entity; use one of {}",
+                words.join(", ")
+            ))
+        })?),
+    };
+    store::ledger::history::list(
         &state.db,
         entity,
         store::ledger::PageRequest::new(page, PAGE_SIZE),
@@ -31,21 +36,6 @@ pub async fn list_audit(entity: String, page: u64) -> Result<Page<AuditRow>, Ser
     .await
     .map_err(crate::forms::database_error)
 }
-
-/// Labels for the store's entity names (`store::ledger::history::ENTITIES`, which the server
-/// function checks against; the store is not part of the browser build).
-const ENTITY_OPTIONS: &[(&str, &str)] = &[
-    ("", "Everything"),
-    ("vendor", "Vendors"),
-    ("contract", "Contracts"),
-    ("phase", "Delivery phases"),
-    ("receipt", "Receipts"),
-    ("usage", "Usage"),
-    ("revenue", "Revenue"),
-    ("import", "Imports"),
-    ("user", "Users"),
-    ("token", "API tokens"),
-];
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -58,9 +48,12 @@ pub fn AuditPage() -> impl IntoView {
         |(entity, page)| list_audit(entity, page),
     );
     let q = query.get_untracked();
-    let options: Vec<(String, String)> = ENTITY_OPTIONS
-        .iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
+    let options: Vec<(String, String)> = std::iter::once((String::new(), "Everything".to_owned()))
+        .chain(
+            domain::AuditEntity::ALL
+                .iter()
+                .map(|e| (e.as_str().to_owned(), e.label().to_owned())),
+        )
         .collect();
     view! {
         <h1>"Audit trail"</h1>

@@ -3,6 +3,7 @@
 //! set of error messages. No I/O: this crate also compiles to wasm for form validation.
 
 pub mod access;
+pub mod audit_entity;
 pub mod commitment;
 pub mod currency;
 pub mod date;
@@ -20,6 +21,7 @@ pub mod scenario;
 pub mod text;
 
 pub use access::{Permission, Role, SignedIn};
+pub use audit_entity::AuditEntity;
 pub use commitment::{CommitmentCategory, NewCommitment};
 pub use currency::Currency;
 pub use entries::{NewContract, NewPhase, NewReceipt, NewRevenue, NewUsage, NewVendor};

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 pub struct Change<'a> {
     pub actor: &'a str,
-    pub entity: &'a str,
+    pub entity: domain::AuditEntity,
     pub entity_id: Option<String>,
     pub action: &'a str,
     pub before: Option<Json>,
@@ -18,7 +18,7 @@ pub async fn record(conn: &impl ConnectionTrait, change: Change<'_>) -> Result<(
     audit_log::ActiveModel {
         at: Set(chrono::Utc::now()),
         actor: Set(change.actor.to_owned()),
-        entity: Set(change.entity.to_owned()),
+        entity: Set(change.entity.as_str().to_owned()),
         entity_id: Set(change.entity_id),
         action: Set(change.action.to_owned()),
         before: Set(change.before),

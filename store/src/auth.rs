@@ -142,7 +142,7 @@ pub async fn add_user(
         txn,
         Change {
             actor,
-            entity: "user",
+            entity: domain::AuditEntity::User,
             entity_id: Some(saved.username.clone()),
             action: "create",
             before: None,
@@ -184,7 +184,7 @@ pub async fn disable_user(
         txn,
         Change {
             actor,
-            entity: "user",
+            entity: domain::AuditEntity::User,
             entity_id: Some(found.username.clone()),
             action: "disable",
             before: Some(serde_json::json!({ "disabled_at": null })),
@@ -332,7 +332,7 @@ pub async fn create_token(
         txn,
         Change {
             actor,
-            entity: "token",
+            entity: domain::AuditEntity::Token,
             entity_id: Some(saved.id.to_string()),
             action: "create",
             before: None,
@@ -377,7 +377,7 @@ pub async fn revoke_token(
         txn,
         Change {
             actor: &actor.username,
-            entity: "token",
+            entity: domain::AuditEntity::Token,
             entity_id: Some(token_id.to_string()),
             action: "revoke",
             before: Some(serde_json::json!({ "name": found.name, "revoked": false })),

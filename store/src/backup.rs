@@ -144,7 +144,7 @@ pub async fn restore(
 fn restore_change<'a>(actor: &'a str, file: &Path) -> Change<'a> {
     Change {
         actor,
-        entity: "ledger",
+        entity: domain::AuditEntity::Ledger,
         entity_id: None,
         action: "restore",
         before: None,

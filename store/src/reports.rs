@@ -6,7 +6,7 @@ use domain::snapshot::{
     CommitmentFacts, ContractFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts,
     ReceiptFacts,
 };
-use domain::Currency;
+use domain::{AuditEntity, Currency};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
@@ -87,10 +87,10 @@ async fn usage_changed_since(
     let mut changed = std::collections::HashSet::new();
     for row in rows {
         let entity: String = row.try_get_by_index(0)?;
-        match entity.as_str() {
+        match entity.parse() {
             // Usage entries: `REF/id`, and the contract before and after a correction. Spend
             // under no contract (`vendor:NAME/id`, rare outside imports) reads everything.
-            "usage" => {
+            Ok(AuditEntity::Usage) => {
                 let id: Option<String> = row.try_get_by_index(1)?;
                 if let Some((reference, _)) = id.as_deref().and_then(|i| i.rsplit_once('/')) {
                     if reference.starts_with("vendor:") {
@@ -110,7 +110,7 @@ async fn usage_changed_since(
                 }
             }
             // Bulk changes: read everything.
-            "import" | "ledger" => return Ok(None),
+            Ok(AuditEntity::Import | AuditEntity::Ledger) => return Ok(None),
             // Contracts, vendors, revenue, deliveries, users…: no usage rows change.
             _ => {}
         }

@@ -156,7 +156,7 @@ async fn a_closed_month_takes_no_entries_until_reopened() {
     ));
     let history = store::ledger::history::list(
         &t.db,
-        Some("period"),
+        Some(domain::AuditEntity::Period),
         store::ledger::PageRequest::new(1, 10),
     )
     .await

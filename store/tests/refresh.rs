@@ -172,10 +172,13 @@ async fn a_refresh_after_writes_equals_a_full_read() {
         normalized(refresh(&t.db, &s4, v4).await.unwrap()),
         normalized(snapshot(&t.db).await.unwrap())
     );
-    let audit =
-        store::ledger::history::list(&t.db, Some("usage"), store::ledger::PageRequest::new(1, 2))
-            .await
-            .unwrap();
+    let audit = store::ledger::history::list(
+        &t.db,
+        Some(domain::AuditEntity::Usage),
+        store::ledger::PageRequest::new(1, 2),
+    )
+    .await
+    .unwrap();
     let ids: Vec<_> = audit.rows.iter().map(|r| r.entity_id.clone()).collect();
     assert_eq!(
         ids,

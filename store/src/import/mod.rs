@@ -298,7 +298,7 @@ async fn finish_import_record(
         txn,
         audit::Change {
             actor,
-            entity: "import",
+            entity: domain::AuditEntity::Import,
             entity_id: Some(import_id.to_string()),
             action: "import",
             before: None,

@@ -171,7 +171,7 @@ pub async fn add(
         txn,
         Change {
             actor,
-            entity: "commitment",
+            entity: domain::AuditEntity::Commitment,
             entity_id: Some(format!("{}/{}", c.reference, saved.reference)),
             action: "create",
             before: None,

@@ -195,7 +195,7 @@ pub async fn create(
         txn,
         Change {
             actor,
-            entity: "contract",
+            entity: domain::AuditEntity::Contract,
             entity_id: Some(saved.reference.clone()),
             action: "create",
             before: None,
@@ -268,7 +268,7 @@ pub async fn update(
         txn,
         Change {
             actor,
-            entity: "contract",
+            entity: domain::AuditEntity::Contract,
             entity_id: Some(reference.to_owned()),
             action: "update",
             before: Some(snapshot(&before, &before_vendor, own_before.as_ref())),
@@ -301,7 +301,7 @@ pub async fn archive(
         txn,
         Change {
             actor,
-            entity: "contract",
+            entity: domain::AuditEntity::Contract,
             entity_id: Some(reference.to_owned()),
             action: "archive",
             before: Some(snapshot(&before, &vendor, own.as_ref())),

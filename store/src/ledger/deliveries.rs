@@ -105,7 +105,7 @@ pub async fn add_phase(
         txn,
         Change {
             actor,
-            entity: "phase",
+            entity: domain::AuditEntity::Phase,
             entity_id: Some(format!("{}/{}", new.contract, new.phase)),
             action: "create",
             before: None,
@@ -184,7 +184,7 @@ pub async fn log_receipt(
         txn,
         Change {
             actor,
-            entity: "receipt",
+            entity: domain::AuditEntity::Receipt,
             entity_id: Some(format!("{}/{}", new.contract, new.phase)),
             action: "create",
             before: None,

@@ -3,37 +3,21 @@
 use super::PageRequest;
 use crate::entities::audit_log;
 use domain::views::{AuditRow, Page};
+use domain::AuditEntity;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde_json::Value as Json;
 
-/// The entity names the ledger writes (what the audit page's filter offers).
-pub const ENTITIES: &[&str] = &[
-    "vendor",
-    "contract",
-    "phase",
-    "receipt",
-    "usage",
-    "revenue",
-    "import",
-    "user",
-    "token",
-    "period",
-    "ledger",
-    "statement",
-    "scenario",
-];
-
 pub async fn list(
     db: &impl ConnectionTrait,
-    entity: Option<&str>,
+    entity: Option<AuditEntity>,
     page: PageRequest,
 ) -> Result<Page<AuditRow>, DbErr> {
     let mut query = audit_log::Entity::find();
     if let Some(entity) = entity {
-        query = query.filter(audit_log::Column::Entity.eq(entity));
+        query = query.filter(audit_log::Column::Entity.eq(entity.as_str()));
     }
     let total = query.clone().count(db).await?;
     let rows = query

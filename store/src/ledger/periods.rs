@@ -126,7 +126,7 @@ async fn commit_change(
         txn,
         Change {
             actor,
-            entity: "period",
+            entity: domain::AuditEntity::Period,
             entity_id: Some(month.to_string()),
             action: if closed { "close" } else { "reopen" },
             before: state(!closed),

@@ -78,7 +78,7 @@ pub async fn record(
         txn,
         Change {
             actor,
-            entity: "statement",
+            entity: domain::AuditEntity::Statement,
             entity_id: Some(format!("{}/{id}", contract.reference)),
             action: "create",
             before: None,

@@ -96,7 +96,7 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Resul
         txn,
         Change {
             actor,
-            entity: "revenue",
+            entity: domain::AuditEntity::Revenue,
             entity_id: Some(entity_id(&saved)),
             action: "create",
             before: None,
@@ -133,7 +133,7 @@ pub async fn correct(
         txn,
         Change {
             actor,
-            entity: "revenue",
+            entity: domain::AuditEntity::Revenue,
             entity_id: Some(entity_id(&after)),
             action: "correct",
             before: Some(snapshot(&before)),

@@ -68,7 +68,7 @@ pub async fn create(
         txn,
         Change {
             actor,
-            entity: "scenario",
+            entity: domain::AuditEntity::Scenario,
             entity_id: Some(scenario.name.clone()),
             action: "create",
             before: None,
@@ -94,7 +94,7 @@ pub async fn delete(db: &DatabaseConnection, actor: &str, name: &str) -> Result<
         txn,
         Change {
             actor,
-            entity: "scenario",
+            entity: domain::AuditEntity::Scenario,
             entity_id: Some(name.to_owned()),
             action: "delete",
             before: serde_json::to_value(&before).ok(),

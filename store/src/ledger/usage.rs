@@ -306,7 +306,7 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
         txn,
         Change {
             actor,
-            entity: "usage",
+            entity: domain::AuditEntity::Usage,
             entity_id: Some(entity_id(&placed, saved.id)),
             action: "create",
             before: None,
@@ -351,7 +351,7 @@ pub async fn correct(
         txn,
         Change {
             actor,
-            entity: "usage",
+            entity: domain::AuditEntity::Usage,
             entity_id: Some(entity_id(&placed, id)),
             action: "correct",
             before: Some(snapshot(&before, &placed_before)),

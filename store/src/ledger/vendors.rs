@@ -95,7 +95,7 @@ pub async fn create(
         txn,
         Change {
             actor,
-            entity: "vendor",
+            entity: domain::AuditEntity::Vendor,
             entity_id: Some(saved.name.clone()),
             action: "create",
             before: None,
@@ -132,7 +132,7 @@ pub async fn update(
         txn,
         Change {
             actor,
-            entity: "vendor",
+            entity: domain::AuditEntity::Vendor,
             entity_id: Some(after.name.clone()),
             action: "update",
             before: Some(snapshot(&before)),
