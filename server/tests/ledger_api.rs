@@ -187,7 +187,7 @@ async fn vendors_are_created_validated_and_renamed() {
         &[("id", "999999"), ("name", "X"), ("kind", "")]
     )
     .await
-    .contains("no vendor with id 999999"));
+    .contains("no vendor #999999"));
     assert!(failed(
         &state,
         "update_vendor",

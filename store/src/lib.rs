@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod reports;
 mod rollup;
 pub mod testing;
+mod write;
 
 pub use db::{connect, default_database_url};
 pub use import::{

@@ -3,8 +3,8 @@
 //! burns.
 
 use super::WriteError;
-use crate::audit::{self, Change};
 use crate::entities::{commitment, contract};
+use crate::write::EntityWrite;
 use domain::commitment::{Applicable, NewCommitment, Scope};
 use domain::date::Term;
 use domain::entries::NewContract;
@@ -162,21 +162,17 @@ pub async fn add(
     actor: &str,
     raw: &domain::commitment::RawCommitment<'_>,
 ) -> Result<String, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let c = super::contract_lookup::require(&txn, raw.contract.trim(), "contract").await?;
+    let w = EntityWrite::begin(db, actor).await?;
+    let c = super::contract_lookup::require(&w.txn, raw.contract.trim(), "contract").await?;
     let currency = Currency::parse(&c.currency).map_err(DbErr::Custom)?;
     let new = NewCommitment::parse(raw, currency)?;
-    let saved = insert(&txn, &c, &new).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Commitment,
-            entity_id: Some(format!("{}/{}", c.reference, saved.reference)),
-            action: "create",
-            before: None,
-            after: Some(snapshot(&saved, &c.reference, &c.currency)),
-        },
+    let saved = insert(&w.txn, &c, &new).await?;
+    w.commit(
+        domain::AuditEntity::Commitment,
+        Some(format!("{}/{}", c.reference, saved.reference)),
+        "create",
+        None,
+        Some(snapshot(&saved, &c.reference, &c.currency)),
     )
     .await?;
     Ok(saved.reference)

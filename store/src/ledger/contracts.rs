@@ -3,8 +3,8 @@
 
 use super::contract_lookup::find;
 use super::{overview, vendors, PageRequest, WriteError};
-use crate::audit::{self, Change};
 use crate::entities::{commitment, contract, vendor};
+use crate::write::EntityWrite;
 use domain::entries::NewContract;
 use domain::money::sum_per_currency;
 use domain::views::{ContractDetail, ContractList, ContractOverview, Page};
@@ -164,9 +164,9 @@ pub async fn create(
     actor: &str,
     new: NewContract,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let vendor = vendors::require(&txn, &new.vendor, "vendor").await?;
-    if find(&txn, &new.reference).await?.is_some() {
+    let w = EntityWrite::begin(db, actor).await?;
+    let vendor = vendors::require(&w.txn, &new.vendor, "vendor").await?;
+    if find(&w.txn, &new.reference).await?.is_some() {
         return Err(FieldError::new(
             "reference",
             format!("a contract {:?} already exists", new.reference),
@@ -188,19 +188,15 @@ pub async fn create(
         archived_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
-    let (_, own) = super::commitments::save_own(&txn, &saved, &new).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Contract,
-            entity_id: Some(saved.reference.clone()),
-            action: "create",
-            before: None,
-            after: Some(snapshot(&saved, &vendor.name, own.as_ref())),
-        },
+    let (_, own) = super::commitments::save_own(&w.txn, &saved, &new).await?;
+    w.commit(
+        domain::AuditEntity::Contract,
+        Some(saved.reference.clone()),
+        "create",
+        None,
+        Some(snapshot(&saved, &vendor.name, own.as_ref())),
     )
     .await?;
     Ok(())
@@ -214,8 +210,8 @@ pub async fn update(
     reference: &str,
     new: NewContract,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let before = find(&txn, reference)
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = find(&w.txn, reference)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;
     let mut errors = Vec::new();
@@ -225,7 +221,7 @@ pub async fn update(
             "the reference cannot be changed (files and reports name the contract by it)",
         ));
     }
-    let vendor = match vendors::require(&txn, &new.vendor, "vendor").await {
+    let vendor = match vendors::require(&w.txn, &new.vendor, "vendor").await {
         Ok(v) => Some(v),
         Err(WriteError::Invalid(mut e)) => {
             errors.append(&mut e);
@@ -233,7 +229,7 @@ pub async fn update(
         }
         Err(e) => return Err(e),
     };
-    if let Some((first, last)) = super::usage::date_span(&txn, before.id).await? {
+    if let Some((first, last)) = super::usage::date_span(&w.txn, before.id).await? {
         if !new.term.contains(first) || !new.term.contains(last) {
             errors.push(FieldError::new(
                 "end_date",
@@ -250,11 +246,11 @@ pub async fn update(
             ));
         }
     }
-    errors.extend(super::commitments::check_inside(&txn, &before, &new.term).await?);
+    errors.extend(super::commitments::check_inside(&w.txn, &before, &new.term).await?);
     let Some(vendor) = vendor.filter(|_| errors.is_empty()) else {
         return Err(WriteError::Invalid(errors));
     };
-    let before_vendor = vendor_name(&txn, before.vendor_id).await?;
+    let before_vendor = vendor_name(&w.txn, before.vendor_id).await?;
     let mut active = before.clone().into_active_model();
     active.vendor_id = Set(vendor.id);
     active.title = Set(new.title.clone());
@@ -262,18 +258,14 @@ pub async fn update(
     active.end_date = Set(new.term.end());
     active.currency = Set(new.currency.as_str().to_owned());
     active.notes = Set(new.notes.clone());
-    let after = active.update(&txn).await?;
-    let (own_before, own_after) = super::commitments::save_own(&txn, &after, &new).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Contract,
-            entity_id: Some(reference.to_owned()),
-            action: "update",
-            before: Some(snapshot(&before, &before_vendor, own_before.as_ref())),
-            after: Some(snapshot(&after, &vendor.name, own_after.as_ref())),
-        },
+    let after = active.update(&w.txn).await?;
+    let (own_before, own_after) = super::commitments::save_own(&w.txn, &after, &new).await?;
+    w.commit(
+        domain::AuditEntity::Contract,
+        Some(reference.to_owned()),
+        "update",
+        Some(snapshot(&before, &before_vendor, own_before.as_ref())),
+        Some(snapshot(&after, &vendor.name, own_after.as_ref())),
     )
     .await?;
     Ok(())
@@ -285,28 +277,24 @@ pub async fn archive(
     actor: &str,
     reference: &str,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let before = find(&txn, reference)
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = find(&w.txn, reference)
         .await?
         .ok_or_else(|| WriteError::NotFound(format!("no contract {reference:?}")))?;
     if before.archived_at.is_some() {
         return Err(FieldError::new("reference", "this contract is already archived").into());
     }
-    let vendor = vendor_name(&txn, before.vendor_id).await?;
-    let own = super::commitments::own(&txn, &before).await?;
+    let vendor = vendor_name(&w.txn, before.vendor_id).await?;
+    let own = super::commitments::own(&w.txn, &before).await?;
     let mut active = before.clone().into_active_model();
     active.archived_at = Set(Some(chrono::Utc::now()));
-    let after = active.update(&txn).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Contract,
-            entity_id: Some(reference.to_owned()),
-            action: "archive",
-            before: Some(snapshot(&before, &vendor, own.as_ref())),
-            after: Some(snapshot(&after, &vendor, own.as_ref())),
-        },
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Contract,
+        Some(reference.to_owned()),
+        "archive",
+        Some(snapshot(&before, &vendor, own.as_ref())),
+        Some(snapshot(&after, &vendor, own.as_ref())),
     )
     .await?;
     Ok(())

@@ -1,8 +1,8 @@
 //! Phased deliveries: the plan per contract and the receipts logged against it.
 
 use super::WriteError;
-use crate::audit::{self, Change};
 use crate::entities::{delivery_phase, delivery_receipt};
+use crate::write::EntityWrite;
 use domain::entries::{NewPhase, NewReceipt};
 use domain::views::{PhaseProgress, ReceiptRow};
 use domain::{FieldError, Quantity};
@@ -78,9 +78,9 @@ pub async fn add_phase(
     actor: &str,
     new: NewPhase,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let contract = super::contract_lookup::require(&txn, &new.contract, "contract").await?;
-    if find_phase(&txn, contract.id, &new.phase).await?.is_some() {
+    let w = EntityWrite::begin(db, actor).await?;
+    let contract = super::contract_lookup::require(&w.txn, &new.contract, "contract").await?;
+    if find_phase(&w.txn, contract.id, &new.phase).await?.is_some() {
         return Err(FieldError::new(
             "phase",
             format!(
@@ -99,25 +99,21 @@ pub async fn add_phase(
         planned_quantity_micros: Set(new.planned_quantity.micros()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Phase,
-            entity_id: Some(format!("{}/{}", new.contract, new.phase)),
-            action: "create",
-            before: None,
-            after: Some(json!({
+    w.commit(
+        domain::AuditEntity::Phase,
+        Some(format!("{}/{}", new.contract, new.phase)),
+        "create",
+        None,
+        Some(json!({
                 "contract": new.contract,
                 "phase": new.phase,
                 "resource": new.resource,
                 "region": new.region,
                 "planned_date": new.planned_date.to_string(),
-                "planned_quantity": new.planned_quantity.to_string(),
-            })),
-        },
+                "planned_quantity": new.planned_quantity.to_string()
+        })),
     )
     .await?;
     Ok(())
@@ -153,10 +149,10 @@ pub async fn log_receipt(
     actor: &str,
     new: NewReceipt,
 ) -> Result<ReceiptLogged, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    super::periods::ensure_open(&txn, "date", new.date).await?;
-    let contract = super::contract_lookup::require(&txn, &new.contract, "contract").await?;
-    let phase = find_phase(&txn, contract.id, &new.phase)
+    let w = EntityWrite::begin(db, actor).await?;
+    super::periods::ensure_open(&w.txn, "date", new.date).await?;
+    let contract = super::contract_lookup::require(&w.txn, &new.contract, "contract").await?;
+    let phase = find_phase(&w.txn, contract.id, &new.phase)
         .await?
         .ok_or_else(|| {
             FieldError::new(
@@ -171,31 +167,27 @@ pub async fn log_receipt(
         note: Set(new.note.clone()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
     let received: i64 = delivery_receipt::Entity::find()
         .filter(delivery_receipt::Column::PhaseId.eq(phase.id))
-        .all(&txn)
+        .all(&w.txn)
         .await?
         .iter()
         .map(|r| r.quantity_micros)
         .sum();
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Receipt,
-            entity_id: Some(format!("{}/{}", new.contract, new.phase)),
-            action: "create",
-            before: None,
-            after: Some(json!({
+    w.commit(
+        domain::AuditEntity::Receipt,
+        Some(format!("{}/{}", new.contract, new.phase)),
+        "create",
+        None,
+        Some(json!({
                 "contract": new.contract,
                 "phase": new.phase,
                 "date": new.date.to_string(),
                 "quantity": new.quantity.to_string(),
-                "note": new.note,
-            })),
-        },
+                "note": new.note
+        })),
     )
     .await?;
     Ok(ReceiptLogged {

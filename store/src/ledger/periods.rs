@@ -3,7 +3,7 @@
 //! reopening are in the audit trail.
 
 use super::WriteError;
-use crate::audit::{self, Change};
+use crate::write::EntityWrite;
 use chrono::{NaiveDate, Utc};
 use domain::date::month_start;
 use domain::FieldError;
@@ -75,21 +75,22 @@ pub async fn close(
     month: NaiveDate,
 ) -> Result<(), WriteError> {
     let month = month_start(month);
-    let txn = crate::db::begin_write(db).await?;
-    if is_closed(&txn, month).await? {
+    let w = EntityWrite::begin(db, actor).await?;
+    if is_closed(&w.txn, month).await? {
         return Err(WriteError::Invalid(vec![FieldError::new(
             "month",
             format!("{} is already closed", month.format("%B %Y")),
         )]));
     }
     let at = Utc::now();
-    txn.execute_raw(crate::db::statement(
-        txn.get_database_backend(),
-        "INSERT INTO closed_periods (month, closed_at, closed_by) VALUES (?, ?, ?)",
-        vec![month.into(), at.into(), actor.into()],
-    ))
-    .await?;
-    commit_change(txn, actor, month, true).await
+    w.txn
+        .execute_raw(crate::db::statement(
+            w.txn.get_database_backend(),
+            "INSERT INTO closed_periods (month, closed_at, closed_by) VALUES (?, ?, ?)",
+            vec![month.into(), at.into(), actor.into()],
+        ))
+        .await?;
+    commit_change(w, month, true).await
 }
 
 pub async fn reopen(
@@ -98,41 +99,37 @@ pub async fn reopen(
     month: NaiveDate,
 ) -> Result<(), WriteError> {
     let month = month_start(month);
-    let txn = crate::db::begin_write(db).await?;
-    if !is_closed(&txn, month).await? {
+    let w = EntityWrite::begin(db, actor).await?;
+    if !is_closed(&w.txn, month).await? {
         return Err(WriteError::NotFound(format!(
             "{} is not closed",
             month.format("%B %Y")
         )));
     }
-    txn.execute_raw(crate::db::statement(
-        txn.get_database_backend(),
-        "DELETE FROM closed_periods WHERE month = ?",
-        vec![month.into()],
-    ))
-    .await?;
-    commit_change(txn, actor, month, false).await
+    w.txn
+        .execute_raw(crate::db::statement(
+            w.txn.get_database_backend(),
+            "DELETE FROM closed_periods WHERE month = ?",
+            vec![month.into()],
+        ))
+        .await?;
+    commit_change(w, month, false).await
 }
 
 /// Records the month's new state (closed or open) beside its old one, and commits.
 async fn commit_change(
-    txn: sea_orm::DatabaseTransaction,
-    actor: &str,
+    w: EntityWrite<'_>,
     month: NaiveDate,
     closed: bool,
 ) -> Result<(), WriteError> {
     let state = |closed: bool| Some(json!({ "month": month.to_string(), "closed": closed }));
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Period,
-            entity_id: Some(month.to_string()),
-            action: if closed { "close" } else { "reopen" },
-            before: state(!closed),
-            after: state(closed),
-        },
+    let action = if closed { "close" } else { "reopen" };
+    w.commit(
+        domain::AuditEntity::Period,
+        Some(month.to_string()),
+        action,
+        state(!closed),
+        state(closed),
     )
-    .await?;
-    Ok(())
+    .await
 }

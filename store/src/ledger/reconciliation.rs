@@ -4,7 +4,7 @@
 //! previous statement are where to look.
 
 use super::WriteError;
-use crate::audit::{self, Change};
+use crate::write::EntityWrite;
 use chrono::{NaiveDate, Utc};
 use domain::views::Reconciliation;
 use domain::{FieldError, Money};
@@ -26,8 +26,8 @@ pub async fn record(
     actor: &str,
     raw: NewStatement<'_>,
 ) -> Result<i64, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let contract = super::contract_lookup::require(&txn, raw.contract.trim(), "contract").await?;
+    let w = EntityWrite::begin(db, actor).await?;
+    let contract = super::contract_lookup::require(&w.txn, raw.contract.trim(), "contract").await?;
     let currency = domain::Currency::parse(&contract.currency).map_err(DbErr::Custom)?;
     let mut errors = Vec::new();
     let as_of = domain::date::parse_iso_date(raw.as_of)
@@ -60,7 +60,7 @@ pub async fn record(
     }
     let note = raw.note.trim().to_owned();
     let id = crate::db::insert_returning_id(
-        &txn,
+        &w.txn,
         "INSERT INTO vendor_statements (contract_id, as_of, consumed_minor, tolerance_minor, note, recorded_at, recorded_by) \
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         vec![
@@ -74,22 +74,18 @@ pub async fn record(
         ],
     )
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Statement,
-            entity_id: Some(format!("{}/{id}", contract.reference)),
-            action: "create",
-            before: None,
-            after: Some(json!({
+    w.commit(
+        domain::AuditEntity::Statement,
+        Some(format!("{}/{id}", contract.reference)),
+        "create",
+        None,
+        Some(json!({
                 "contract": contract.reference,
                 "as_of": as_of.to_string(),
                 "consumed": consumed.amount_string(),
                 "tolerance": tolerance.amount_string(),
-                "note": note,
-            })),
-        },
+                "note": note
+        })),
     )
     .await?;
     Ok(id)

@@ -1,8 +1,8 @@
 //! Monthly revenue: one entry per month and currency.
 
 use super::WriteError;
-use crate::audit::{self, Change};
 use crate::entities::revenue_entry;
+use crate::write::EntityWrite;
 use chrono::NaiveDate;
 use domain::entries::NewRevenue;
 use domain::views::RevenueRow;
@@ -79,9 +79,9 @@ async fn taken(
 }
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Result<i64, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    super::periods::ensure_open(&txn, "period_start", new.period_start).await?;
-    if let Some(error) = taken(&txn, &new, None).await? {
+    let w = EntityWrite::begin(db, actor).await?;
+    super::periods::ensure_open(&w.txn, "period_start", new.period_start).await?;
+    if let Some(error) = taken(&w.txn, &new, None).await? {
         return Err(error.into());
     }
     let saved = revenue_entry::ActiveModel {
@@ -90,18 +90,14 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Resul
         currency: Set(new.amount.currency().as_str().to_owned()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Revenue,
-            entity_id: Some(entity_id(&saved)),
-            action: "create",
-            before: None,
-            after: Some(snapshot(&saved)),
-        },
+    w.commit(
+        domain::AuditEntity::Revenue,
+        Some(entity_id(&saved)),
+        "create",
+        None,
+        Some(snapshot(&saved)),
     )
     .await?;
     Ok(saved.id)
@@ -114,31 +110,26 @@ pub async fn correct(
     id: i64,
     new: NewRevenue,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let before = revenue_entry::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| WriteError::NotFound(format!("no revenue entry #{id}")))?;
-    super::periods::ensure_open(&txn, "period_start", before.period_start).await?;
-    super::periods::ensure_open(&txn, "period_start", new.period_start).await?;
-    if let Some(error) = taken(&txn, &new, Some(id)).await? {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w
+        .existing::<revenue_entry::Entity>(id, "revenue entry")
+        .await?;
+    super::periods::ensure_open(&w.txn, "period_start", before.period_start).await?;
+    super::periods::ensure_open(&w.txn, "period_start", new.period_start).await?;
+    if let Some(error) = taken(&w.txn, &new, Some(id)).await? {
         return Err(error.into());
     }
     let mut active = before.clone().into_active_model();
     active.period_start = Set(new.period_start);
     active.amount_minor = Set(new.amount.minor());
     active.currency = Set(new.amount.currency().as_str().to_owned());
-    let after = active.update(&txn).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Revenue,
-            entity_id: Some(entity_id(&after)),
-            action: "correct",
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Revenue,
+        Some(entity_id(&after)),
+        "correct",
+        Some(snapshot(&before)),
+        Some(snapshot(&after)),
     )
     .await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! like any other change so that the history says who set up which assumptions.
 
 use super::WriteError;
-use crate::audit::{self, Change};
+use crate::write::EntityWrite;
 use chrono::Utc;
 use domain::scenario::Scenario;
 use domain::FieldError;
@@ -45,8 +45,8 @@ pub async fn create(
     actor: &str,
     scenario: Scenario,
 ) -> Result<i64, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    if get(&txn, &scenario.name).await?.is_some() {
+    let w = EntityWrite::begin(db, actor).await?;
+    if get(&w.txn, &scenario.name).await?.is_some() {
         return Err(WriteError::Invalid(vec![FieldError::new(
             "name",
             format!("a scenario named {:?} already exists", scenario.name),
@@ -54,7 +54,7 @@ pub async fn create(
     }
     let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
     let id = crate::db::insert_returning_id(
-        &txn,
+        &w.txn,
         "INSERT INTO scenarios (name, definition, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id",
         vec![
             scenario.name.clone().into(),
@@ -64,42 +64,35 @@ pub async fn create(
         ],
     )
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Scenario,
-            entity_id: Some(scenario.name.clone()),
-            action: "create",
-            before: None,
-            after: Some(definition),
-        },
+    w.commit(
+        domain::AuditEntity::Scenario,
+        Some(scenario.name.clone()),
+        "create",
+        None,
+        Some(definition),
     )
     .await?;
     Ok(id)
 }
 
 pub async fn delete(db: &DatabaseConnection, actor: &str, name: &str) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let Some(before) = get(&txn, name).await? else {
+    let w = EntityWrite::begin(db, actor).await?;
+    let Some(before) = get(&w.txn, name).await? else {
         return Err(WriteError::NotFound(format!("no scenario named {name:?}")));
     };
-    txn.execute_raw(crate::db::statement(
-        txn.get_database_backend(),
-        "DELETE FROM scenarios WHERE name = ?",
-        vec![name.into()],
-    ))
-    .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Scenario,
-            entity_id: Some(name.to_owned()),
-            action: "delete",
-            before: serde_json::to_value(&before).ok(),
-            after: None,
-        },
+    w.txn
+        .execute_raw(crate::db::statement(
+            w.txn.get_database_backend(),
+            "DELETE FROM scenarios WHERE name = ?",
+            vec![name.into()],
+        ))
+        .await?;
+    w.commit(
+        domain::AuditEntity::Scenario,
+        Some(name.to_owned()),
+        "delete",
+        serde_json::to_value(&before).ok(),
+        None,
     )
     .await?;
     Ok(())

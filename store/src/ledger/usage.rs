@@ -3,9 +3,9 @@
 //! moves the rollup by the same delta in the same transaction.
 
 use super::{PageRequest, WriteError};
-use crate::audit::{self, Change};
 use crate::entities::{contract, usage_entry};
 use crate::rollup::{self, DailyUsageRow};
+use crate::write::EntityWrite;
 use chrono::NaiveDate;
 use domain::entries::NewUsage;
 use domain::views::{Page, UsageRow};
@@ -283,9 +283,9 @@ async fn placed_of(conn: &impl ConnectionTrait, u: &usage_entry::Model) -> Resul
 }
 
 pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<i64, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let placed = place(&txn, &new).await?;
-    super::periods::ensure_open(&txn, "date", new.date).await?;
+    let w = EntityWrite::begin(db, actor).await?;
+    let placed = place(&w.txn, &new).await?;
+    super::periods::ensure_open(&w.txn, "date", new.date).await?;
     let saved = usage_entry::ActiveModel {
         vendor_id: Set(placed.vendor_id),
         contract_id: Set(placed.contract.as_ref().map(|c| c.id)),
@@ -299,19 +299,15 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewUsage) -> Result<
         import_id: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
-    add_to_day(&txn, daily(&saved, 1)).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Usage,
-            entity_id: Some(entity_id(&placed, saved.id)),
-            action: "create",
-            before: None,
-            after: Some(snapshot(&saved, &placed)),
-        },
+    add_to_day(&w.txn, daily(&saved, 1)).await?;
+    w.commit(
+        domain::AuditEntity::Usage,
+        Some(entity_id(&placed, saved.id)),
+        "create",
+        None,
+        Some(snapshot(&saved, &placed)),
     )
     .await?;
     Ok(saved.id)
@@ -324,16 +320,13 @@ pub async fn correct(
     id: i64,
     new: NewUsage,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let before = usage_entry::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| WriteError::NotFound(format!("no usage entry #{id}")))?;
-    let placed_before = placed_of(&txn, &before).await?;
-    let placed = place(&txn, &new).await?;
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w.existing::<usage_entry::Entity>(id, "usage entry").await?;
+    let placed_before = placed_of(&w.txn, &before).await?;
+    let placed = place(&w.txn, &new).await?;
     // Neither the month it leaves nor the month it moves to may be closed.
-    super::periods::ensure_open(&txn, "date", before.date).await?;
-    super::periods::ensure_open(&txn, "date", new.date).await?;
+    super::periods::ensure_open(&w.txn, "date", before.date).await?;
+    super::periods::ensure_open(&w.txn, "date", new.date).await?;
     let mut active = before.clone().into_active_model();
     active.vendor_id = Set(placed.vendor_id);
     active.contract_id = Set(placed.contract.as_ref().map(|c| c.id));
@@ -344,19 +337,15 @@ pub async fn correct(
     active.quantity_micros = Set(new.quantity.micros());
     active.unit = Set(new.unit);
     active.sku = Set(new.sku);
-    let after = active.update(&txn).await?;
-    rollup::add(&txn, daily(&before, -1)).await?;
-    add_to_day(&txn, daily(&after, 1)).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Usage,
-            entity_id: Some(entity_id(&placed, id)),
-            action: "correct",
-            before: Some(snapshot(&before, &placed_before)),
-            after: Some(snapshot(&after, &placed)),
-        },
+    let after = active.update(&w.txn).await?;
+    rollup::add(&w.txn, daily(&before, -1)).await?;
+    add_to_day(&w.txn, daily(&after, 1)).await?;
+    w.commit(
+        domain::AuditEntity::Usage,
+        Some(entity_id(&placed, id)),
+        "correct",
+        Some(snapshot(&before, &placed_before)),
+        Some(snapshot(&after, &placed)),
     )
     .await?;
     Ok(())

@@ -1,8 +1,8 @@
 //! Vendors: the clouds and neoclouds the commitments are signed with.
 
 use super::WriteError;
-use crate::audit::{self, Change};
 use crate::entities::vendor;
+use crate::write::EntityWrite;
 use domain::entries::NewVendor;
 use domain::views::VendorRow;
 use domain::FieldError;
@@ -75,8 +75,8 @@ pub async fn create(
     actor: &str,
     new: NewVendor,
 ) -> Result<i64, WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    if find_by_name(&txn, &new.name).await?.is_some() {
+    let w = EntityWrite::begin(db, actor).await?;
+    if find_by_name(&w.txn, &new.name).await?.is_some() {
         return Err(FieldError::new(
             "name",
             format!("a vendor named {:?} already exists", new.name),
@@ -89,18 +89,14 @@ pub async fn create(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&w.txn)
     .await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Vendor,
-            entity_id: Some(saved.name.clone()),
-            action: "create",
-            before: None,
-            after: Some(snapshot(&saved)),
-        },
+    w.commit(
+        domain::AuditEntity::Vendor,
+        Some(saved.name.clone()),
+        "create",
+        None,
+        Some(snapshot(&saved)),
     )
     .await?;
     Ok(saved.id)
@@ -112,12 +108,9 @@ pub async fn update(
     id: i64,
     new: NewVendor,
 ) -> Result<(), WriteError> {
-    let txn = crate::db::begin_write(db).await?;
-    let before = vendor::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| WriteError::NotFound(format!("no vendor with id {id}")))?;
-    if new.name != before.name && find_by_name(&txn, &new.name).await?.is_some() {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w.existing::<vendor::Entity>(id, "vendor").await?;
+    if new.name != before.name && find_by_name(&w.txn, &new.name).await?.is_some() {
         return Err(FieldError::new(
             "name",
             format!("a vendor named {:?} already exists", new.name),
@@ -127,17 +120,13 @@ pub async fn update(
     let mut active = before.clone().into_active_model();
     active.name = Set(new.name);
     active.kind = Set(new.kind.as_str().to_owned());
-    let after = active.update(&txn).await?;
-    audit::commit_with(
-        txn,
-        Change {
-            actor,
-            entity: domain::AuditEntity::Vendor,
-            entity_id: Some(after.name.clone()),
-            action: "update",
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Vendor,
+        Some(after.name.clone()),
+        "update",
+        Some(snapshot(&before)),
+        Some(snapshot(&after)),
     )
     .await?;
     Ok(())
