@@ -3,7 +3,7 @@
 //! its hash is kept.
 
 use crate::auth::{use_session, CsrfField};
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -136,7 +136,7 @@ pub fn AccountPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

@@ -2,7 +2,7 @@
 //! the contract page; over-receipt is accepted and flagged.
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved, SelectField};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved, SelectField};
 use domain::views::PhaseProgress;
 use domain::Quantity;
 use leptos::either::Either;
@@ -96,7 +96,7 @@ pub fn DeliveriesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match phases.await {
                     Ok(phases) => Either::Left(view! { <PhaseTable phases show_contract=true/> }),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Suspense>

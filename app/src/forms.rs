@@ -141,6 +141,12 @@ pub fn server_message(error: &ServerFnError) -> String {
     }
 }
 
+/// The one way a page says that loading its data failed: the server's sentence, announced.
+#[component]
+pub fn LoadError(error: ServerFnError) -> impl IntoView {
+    view! { <p class="error" role="alert">{server_message(&error)}</p> }
+}
+
 /// `(value, label)` options for a closed set of words, e.g. vendor kinds.
 pub fn word_options<T: std::fmt::Display>(all: &[T]) -> Vec<(String, String)> {
     all.iter()

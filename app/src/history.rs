@@ -1,6 +1,6 @@
 //! The audit trail page: every create, update, correction, archive and import, newest first.
 
-use crate::forms::{server_message, SelectField};
+use crate::forms::{LoadError, SelectField};
 use crate::paging::{page_param, param, Pager};
 use domain::views::{AuditRow, Page};
 use leptos::either::Either;
@@ -69,7 +69,7 @@ pub fn AuditPage() -> impl IntoView {
                         <HistoryTable rows=page.rows.clone()/>
                         <Pager page=page.page page_count=page.page_count() total=page.total path="/audit" filters=vec![("entity", param(&q, "entity"))]/>
                     }),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

@@ -1,7 +1,7 @@
 //! Period close: the months closed for the books, closing one and reopening one (admins).
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved};
 use domain::views::ClosedPeriod;
 use domain::Permission;
 use leptos::either::Either;
@@ -111,7 +111,7 @@ pub fn PeriodsPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

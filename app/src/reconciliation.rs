@@ -2,7 +2,7 @@
 //! date, and see whether the ledger agrees (within the statement's tolerance).
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved};
 use crate::paging::query_string;
 use domain::views::Reconciliation;
 use domain::Permission;
@@ -109,7 +109,7 @@ pub fn Statements(reference: String) -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{server_message(&e)}</p> }.into_any(),
+                        Err(e) => view! { <LoadError error=e/> }.into_any(),
                     }
                 })
             }}

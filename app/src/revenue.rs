@@ -1,7 +1,7 @@
 //! Revenue: one entry per month and currency; add one or correct one.
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved};
 use crate::paging::param;
 use domain::views::RevenueRow;
 use leptos::either::Either;
@@ -146,7 +146,7 @@ pub fn RevenuePage() -> impl IntoView {
                 match revenue.await {
                     Ok(rows) if rows.is_empty() => Either::Left(view! { <p class="empty">"No revenue recorded for this selection."</p> }.into_any()),
                     Ok(rows) => Either::Left(view! { <RevenueTable rows editing/> }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

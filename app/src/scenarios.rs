@@ -3,7 +3,7 @@
 //! ledger is untouched.
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved};
 use crate::paging::query_string;
 use domain::scenario::Scenario;
 use domain::Permission;
@@ -102,7 +102,7 @@ pub fn ScenariosPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

@@ -2,7 +2,7 @@
 //! add one entry or correct one (the original stays in the audit trail).
 
 use crate::auth::CsrfField;
-use crate::forms::{field_errors, server_message, Field, FormStatus, Saved, SelectField};
+use crate::forms::{field_errors, Field, FormStatus, LoadError, Saved, SelectField};
 use crate::paging::{page_param, param, Pager};
 use domain::views::{Page, UsageRow};
 use domain::Quantity;
@@ -178,7 +178,7 @@ pub fn UsagePage() -> impl IntoView {
                             filters=vec![("contract", param(&q, "contract")), ("vendor", param(&q, "vendor")), ("from", param(&q, "from")), ("to", param(&q, "to"))]
                         />
                     }),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

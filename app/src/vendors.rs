@@ -1,9 +1,7 @@
 //! Vendors: who the commitments are signed with. Create one, rename or re-classify it.
 
 use crate::auth::CsrfField;
-use crate::forms::{
-    field_errors, server_message, word_options, Field, FormStatus, Saved, SelectField,
-};
+use crate::forms::{field_errors, word_options, Field, FormStatus, LoadError, Saved, SelectField};
 use domain::views::VendorRow;
 use domain::VendorKind;
 use leptos::either::Either;
@@ -133,7 +131,7 @@ pub fn VendorsPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any()),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>

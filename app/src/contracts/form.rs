@@ -2,9 +2,7 @@
 
 use super::detail::{contract_resource, reference_param};
 use crate::auth::CsrfField;
-use crate::forms::{
-    field_errors, server_message, word_options, Field, FormStatus, Saved, SelectField,
-};
+use crate::forms::{field_errors, word_options, Field, FormStatus, LoadError, Saved, SelectField};
 use domain::{CommitmentModel, FieldError, FulfillmentInterval};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -171,7 +169,7 @@ pub fn EditContractPage() -> impl IntoView {
                         .into_any()
                     }
                     Ok(None) => view! { <p class="empty">"There is no such contract."</p> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{server_message(&e)}</p> }.into_any(),
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
                 }
             })}
         </Suspense>

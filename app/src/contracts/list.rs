@@ -1,6 +1,6 @@
 //! The contracts list: filtered by vendor and status, sorted, paged, with totals.
 
-use crate::forms::{server_message, SelectField};
+use crate::forms::{LoadError, SelectField};
 use crate::paging::{page_param, param, Pager};
 use domain::views::{ContractList, ContractOverview};
 use domain::Money;
@@ -52,7 +52,7 @@ pub fn ContractsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match contracts.await {
                     Ok(list) => Either::Left(view! { <ContractListView list/> }),
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <LoadError error=e/> }),
                 }
             })}
         </Suspense>

@@ -4,7 +4,7 @@ use super::detail::{contract_resource, reference_param};
 use super::form::ArchiveContract;
 use crate::auth::CsrfField;
 use crate::deliveries::{PhaseForm, PhaseTable, ReceiptForm};
-use crate::forms::{server_message, FormStatus};
+use crate::forms::{FormStatus, LoadError};
 use crate::history::HistoryTable;
 use crate::usage::UsageTable;
 use domain::views::ContractDetail;
@@ -42,7 +42,7 @@ pub fn ContractPage() -> impl IntoView {
                             <A href="/contracts">"Back to the contracts"</A>
                         </p>
                     }}),
-                    Err(e) => EitherOf3::C(view! { <p class="error" role="alert">{server_message(&e)}</p> }),
+                    Err(e) => EitherOf3::C(view! { <LoadError error=e/> }),
                 }
             })}
         </Transition>
