@@ -72,19 +72,19 @@ pub struct NewCommitment {
     pub scope: Scope,
 }
 
-pub struct RawCommitment<'a> {
-    pub contract: &'a str,
-    pub commitment: &'a str,
-    pub category: &'a str,
-    pub committed_amount: &'a str,
-    pub quantity: &'a str,
-    pub unit: &'a str,
-    pub commitment_model: &'a str,
-    pub fulfillment_interval: &'a str,
-    pub start_date: &'a str,
-    pub end_date: &'a str,
-    pub scope: &'a str,
-}
+crate::raw::raw_record!(RawCommitment {
+    contract,
+    commitment,
+    category,
+    committed_amount,
+    quantity,
+    unit,
+    commitment_model,
+    fulfillment_interval,
+    start_date,
+    end_date,
+    scope,
+});
 
 impl NewCommitment {
     /// `currency` is the contract's (a commitment is in its contract's currency).

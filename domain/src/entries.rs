@@ -45,10 +45,7 @@ pub struct NewVendor {
     pub kind: VendorKind,
 }
 
-pub struct RawVendor<'a> {
-    pub name: &'a str,
-    pub kind: &'a str,
-}
+crate::raw::raw_record!(RawVendor { name, kind });
 
 impl NewVendor {
     pub fn parse(raw: &RawVendor<'_>) -> Result<Self, Vec<FieldError>> {
@@ -79,18 +76,18 @@ pub struct NewContract {
     pub notes: String,
 }
 
-pub struct RawContract<'a> {
-    pub reference: &'a str,
-    pub vendor: &'a str,
-    pub start_date: &'a str,
-    pub end_date: &'a str,
-    pub committed_amount: &'a str,
-    pub currency: &'a str,
-    pub title: &'a str,
-    pub commitment_model: &'a str,
-    pub fulfillment_interval: &'a str,
-    pub notes: &'a str,
-}
+crate::raw::raw_record!(RawContract {
+    reference,
+    vendor,
+    start_date,
+    end_date,
+    committed_amount,
+    currency,
+    title,
+    commitment_model,
+    fulfillment_interval,
+    notes,
+});
 
 impl NewContract {
     pub fn parse(raw: &RawContract<'_>) -> Result<Self, Vec<FieldError>> {
@@ -149,14 +146,14 @@ pub struct NewPhase {
     pub planned_quantity: Quantity,
 }
 
-pub struct RawPhase<'a> {
-    pub contract: &'a str,
-    pub phase: &'a str,
-    pub resource: &'a str,
-    pub region: &'a str,
-    pub planned_date: &'a str,
-    pub planned_quantity: &'a str,
-}
+crate::raw::raw_record!(RawPhase {
+    contract,
+    phase,
+    resource,
+    region,
+    planned_date,
+    planned_quantity,
+});
 
 impl NewPhase {
     pub fn parse(raw: &RawPhase<'_>) -> Result<Self, Vec<FieldError>> {
@@ -189,13 +186,13 @@ pub struct NewReceipt {
     pub note: String,
 }
 
-pub struct RawReceipt<'a> {
-    pub contract: &'a str,
-    pub phase: &'a str,
-    pub date: &'a str,
-    pub quantity: &'a str,
-    pub note: &'a str,
-}
+crate::raw::raw_record!(RawReceipt {
+    contract,
+    phase,
+    date,
+    quantity,
+    note,
+});
 
 impl NewReceipt {
     pub fn parse(raw: &RawReceipt<'_>) -> Result<Self, Vec<FieldError>> {
@@ -240,17 +237,17 @@ pub struct NewUsage {
     pub commitment: Option<String>,
 }
 
-pub struct RawUsage<'a> {
-    pub contract: &'a str,
-    pub vendor: &'a str,
-    pub currency: &'a str,
-    pub date: &'a str,
-    pub amount: &'a str,
-    pub quantity: &'a str,
-    pub unit: &'a str,
-    pub sku: &'a str,
-    pub commitment: &'a str,
-}
+crate::raw::raw_record!(RawUsage {
+    contract,
+    vendor,
+    currency,
+    date,
+    amount,
+    quantity,
+    unit,
+    sku,
+    commitment,
+});
 
 impl NewUsage {
     pub fn parse(raw: &RawUsage<'_>) -> Result<Self, Vec<FieldError>> {
@@ -378,11 +375,11 @@ pub struct NewRevenue {
     pub amount: Money,
 }
 
-pub struct RawRevenue<'a> {
-    pub period_start: &'a str,
-    pub amount: &'a str,
-    pub currency: &'a str,
-}
+crate::raw::raw_record!(RawRevenue {
+    period_start,
+    amount,
+    currency,
+});
 
 impl NewRevenue {
     pub fn parse(raw: &RawRevenue<'_>) -> Result<Self, Vec<FieldError>> {

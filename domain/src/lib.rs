@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod links;
 pub mod money;
 pub mod quantity;
+mod raw;
 pub mod report_name;
 pub mod scenario;
 pub mod text;

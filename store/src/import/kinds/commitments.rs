@@ -85,19 +85,7 @@ impl RowParser for CommitmentRow {
             e
         })?;
         let commitment = domain::NewCommitment::parse(
-            &domain::commitment::RawCommitment {
-                contract: reference,
-                commitment: get("commitment"),
-                category: get("category"),
-                committed_amount: get("committed_amount"),
-                quantity: get("quantity"),
-                unit: get("unit"),
-                commitment_model: get("commitment_model"),
-                fulfillment_interval: get("fulfillment_interval"),
-                start_date: get("start_date"),
-                end_date: get("end_date"),
-                scope: get("scope"),
-            },
+            &domain::commitment::RawCommitment::from_columns(|c| h.get(rec, c)),
             key.currency,
         )?;
         commitment.check_within(&key.term).map_err(|e| vec![e])?;

@@ -86,19 +86,7 @@ impl ContractRow {
         rec: &csv::StringRecord,
         cx: &mut RowContext,
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let get = |c| h.get(rec, c);
-        let contract = NewContract::parse(&RawContract {
-            reference: get("reference"),
-            vendor: get("vendor"),
-            start_date: get("start_date"),
-            end_date: get("end_date"),
-            committed_amount: get("committed_amount"),
-            currency: get("currency"),
-            title: get("title"),
-            commitment_model: get("commitment_model"),
-            fulfillment_interval: get("fulfillment_interval"),
-            notes: get("notes"),
-        })?;
+        let contract = NewContract::parse(&RawContract::from_columns(|c| h.get(rec, c)))?;
         let vendor_id = *cx.lookups.vendors.get(&contract.vendor).ok_or_else(|| {
             vec![FieldError::new(
                 "vendor",

@@ -57,15 +57,7 @@ impl RowParser for PhaseRow {
         cx: &mut RowContext,
         _: &mut (),
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let get = |c| h.get(rec, c);
-        let phase = NewPhase::parse(&RawPhase {
-            contract: get("contract"),
-            phase: get("phase"),
-            resource: get("resource"),
-            region: get("region"),
-            planned_date: get("planned_date"),
-            planned_quantity: get("planned_quantity"),
-        })?;
+        let phase = NewPhase::parse(&RawPhase::from_columns(|c| h.get(rec, c)))?;
         let contract_id = cx.contract(&phase.contract)?.id;
         let key = (contract_id, phase.phase.clone());
         let exists = cx.lookups.phases.contains_key(&key);

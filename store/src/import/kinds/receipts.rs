@@ -41,14 +41,7 @@ impl RowParser for ReceiptRow {
         cx: &mut RowContext,
         _: &mut (),
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let get = |c| h.get(rec, c);
-        let receipt = NewReceipt::parse(&RawReceipt {
-            contract: get("contract"),
-            phase: get("phase"),
-            date: get("date"),
-            quantity: get("quantity"),
-            note: get("note"),
-        })?;
+        let receipt = NewReceipt::parse(&RawReceipt::from_columns(|c| h.get(rec, c)))?;
         cx.lookups.check_open("date", receipt.date)?;
         let contract_id = cx.contract(&receipt.contract)?.id;
         let phase_id = *cx

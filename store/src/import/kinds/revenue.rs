@@ -40,11 +40,7 @@ impl RowParser for RevenueRow {
         cx: &mut RowContext,
         _: &mut (),
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let revenue = NewRevenue::parse(&RawRevenue {
-            period_start: h.get(rec, "period_start"),
-            amount: h.get(rec, "amount"),
-            currency: h.get(rec, "currency"),
-        })?;
+        let revenue = NewRevenue::parse(&RawRevenue::from_columns(|c| h.get(rec, c)))?;
         cx.lookups
             .check_open("period_start", revenue.period_start)?;
         let key: (NaiveDate, _) = (revenue.period_start, revenue.amount.currency());

@@ -68,18 +68,7 @@ impl RowParser for UsageRow {
         cx: &mut RowContext,
         _: &mut (),
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let get = |c| h.get(rec, c);
-        let usage = NewUsage::parse(&RawUsage {
-            contract: get("contract"),
-            vendor: get("vendor"),
-            currency: get("currency"),
-            date: get("date"),
-            amount: get("amount"),
-            quantity: get("quantity"),
-            unit: get("unit"),
-            sku: get("sku"),
-            commitment: get("commitment"),
-        })?;
+        let usage = NewUsage::parse(&RawUsage::from_columns(|c| h.get(rec, c)))?;
         let placed = cx.place(&usage)?;
         cx.lookups.check_open("date", usage.date)?;
         cx.add_to_day(&placed, &usage)?;

@@ -40,10 +40,7 @@ impl RowParser for VendorRow {
         cx: &mut RowContext,
         _: &mut (),
     ) -> Result<Option<Self>, Vec<FieldError>> {
-        let vendor = NewVendor::parse(&RawVendor {
-            name: h.get(rec, "name"),
-            kind: h.get(rec, "kind"),
-        })?;
+        let vendor = NewVendor::parse(&RawVendor::from_columns(|c| h.get(rec, c)))?;
         let exists = cx.lookups.vendors.contains_key(&vendor.name);
         cx.claim(
             "name",
