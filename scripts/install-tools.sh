@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the build and test tools Compute Ledger needs on a fresh Debian machine, skipping
 # each one that is already present at the right version. No prebuilt binary is downloaded:
-# cargo-leptos and wasm-bindgen-cli are built from their crates.io sources (see STACK notes
-# in the README for why each needs a pinned dependency).
+# cargo-leptos and wasm-bindgen-cli are built from their crates.io sources, fetched by cargo
+# (README, "How long the first run takes", says why each needs a pinned dependency).
 #
 #   scripts/install-tools.sh [--browser] [--postgres]
 set -euo pipefail
@@ -28,9 +28,18 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 export CARGO_PROFILE_RELEASE_LTO=false
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 
+# A crate's source, fetched by cargo itself (a throw-away manifest that depends on it; no URL
+# of a registry host here), unpacked into a private directory so its lock file can be patched.
 unpack_crate() { # name version -> prints the unpacked source dir
   local dir; dir=$(mktemp -d)
-  curl -sSfL "https://static.crates.io/crates/$1/$1-$2.crate" | tar xz -C "$dir"
+  mkdir -p "$dir/fetch/src"
+  touch "$dir/fetch/src/lib.rs"
+  printf '[package]\nname = "fetch-source"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n%s = "=%s"\n' \
+    "$1" "$2" > "$dir/fetch/Cargo.toml"
+  (cd "$dir/fetch" && cargo fetch -q) >&2
+  local archive
+  archive=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"$1-$2.crate" | head -n 1)
+  tar xzf "$archive" -C "$dir"
   echo "$dir/$1-$2"
 }
 
@@ -62,6 +71,14 @@ apt_install() {
 
 # The layout check of the test run is a Python script.
 command -v python3 >/dev/null || { log "installing python3"; apt_install python3; }
+
+# wasm-opt for the size-optimised bundle: binaryen from the npm registry (Debian's is too old
+# for current rustc's wasm), pinned by tools/package-lock.json.
+command -v npm >/dev/null || { log "installing Node.js and npm"; apt_install nodejs npm; }
+if [ ! -x "$(dirname "$0")/../tools/node_modules/.bin/wasm-opt" ]; then
+  log "installing wasm-opt (binaryen, npm)"
+  (cd "$(dirname "$0")/../tools" && npm ci --no-audit --no-fund --silent)
+fi
 
 if [ "$want_browser" = 1 ]; then
   command -v chromium >/dev/null || { log "installing Debian chromium"; apt_install chromium; }

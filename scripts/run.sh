@@ -10,6 +10,7 @@ step "installing build tools (skipped when present)"
 scripts/install-tools.sh
 step "building the app (cargo leptos build)"
 cargo leptos build
+scripts/optimise-wasm.sh
 step "starting Compute Ledger"
 export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg
 exec "$CARGO_TARGET_DIR/debug/compute-ledger" serve "$@"

@@ -14,6 +14,7 @@ scripts/check-layout.py
 
 step "building the app, server and wasm (cargo leptos build)"
 cargo leptos build
+scripts/optimise-wasm.sh
 
 step "Rust tests on SQLite"
 # One test at a time: several page tests of one binary, each on its own tokio runtime, hung

@@ -7,6 +7,7 @@ pub mod commitments;
 pub mod contracts;
 pub mod dashboards;
 pub mod deliveries;
+pub mod formats;
 pub mod forms;
 pub mod history;
 pub mod paging;
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/revenue") view=revenue::RevenuePage ssr=ssr.clone()/>
                     <Route path=path!("/import") view=upload::ImportPage ssr=ssr.clone()/>
                     <Route path=path!("/reports") view=reports_page::ReportsPage ssr=ssr.clone()/>
+                    <Route path=path!("/formats") view=formats::FormatsPage ssr=ssr.clone()/>
                     <Route path=path!("/audit") view=history::AuditPage ssr=ssr.clone()/>
                     <Route path=path!("/periods") view=periods::PeriodsPage ssr=ssr.clone()/>
                     <Route path=path!("/scenarios") view=scenarios::ScenariosPage ssr=ssr.clone()/>

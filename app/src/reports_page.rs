@@ -71,7 +71,7 @@ pub fn ReportsPage() -> impl IntoView {
                     view! {
                         <tr>
                             <th scope="row">{name.as_str()}</th>
-                            <td class="wrap">{name.describe()}</td>
+                            <td class="wrap">{name.describe()} " " <a href=format!("/formats#report-{}", name.as_str())>"Columns and formulas"</a></td>
                             <td>
                                 <a href=move || format!("/api/reports/{}.csv{}", name.as_str(), filters()) download="">"CSV"</a>
                                 " · "

@@ -1,4 +1,4 @@
-//! The true-up of one contract for its page: the `trueup` report's rows for it, as a table
+//! The true-up and the burn-down chart of one contract for its page: the `trueup` report's rows for it, as a table
 //! with the report's CSV behind "Download CSV".
 
 use crate::dashboards::model::Table;
@@ -49,6 +49,58 @@ pub fn TrueUpSection(reference: String) -> impl IntoView {
                     match table.await {
                         Ok(t) => view! { <crate::dashboards::pages::TableView table=t csv_href=csv/> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{crate::forms::server_message(&e)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The contract's burn-down chart: the burn-down dashboard's own chart for this contract
+/// (spend, commitment, on-pace and projection lines), with its CSV.
+#[component]
+pub fn BurnDownSection(reference: String) -> impl IntoView {
+    use crate::dashboards::{DashboardQuery, View};
+    let query = DashboardQuery {
+        contract: reference,
+        ..Default::default()
+    };
+    let for_fetch = query.clone();
+    let dashboard = Resource::new(
+        || (),
+        move |_| {
+            let q = for_fetch.clone();
+            crate::dashboards::pages::load_dashboard(
+                View::BurnDown.as_str().to_owned(),
+                q.as_of,
+                q.from,
+                q.to,
+                q.vendor,
+                q.contract,
+                q.scenario,
+            )
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let query = query.clone();
+                Suspend::new(async move {
+                    match dashboard.await {
+                        Ok(d) => {
+                            // One spend commitment: its own chart; several: them together.
+                            let chart = d.charts.into_iter().find(|c| {
+                                c.id == "contract-burndown" || c.id == "portfolio-burndown"
+                            });
+                            match chart {
+                                Some(c) => {
+                                    let href = query.csv_href(View::BurnDown, &c.id);
+                                    view! { <crate::dashboards::chart_view::ChartView chart=c csv_href=href/> }.into_any()
+                                }
+                                None => view! { <p class="empty">"No spend commitment to burn down."</p> }.into_any(),
+                            }
+                        }
+                        Err(e) => view! { <crate::forms::LoadError error=e/> }.into_any(),
                     }
                 })
             }}

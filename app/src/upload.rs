@@ -84,7 +84,9 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <h1>"Import"</h1>
         <p class="lead">
-            "Load a ledger CSV (the columns are listed in the README under File formats) or a FOCUS export. An import is all-or-nothing: one bad row and nothing is written. "
+            "Load a ledger CSV or a FOCUS export: "
+            <a href="/formats">"Formats"</a>
+            " lists every file's columns and has a template for each. An import is all-or-nothing: one bad row and nothing is written. "
             "Re-importing the same usage or receipts file is refused; a FOCUS export may be imported again and adds only its new rows."
         </p>
         <form class="form-grid compact upload" on:submit=on_submit>

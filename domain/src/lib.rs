@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod audit_entity;
+pub mod columns;
 pub mod commitment;
 pub mod currency;
 pub mod date;

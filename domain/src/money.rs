@@ -87,8 +87,62 @@ impl fmt::Display for Money {
     }
 }
 
+/// Money as a headline card shows it: "$614.9B", "€1.2M", "CHF 950K", "$949.99" — one
+/// decimal of the largest unit it reaches (rounded half up, exactly), the symbol for the
+/// currencies that have one in common use. The exact figure goes beside it (title, CSV).
+pub fn compact(minor: i128, currency: &str) -> String {
+    const UNITS: [(u32, &str); 4] = [(12, "T"), (9, "B"), (6, "M"), (3, "K")];
+    let sign = if minor < 0 { "-" } else { "" };
+    let prefix = match currency {
+        "USD" => "$".to_owned(),
+        "EUR" => "€".to_owned(),
+        "GBP" => "£".to_owned(),
+        other => format!("{other}\u{a0}"),
+    };
+    let abs = minor.unsigned_abs();
+    let tenths_of = |exponent: u32| {
+        let unit = 10u128.pow(exponent + MINOR_PLACES);
+        (abs, unit, (abs * 10 + unit / 2) / unit)
+    };
+    // The largest unit the amount reaches; 999.95K rounds up into "1M", not "1000K".
+    if let Some(i) = UNITS
+        .iter()
+        .position(|(e, _)| tenths_of(*e).0 >= tenths_of(*e).1)
+    {
+        let (mut exponent, mut suffix) = UNITS[i];
+        let mut tenths = tenths_of(exponent).2;
+        if tenths >= 10_000 && i > 0 {
+            (exponent, suffix) = UNITS[i - 1];
+            tenths = tenths_of(exponent).2;
+        }
+        let whole = group_thousands(&(tenths / 10).to_string());
+        let tenth = match tenths % 10 {
+            0 => String::new(),
+            d => format!(".{d}"),
+        };
+        return format!("{sign}{prefix}{whole}{tenth}{suffix}");
+    }
+    let cents = decimal::format_scaled_wide(abs as i128, MINOR_PLACES);
+    format!("{sign}{prefix}{}", group_thousands(&cents))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn compact_money_reads_at_a_glance() {
+        assert_eq!(compact(61_490_000_000_000, "USD"), "$614.9B");
+        assert_eq!(compact(120_000_000, "EUR"), "€1.2M");
+        assert_eq!(compact(95_000_000, "CHF"), "CHF\u{a0}950K");
+        assert_eq!(compact(94_999, "GBP"), "£949.99");
+        assert_eq!(compact(99_999, "GBP"), "£999.99");
+        assert_eq!(compact(100_000, "GBP"), "£1K");
+        assert_eq!(compact(-125_049_999, "USD"), "-$1.3M");
+        // 999,950 rounds up into the next unit rather than showing "1000K".
+        assert_eq!(compact(99_995_000, "USD"), "$1M");
+        assert_eq!(compact(0, "USD"), "$0.00");
+        assert_eq!(compact(1_234_567_000_000_000_000, "USD"), "$12,345.7T");
+    }
     use super::*;
 
     #[test]

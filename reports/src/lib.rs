@@ -6,6 +6,7 @@
 //! CSV and JSON print, money rounded once to cents).
 
 mod cache;
+pub mod docs;
 mod error;
 mod registry;
 mod report;

@@ -48,6 +48,32 @@ pub async fn focus_contract_commitments(
     }
 }
 
+/// `GET /api/formats/{kind}.csv`: a file kind's template (its header and two example rows),
+/// which imports as it is.
+pub async fn format_template(
+    principal: Option<axum::Extension<store::auth::Principal>>,
+    Path(file): Path<String>,
+) -> Response {
+    if let Err(response) = crate::auth::require(principal.as_deref(), domain::Permission::Read) {
+        return response;
+    }
+    let format = file
+        .strip_suffix(".csv")
+        .and_then(store::import::LedgerFile::parse)
+        .and_then(store::formats::FileFormat::of);
+    match format {
+        Some(format) => csv_response(
+            format.kind.file_name().trim_end_matches(".csv"),
+            format.template_csv(),
+        ),
+        None => (
+            StatusCode::NOT_FOUND,
+            format!("{file:?}: no such file kind; the Formats page lists them\n"),
+        )
+            .into_response(),
+    }
+}
+
 fn error_response(error: ReportError, file: &str) -> Response {
     match error {
         ReportError::BadRequest(message) => {

@@ -36,6 +36,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::report_api::focus_contract_commitments),
         )
         .route(
+            "/api/formats/{file}",
+            get(crate::report_api::format_template),
+        )
+        .route(
             "/api/dashboards/{view}/{file}",
             get(crate::report_api::dashboard_csv),
         )

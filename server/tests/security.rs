@@ -37,6 +37,7 @@ const PAGES: &[(&str, Needs)] = &[
     ("/revenue", Permission(Read)),
     ("/import", Permission(Read)),
     ("/reports", Permission(Read)),
+    ("/formats", Permission(Read)),
     ("/audit", Permission(Read)),
     ("/dashboards/burndown", Permission(Read)),
     ("/dashboards/ratio", Permission(Read)),
@@ -80,6 +81,7 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("create_scenario", Permission(WriteEntries)),
     ("get_trueup", Permission(Read)),
     ("get_commitment_burndown", Permission(Read)),
+    ("get_formats", Permission(Read)),
     ("add_commitment", Permission(WriteEntries)),
     ("record_statement", Permission(WriteEntries)),
 ];
@@ -88,6 +90,7 @@ const SERVER_FNS: &[(&str, Needs)] = &[
 const API: &[(&str, &str, Needs)] = &[
     ("GET", "/healthz", Nothing),
     ("GET", "/api/reports/burndown.csv", Permission(Read)),
+    ("GET", "/api/formats/usage.csv", Permission(Read)),
     (
         "GET",
         "/api/focus/contract-commitments.csv",

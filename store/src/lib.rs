@@ -10,6 +10,7 @@ pub mod demo;
 pub mod entities;
 pub mod export;
 pub mod focus;
+pub mod formats;
 pub mod import;
 pub mod ledger;
 pub mod reports;

@@ -93,6 +93,8 @@ fn ContractView(
             <dt>"Notes"</dt><dd class="wrap">{detail.notes.clone()}</dd>
             {archived.map(|at| view! { <dt>"Archived"</dt><dd>{at}" UTC"</dd> })}
         </dl>
+        <h2>"Burn-down"</h2>
+        <crate::trueup::BurnDownSection reference=c.reference.clone()/>
         <h2>"Commitments"</h2>
         <crate::commitments::CommitmentsSection reference=c.reference.clone() commitments=detail.commitments.clone() action=add_commitment writer/>
         <h2>"Deliveries"</h2>

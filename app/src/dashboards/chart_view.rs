@@ -3,6 +3,7 @@
 //! on click. Hand-written: the one Leptos 0.8 charting crate (leptos-chartistry 0.2) measures
 //! its container in the browser and renders only "Loading..." on the server.
 
+use super::grid::Grid;
 use super::model::{Axis, Chart, Shape, XKind};
 use super::scale::{group_number, line_path, tick_label, ticks, x_date, Scale};
 use leptos::prelude::*;
@@ -418,29 +419,12 @@ fn Tooltip(
 /// as the CSV download.
 #[component]
 fn DataTable(chart: StoredValue<Chart>) -> impl IntoView {
-    let (columns, rows, drill) = chart.with_value(|c| (c.columns(), c.rows(), c.drill.clone()));
+    let (columns, kinds, rows, drill) =
+        chart.with_value(|c| (c.columns(), c.kinds(), c.rows(), c.drill.clone()));
     view! {
         <details class="chart-data">
             <summary>"Data (" {rows.len()} " rows)"</summary>
-            <table class="ledger-table">
-                <thead><tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {rows.into_iter().enumerate().map(|(i, row)| {
-                        let mut cells = row.into_iter();
-                        let first = cells.next().unwrap_or_default();
-                        let head = match drill.get(i).cloned().flatten() {
-                            Some(href) => view! { <a href=href>{first}</a> }.into_any(),
-                            None => first.into_any(),
-                        };
-                        view! {
-                            <tr>
-                                <th scope="row">{head}</th>
-                                {cells.map(|c| view! { <td class="num">{group_number(&c)}</td> }).collect_view()}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <Grid columns=columns kinds=kinds rows=rows links=drill row_heads=true/>
         </details>
     }
 }

@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 pub mod build;
 pub mod chart_view;
+pub mod grid;
 pub mod model;
 pub mod pages;
 pub mod scale;

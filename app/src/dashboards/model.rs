@@ -25,8 +25,13 @@ pub struct Dashboard {
 pub struct Kpi {
     pub id: String,
     pub title: String,
+    /// Exact ("USD 614900000000.00"): the card's title and `data-value`.
     pub value: String,
+    /// As the card shows it ("$614.9B").
+    pub shown: String,
     pub detail: Vec<String>,
+    /// `detail` as the card shows it.
+    pub shown_detail: Vec<String>,
     pub href: String,
 }
 
@@ -107,7 +112,7 @@ impl Series {
 
 /// What a column of a table or timeline holds, so its CSV download writes numbers as numbers
 /// and guards text against spreadsheet formulas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ColumnKind {
     #[default]
     Text,
@@ -205,8 +210,7 @@ pub struct Timeline {
     pub rows: Vec<TimelineRow>,
     /// The report rows behind it (also the CSV download).
     pub columns: Vec<String>,
-    /// Only the server's CSV download reads these; the page does not need them.
-    #[serde(skip)]
+    /// How each column is shown (numbers right-aligned and grouped) and written to CSV.
     pub kinds: Vec<ColumnKind>,
     pub table: Vec<Vec<String>>,
     pub empty: String,
@@ -236,8 +240,7 @@ pub struct Table {
     pub id: String,
     pub title: String,
     pub columns: Vec<String>,
-    /// Only the server's CSV download reads these; the page does not need them.
-    #[serde(skip)]
+    /// How each column is shown (numbers right-aligned and grouped) and written to CSV.
     pub kinds: Vec<ColumnKind>,
     pub rows: Vec<Vec<String>>,
     pub links: Vec<String>,

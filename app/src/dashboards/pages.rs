@@ -1,6 +1,7 @@
 //! The dashboard pages and the one server function behind them.
 
 use super::chart_view::ChartView;
+use super::grid::Grid;
 use super::model::{Dashboard, Kpi, Table};
 use super::scale::group_number;
 use super::timeline_view::TimelineView;
@@ -169,42 +170,30 @@ fn group_words(text: &str) -> String {
 
 #[component]
 fn KpiCard(kpi: Kpi) -> impl IntoView {
+    // Hovering shows every exact figure behind the compact ones.
+    let exact = std::iter::once(kpi.value.clone())
+        .chain(kpi.detail.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("\n");
     view! {
-        <a class="kpi" href=kpi.href data-kpi=kpi.id data-value=kpi.value.clone() title=kpi.value.clone()>
+        <a class="kpi" href=kpi.href data-kpi=kpi.id data-value=kpi.value.clone() title=exact>
             <span class="kpi-title">{kpi.title}</span>
-            <span class="kpi-value">{group_words(&kpi.value)}</span>
-            {kpi.detail.into_iter().map(|d| view! { <span class="kpi-detail">{group_words(&d)}</span> }).collect_view()}
+            <span class="kpi-value">{group_words(&kpi.shown)}</span>
+            {kpi.shown_detail.into_iter().map(|d| view! { <span class="kpi-detail">{group_words(&d)}</span> }).collect_view()}
         </a>
     }
 }
 
 #[component]
 pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
+    let links = table.links.into_iter().map(Some).collect();
     view! {
         <figure class="chart" data-table=table.id.clone()>
             <figcaption>
                 <span class="chart-title">{table.title}</span>
                 <a class="download" href=csv_href download="">"Download CSV"</a>
             </figcaption>
-            <table class="ledger-table">
-                <thead><tr>{table.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {table.rows.into_iter().enumerate().map(|(i, row)| {
-                        let mut cells = row.into_iter();
-                        let first = cells.next().unwrap_or_default();
-                        let first = match table.links.get(i) {
-                            Some(link) => Either::Left(view! { <a href=link.clone()>{first}</a> }),
-                            None => Either::Right(first),
-                        };
-                        view! {
-                            <tr>
-                                <th scope="row">{first}</th>
-                                {cells.map(|c| view! { <td class="num">{group_number(&c)}</td> }).collect_view()}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <Grid columns=table.columns kinds=table.kinds rows=table.rows links=links row_heads=true/>
         </figure>
     }
 }

@@ -2,6 +2,7 @@
 //! when it came after the plan). Server-rendered SVG like the charts; hovering a mark shows
 //! its figures, clicking a phase opens its contract.
 
+use super::grid::Grid;
 use super::model::Timeline;
 use super::scale::{x_date, Scale};
 use leptos::prelude::*;
@@ -76,7 +77,11 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
             </g>
         }
     }).collect_view();
-    let (columns, table) = (timeline.columns.clone(), timeline.table.clone());
+    let (columns, kinds, table) = (
+        timeline.columns.clone(),
+        timeline.kinds.clone(),
+        timeline.table.clone(),
+    );
     let any_moved = timeline.rows.iter().any(|r| r.scenario_planned.is_some());
     view! {
         <figure class="chart" data-chart=timeline.id.clone()>
@@ -104,14 +109,7 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
             </div>
             <details class="chart-data" open>
                 <summary>"Phases and receipts (" {table.len()} " rows)"</summary>
-                <table class="ledger-table">
-                    <thead><tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                    <tbody>
-                        {table.into_iter().map(|row| view! {
-                            <tr>{row.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <Grid columns=columns kinds=kinds rows=table/>
             </details>
         </figure>
     }

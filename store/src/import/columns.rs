@@ -1,4 +1,4 @@
-//! Header checking: known columns only, required ones present, in the documented order (README, File formats).
+//! Header checking: known columns only, required ones present, in the documented order (`docs/formats.md`).
 
 /// The columns of one file kind: required ones first, then optional ones, in file order.
 pub struct ColumnSpec {

@@ -8,14 +8,45 @@ pub(super) fn money(minor: i64) -> String {
     format_scaled(minor, domain::money::MINOR_PLACES)
 }
 
-/// Sums per currency, written "USD 1234.56" (one line per currency).
+/// A card's line: the exact text (the card's title, its CSV, the tests) and the text the card
+/// shows, where money is compact ("$614.9B") so a 15-digit figure never overflows it.
+pub(super) struct Line {
+    pub exact: String,
+    pub shown: String,
+}
+
+impl Line {
+    pub fn plain(text: String) -> Self {
+        Self {
+            shown: text.clone(),
+            exact: text,
+        }
+    }
+
+    /// "USD 1234.56" exact, "$1.2K" shown, each after `prefix`.
+    pub fn money(prefix: &str, currency: &str, minor: i128) -> Self {
+        Self {
+            exact: format!("{prefix}{currency} {}", format_scaled_wide(minor, 2)),
+            shown: format!("{prefix}{}", domain::money::compact(minor, currency)),
+        }
+    }
+
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Self {
+            exact: format!("{prefix}{}", self.exact),
+            shown: format!("{prefix}{}", self.shown),
+        }
+    }
+}
+
+/// Sums per currency, one line per currency.
 pub(super) fn per_currency(
     figures: &[ContractFigures],
     pick: impl Fn(&ContractFigures) -> i64,
-) -> Vec<String> {
+) -> Vec<Line> {
     figures::per_currency(figures, pick)
         .into_iter()
-        .map(|(currency, sum)| format!("{currency} {}", format_scaled_wide(sum, 2)))
+        .map(|(currency, sum)| Line::money("", &currency, sum))
         .collect()
 }
 

@@ -5,27 +5,25 @@ use super::super::model::{Dashboard, Kpi};
 use super::super::View;
 use super::burn_down_chart::portfolio_chart;
 use super::context::{contract_figures, Ctx};
-use super::currencies::{currency_notes, money, per_currency};
+use super::currencies::{currency_notes, per_currency, Line};
 use super::ratio::ratio_chart;
 use super::report_columns::ReportColumns;
 use analytics::figures::{self, CommitmentFigures as ContractFigures};
-use domain::decimal::{format_scaled_trimmed, format_scaled_wide};
+use domain::decimal::format_scaled_trimmed;
 use reports::{ReportError, ReportName};
 
-pub(super) fn kpi(
-    id: &str,
-    title: &str,
-    lines: Vec<String>,
-    detail: Vec<String>,
-    href: String,
-) -> Kpi {
+/// A card: its first line is the value, further lines (other currencies) and `detail` below.
+pub(super) fn kpi(id: &str, title: &str, lines: Vec<Line>, detail: Vec<Line>, href: String) -> Kpi {
     let mut lines = lines.into_iter();
-    let value = lines.next().unwrap_or_else(|| "—".to_owned());
+    let value = lines.next().unwrap_or_else(|| Line::plain("—".to_owned()));
+    let detail: Vec<Line> = lines.chain(detail).collect();
     Kpi {
         id: id.to_owned(),
         title: title.to_owned(),
-        value,
-        detail: lines.chain(detail).collect(),
+        value: value.exact,
+        shown: value.shown,
+        shown_detail: detail.iter().map(|l| l.shown.clone()).collect(),
+        detail: detail.into_iter().map(|l| l.exact).collect(),
         href,
     }
 }
@@ -43,7 +41,7 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             "committed",
             "Total committed",
             per_currency(&figures, |f| f.committed),
-            vec![format!("{} commitments", figures.len())],
+            vec![Line::plain(format!("{} commitments", figures.len()))],
             link(View::BurnDown),
         ),
         kpi(
@@ -63,17 +61,17 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     ];
     let mut drivers: Vec<&ContractFigures> = figures.iter().filter(|f| f.shortfall > 0).collect();
     drivers.sort_by_key(|f| std::cmp::Reverse(f.shortfall));
-    let mut detail: Vec<String> = drivers
+    let mut detail: Vec<Line> = drivers
         .iter()
         .take(3)
-        .map(|f| format!("{} {} {}", f.label(), f.currency, money(f.shortfall)))
+        .map(|f| Line::money(&format!("{} ", f.label()), &f.currency, f.shortfall.into()))
         .collect();
     if let Some(under) = &scenario {
         // The card's value stays the baseline's; the scenario's total is beside it.
         detail.extend(
             per_currency(under, |f| f.shortfall)
                 .into_iter()
-                .map(|sum| format!("Scenario {scenario_name}: {sum}")),
+                .map(|sum| sum.prefixed(&format!("Scenario {scenario_name}: "))),
         );
     }
     kpis.push(kpi(
@@ -102,12 +100,12 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         kpis.push(kpi(
             id,
             title,
-            value.map(|v| vec![v]).unwrap_or_default(),
-            if month.is_empty() {
-                vec!["no revenue recorded".into()]
+            value.map(|v| vec![Line::plain(v)]).unwrap_or_default(),
+            vec![Line::plain(if month.is_empty() {
+                "no revenue recorded".to_owned()
             } else {
-                vec![format!("month of {month}")]
-            },
+                format!("month of {month}")
+            })],
             link(View::Ratio),
         ));
     }
@@ -118,24 +116,28 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     kpis.push(kpi(
         "hhi-spend",
         "Vendor HHI of spend",
-        hhi_spend.iter().map(|(_, hhi)| hhi.clone()).collect(),
         hhi_spend
             .iter()
-            .map(|(month, _)| format!("month of {month}"))
+            .map(|(_, hhi)| Line::plain(hhi.clone()))
+            .collect(),
+        hhi_spend
+            .iter()
+            .map(|(month, _)| Line::plain(format!("month of {month}")))
             .collect(),
         link(View::Concentration),
     ));
     let outstanding = ctx.report(ReportName::CommitmentConcentration).await?;
-    let hhi_commitments: Vec<String> = ReportColumns::new(&outstanding)
+    let hhi_commitments: Vec<Line> = ReportColumns::new(&outstanding)
         .cells("hhi")?
         .into_iter()
         .take(1)
+        .map(Line::plain)
         .collect();
     kpis.push(kpi(
         "hhi-commitments",
         "Vendor HHI of commitments",
         hhi_commitments,
-        vec![format!("outstanding as of {}", ctx.as_of())],
+        vec![Line::plain(format!("outstanding as of {}", ctx.as_of()))],
         link(View::Concentration),
     ));
 
@@ -147,11 +149,11 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         phases
             .iter()
             .map(|(resource, (planned, received))| {
-                format!(
+                Line::plain(format!(
                     "{resource} {} of {}",
                     format_scaled_trimmed(*received, 6),
                     format_scaled_trimmed(*planned, 6)
-                )
+                ))
             })
             .collect(),
         vec![],
@@ -188,19 +190,13 @@ pub(super) async fn true_up_kpi(ctx: &Ctx<'_>, href: String) -> Result<Kpi, Repo
     let value = sums
         .totals
         .iter()
-        .map(|(currency, sum)| format!("{currency} {}", format_scaled_wide(*sum, 2)))
+        .map(|(currency, sum)| Line::money("", currency, *sum))
         .collect();
     let detail = sums
         .parts
         .iter()
         .filter(|(_, sum)| **sum != 0)
-        .map(|((currency, part), sum)| {
-            format!(
-                "{} {currency} {}",
-                part.as_str(),
-                format_scaled_wide(*sum, 2)
-            )
-        })
+        .map(|((currency, part), sum)| Line::money(&format!("{} ", part.as_str()), currency, *sum))
         .collect();
     Ok(kpi(
         "trueup",
