@@ -861,6 +861,8 @@ fn every_server_function_is_covered_here() {
         "record_statement",
         "get_trueup",
         "get_commitment_burndown",
+        // Called in server/tests/formats.rs.
+        "get_formats",
         "add_commitment",
         "list_scenarios",
         "create_scenario",
