@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs Compute Ledger on an embedded SQLite file (data/ledger.db) with the demo
-# ledger. First run on a fresh machine: ~30 min (tool builds ~20, app ~10); later runs start
+# ledger (wasm size-optimised). First run on a fresh machine: ~45 min (tools ~20, app ~25); later runs start
 # in seconds. Arguments are passed to `compute-ledger serve` (e.g. --addr, --no-demo).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
