@@ -75,7 +75,7 @@ test('a revenue-growth scenario draws its ratio beside the baseline outlook', as
   await expect(chart.locator('.legend-item')).toContainText(['Baseline ratio', 'Scenario: Revenue up 8% ratio']);
   const table = page.locator('[data-table="ratio-outlook-table"]');
   await expect(table.locator('tbody tr')).toHaveCount(12);
-  await expect(table.locator('thead')).toContainText('scenario_ratio');
+  await expect(table.locator('thead')).toContainText('Scenario ratio');
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'scenario-ratio.png'), fullPage: true });
 
