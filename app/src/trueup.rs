@@ -68,18 +68,7 @@ pub fn BurnDownSection(reference: String) -> impl IntoView {
     let for_fetch = query.clone();
     let dashboard = Resource::new(
         || (),
-        move |_| {
-            let q = for_fetch.clone();
-            crate::dashboards::pages::load_dashboard(
-                View::BurnDown.as_str().to_owned(),
-                q.as_of,
-                q.from,
-                q.to,
-                q.vendor,
-                q.contract,
-                q.scenario,
-            )
-        },
+        move |_| crate::dashboards::pages::load(View::BurnDown, for_fetch.clone()),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

@@ -193,15 +193,6 @@ mod tests {
 
     #[test]
     fn docs_reports_md_is_written_from_the_list() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/reports.md");
-        let written = markdown();
-        if std::env::var_os("DOCS_UPDATE").is_some() {
-            std::fs::write(&path, &written).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            on_disk == written,
-            "docs/reports.md differs; DOCS_UPDATE=1 cargo test -p reports docs rewrites it"
-        );
+        store::testing::assert_doc_current("docs/reports.md", &markdown());
     }
 }

@@ -54,3 +54,19 @@ pub async fn fresh_database() -> Result<TestDatabase, DbErr> {
         }
     }
 }
+
+/// Holds a generated document (e.g. `docs/formats.md`, relative to the repository root) to
+/// what the code writes; with `DOCS_UPDATE` set it rewrites the file first.
+pub fn assert_doc_current(relative: &str, written: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
+    if std::env::var_os("DOCS_UPDATE").is_some() {
+        std::fs::write(&path, written).expect("write the document");
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == written,
+        "{relative} differs from the code that writes it; DOCS_UPDATE=1 cargo test rewrites it"
+    );
+}

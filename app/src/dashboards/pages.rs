@@ -45,6 +45,20 @@ pub async fn load_dashboard(
         })
 }
 
+/// A view's dashboard for a query: the server function's arguments spelled out once.
+pub(crate) async fn load(view: View, q: DashboardQuery) -> Result<Dashboard, ServerFnError> {
+    load_dashboard(
+        view.as_str().to_owned(),
+        q.as_of,
+        q.from,
+        q.to,
+        q.vendor,
+        q.contract,
+        q.scenario,
+    )
+    .await
+}
+
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     view! { <DashboardPage view=View::Overview/> }
@@ -75,17 +89,7 @@ fn DashboardPage(view: View) -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(
         move || DashboardQuery::from_params(&query.get()),
-        move |q| {
-            load_dashboard(
-                view.as_str().to_owned(),
-                q.as_of,
-                q.from,
-                q.to,
-                q.vendor,
-                q.contract,
-                q.scenario,
-            )
-        },
+        move |q| load(view, q),
     );
     view! {
         <h1>{view.title()}</h1>

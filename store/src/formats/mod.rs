@@ -114,15 +114,6 @@ mod tests {
 
     #[test]
     fn docs_formats_md_is_written_from_the_catalogue() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/formats.md");
-        let written = markdown();
-        if std::env::var_os("DOCS_UPDATE").is_some() {
-            std::fs::write(&path, &written).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            on_disk == written,
-            "docs/formats.md differs from the catalogue; DOCS_UPDATE=1 cargo test -p store formats rewrites it"
-        );
+        crate::testing::assert_doc_current("docs/formats.md", &markdown());
     }
 }
