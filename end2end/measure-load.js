@@ -1,6 +1,7 @@
 // How long `/` takes to load and hydrate in Chromium, signed in, with an empty browser cache
 // (a first visit: HTML, CSS, JS and the wasm all fetched) and with a warm one. Prints the
-// median and the slowest of RUNS loads each. Run by scripts/measure-bundle.sh, which starts
+// median and the slowest of RUNS loads each, and the wasm a first visit fetches (the main
+// module and the chunks of the page, as sent). Run by scripts/measure-bundle.sh, which starts
 // the server; not a test (nothing here asserts a time).
 const { chromium } = require('@playwright/test');
 
@@ -9,7 +10,14 @@ const user = process.env.LEDGER_USER;
 const password = process.env.LEDGER_PASSWORD;
 const runs = Number(process.env.RUNS || 10);
 
-async function loadMs(page) {
+async function loadMs(page, fetched) {
+  if (fetched) {
+    page.on('requestfinished', async (request) => {
+      if (!request.url().endsWith('.wasm')) return;
+      const sizes = await request.sizes();
+      fetched.push(sizes.responseBodySize);
+    });
+  }
   const start = Date.now();
   await page.goto(`${base}/`, { waitUntil: 'commit' });
   await page.waitForSelector('main[data-hydrated="true"]', { timeout: 30_000 });
@@ -37,14 +45,21 @@ const summary = (times) => {
   const session = await signIn.storageState();
 
   const cold = [];
+  let wasm = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ storageState: session });
-    cold.push(await loadMs(await context.newPage()));
+    const fetched = [];
+    cold.push(await loadMs(await context.newPage(), fetched));
+    // Chunks preloaded but not needed for hydration may finish after it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    wasm = fetched;
     await context.close();
   }
   const warm = [];
   await loadMs(page);
   for (let i = 0; i < runs; i++) warm.push(await loadMs(page));
+  const total = wasm.reduce((a, b) => a + b, 0);
+  console.log(`wasm fetched by a first visit: ${wasm.length} files, ${total} bytes as sent`);
   console.log(`first visit (empty cache): ${summary(cold)}`);
   console.log(`again (cache warm):        ${summary(warm)}`);
   await browser.close();

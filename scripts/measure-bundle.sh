@@ -26,11 +26,18 @@ for _ in $(seq 1 240); do
 done
 
 step "bundle"
-for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+sent() { curl -s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/pkg/$1" | wc -c; }
+for file in target/site/pkg/compute-ledger.wasm target/site/pkg/*.js target/site/pkg/*.css; do
   name=$(basename "$file")
-  sent=$(curl -s -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/pkg/$name" | wc -c)
-  printf '%-28s %10s bytes on disk, %9s bytes as sent (gzip)\n' "$name" "$(stat -c %s "$file")" "$sent"
+  printf '%-40s %10s bytes on disk, %9s bytes as sent (gzip)\n' "$name" "$(stat -c %s "$file")" "$(sent "$name")"
 done
+# The lazily loaded pages and their shared chunks, each fetched only when a page needs it.
+disk=0; gz=0; count=0
+for file in target/site/pkg/split_*.wasm target/site/pkg/chunk_*.wasm; do
+  [ -e "$file" ] || continue
+  disk=$((disk + $(stat -c %s "$file"))); gz=$((gz + $(sent "$(basename "$file")"))); count=$((count + 1))
+done
+printf '%-40s %10s bytes on disk, %9s bytes as sent (gzip)\n' "$count page chunks (all)" "$disk" "$gz"
 
 step "page load of / in Chromium (signed in, demo ledger)"
 (cd end2end && LEDGER_URL="http://127.0.0.1:$port" LEDGER_USER=measure LEDGER_PASSWORD="$password" \

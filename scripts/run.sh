@@ -8,8 +8,8 @@ cd "$REPO_ROOT"
 
 step "installing build tools (skipped when present)"
 scripts/install-tools.sh
-step "building the app (cargo leptos build)"
-cargo leptos build
+step "building the app (cargo leptos build --split)"
+cargo leptos build --split
 scripts/optimise-wasm.sh
 step "starting Compute Ledger"
 export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg

@@ -12,8 +12,8 @@ scripts/install-tools.sh --browser --postgres
 step "source layout: no file over 500 lines, no import circle"
 scripts/check-layout.py
 
-step "building the app, server and wasm (cargo leptos build)"
-cargo leptos build
+step "building the app, server and wasm (cargo leptos build --split)"
+cargo leptos build --split
 scripts/optimise-wasm.sh
 
 step "Rust tests on SQLite"

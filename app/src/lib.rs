@@ -10,6 +10,7 @@ pub mod deliveries;
 pub mod formats;
 pub mod forms;
 pub mod history;
+mod lazy_pages;
 pub mod paging;
 pub mod periods;
 pub mod reconciliation;
@@ -26,7 +27,7 @@ pub mod vendors;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// Marks the server-rendered response 404 when a page's subject does not exist.
 pub fn respond_not_found() {
@@ -98,21 +99,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboards/concentration") view=dashboards::pages::ConcentrationPage ssr=ssr.clone()/>
                     <Route path=path!("/dashboards/deliveries") view=dashboards::pages::DeliveriesTimelinePage ssr=ssr.clone()/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone()/>
-                    <Route path=path!("/account") view=account::AccountPage ssr=ssr.clone()/>
-                    <Route path=path!("/contracts") view=contracts::ContractsPage ssr=ssr.clone()/>
-                    <Route path=path!("/contracts/new") view=contracts::NewContractPage ssr=ssr.clone()/>
-                    <Route path=path!("/contracts/:reference") view=contracts::ContractPage ssr=ssr.clone()/>
-                    <Route path=path!("/contracts/:reference/edit") view=contracts::EditContractPage ssr=ssr.clone()/>
-                    <Route path=path!("/vendors") view=vendors::VendorsPage ssr=ssr.clone()/>
-                    <Route path=path!("/deliveries") view=deliveries::DeliveriesPage ssr=ssr.clone()/>
-                    <Route path=path!("/usage") view=usage::UsagePage ssr=ssr.clone()/>
-                    <Route path=path!("/revenue") view=revenue::RevenuePage ssr=ssr.clone()/>
-                    <Route path=path!("/import") view=upload::ImportPage ssr=ssr.clone()/>
-                    <Route path=path!("/reports") view=reports_page::ReportsPage ssr=ssr.clone()/>
-                    <Route path=path!("/formats") view=formats::FormatsPage ssr=ssr.clone()/>
-                    <Route path=path!("/audit") view=history::AuditPage ssr=ssr.clone()/>
-                    <Route path=path!("/periods") view=periods::PeriodsPage ssr=ssr.clone()/>
-                    <Route path=path!("/scenarios") view=scenarios::ScenariosPage ssr=ssr.clone()/>
+                    <Route path=path!("/account") view={Lazy::<lazy_pages::Account>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/contracts") view={Lazy::<lazy_pages::Contracts>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/new") view={Lazy::<lazy_pages::NewContract>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/:reference") view={Lazy::<lazy_pages::Contract>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/contracts/:reference/edit") view={Lazy::<lazy_pages::EditContract>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/vendors") view={Lazy::<lazy_pages::Vendors>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/deliveries") view={Lazy::<lazy_pages::Deliveries>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/usage") view={Lazy::<lazy_pages::Usage>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/revenue") view={Lazy::<lazy_pages::Revenue>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/import") view={Lazy::<lazy_pages::Import>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/reports") view={Lazy::<lazy_pages::Reports>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/formats") view={Lazy::<lazy_pages::Formats>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/audit") view={Lazy::<lazy_pages::Audit>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/periods") view={Lazy::<lazy_pages::Periods>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/scenarios") view={Lazy::<lazy_pages::Scenarios>::new()} ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

@@ -120,6 +120,8 @@ test('clicking a month drills down to the usage rows behind it', async ({ page }
   const month = ttm[ttm.length - 2].month; // a full month
   await page.locator('[data-chart="ratio"]').locator(`.hover-band[data-index="${ttm.length - 2}"]`).click();
   await expect(page).toHaveURL(new RegExp(`/usage\\?from=${month}&to=${month.slice(0, 8)}\\d\\d`));
+  // The usage page's code is fetched on the first client-side visit to it.
+  await expect(page.locator('#usage td.date').first()).toBeVisible();
   const dates = await page.locator('#usage td.date').allTextContents();
   expect(dates.length).toBeGreaterThan(0);
   for (const d of dates) expect(d.slice(0, 7)).toBe(month.slice(0, 7));
