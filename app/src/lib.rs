@@ -58,13 +58,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Flips `data-hydrated` on `<main>` once the page has hydrated, its lazily loaded page
+/// included (the browser entry point calls it then), so tests and styles can tell a live page
+/// from server-rendered HTML. An effect in `App` would fire before a lazy page is live.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Ok(Some(main)) = document().query_selector("main") {
+        _ = main.set_attribute("data-hydrated", "true");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, so this flips once the page has hydrated; tests and
-    // styles can tell a live page from server-rendered HTML.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
     // Async: the server waits for the data, so every page's HTML is complete without wasm.
     let ssr = SsrMode::Async;
     // Known before anything renders, so every page and form sees the same role and CSRF
@@ -91,7 +97,7 @@ pub fn App() -> impl IntoView {
                 </nav>
                 <auth::UserMenu/>
             </header>
-            <main data-hydrated=move || hydrated.get().to_string()>
+            <main data-hydrated="false">
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
                     <Route path=path!("/") view=dashboards::pages::OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("/dashboards/burndown") view=dashboards::pages::BurnDownPage ssr=ssr.clone()/>

@@ -47,6 +47,11 @@ impl Money {
             self.currency
         )
     }
+
+    /// The amount as a headline card shows it ("$1.2M"); see [`compact`].
+    pub fn display_compact(&self) -> String {
+        compact(i128::from(self.minor), &self.currency.to_string())
+    }
 }
 
 /// Sums of minor units per currency (or any key), in the order each key first appears. The
@@ -142,6 +147,15 @@ mod tests {
         assert_eq!(compact(99_995_000, "USD"), "$1M");
         assert_eq!(compact(0, "USD"), "$0.00");
         assert_eq!(compact(1_234_567_000_000_000_000, "USD"), "$12,345.7T");
+    }
+
+    #[test]
+    fn money_compacts_in_its_own_currency() {
+        let eur = Currency::parse("EUR").unwrap();
+        assert_eq!(
+            Money::from_minor(98_765_433, eur).display_compact(),
+            "€987.7K"
+        );
     }
     use super::*;
 

@@ -75,6 +75,12 @@ async function usageRowCount(page, reference) {
   return Number(text.match(/([\d,]+) rows/)[1].replace(/,/g, ''));
 }
 
+// A contract card shows money compactly; the exact figure is its data-value (and title).
+async function expectCard(page, selector, exact, shown) {
+  await expect(page.locator(selector)).toHaveAttribute('data-value', exact);
+  await expect(page.locator(selector)).toHaveText(shown);
+}
+
 test('a vendor, a contract, two phases and a partial receipt show planned vs received', async ({ page }) => {
   const problems = watchConsole(page);
   const id = unique();
@@ -121,7 +127,7 @@ test('usage added on the usage page lowers the contract\'s remaining commitment'
   const id = unique();
   const reference = `USG-${id}`;
   await createContract(page, { vendor: `Crusoe ${id}`, reference, committed: '1000000.00' });
-  await expect(page.locator('#kpi-remaining')).toHaveText('1,000,000.00 USD');
+  await expectCard(page, '#kpi-remaining', '1,000,000.00 USD', '$1M');
 
   await addUsage(page, { reference, date: '2026-02-03', amount: '12345.67' });
   await expect(page.locator('#usage tbody tr', { hasText: '12,345.67 USD' })).toBeVisible();
@@ -134,8 +140,8 @@ test('usage added on the usage page lowers the contract\'s remaining commitment'
   await page.screenshot({ path: path.join(shots, 'usage.png'), fullPage: true });
 
   await page.goto(`/contracts/${reference}`);
-  await expect(page.locator('#kpi-burned')).toHaveText('12,345.67 USD');
-  await expect(page.locator('#kpi-remaining')).toHaveText('987,654.33 USD');
+  await expectCard(page, '#kpi-burned', '12,345.67 USD', '$12.3K');
+  await expectCard(page, '#kpi-remaining', '987,654.33 USD', '$987.7K');
 });
 
 test('uploading a good usage CSV adds its rows; a bad one lists line-numbered errors and adds nothing', async ({ page }) => {
@@ -209,7 +215,7 @@ test('a corrected usage entry shows in the audit trail with before and after', a
   // The contract page's history lists the same change.
   await page.goto(`/contracts/${reference}`);
   await expect(page.locator('#audit tbody tr', { hasText: 'usage correct' })).toHaveCount(1);
-  await expect(page.locator('#kpi-burned')).toHaveText('450.00 USD');
+  await expectCard(page, '#kpi-burned', '450.00 USD', '$450.00');
 });
 
 test('the main pages render and are screenshotted', async ({ page }) => {

@@ -81,9 +81,9 @@ fn ContractView(
         </div>
         <FormStatus answer=archive.value() pending=archive.pending()/>
         <section class="kpis" aria-label="Commitment">
-            <div class="kpi"><span>"Committed"</span><strong id="kpi-committed">{c.committed().display_grouped()}</strong></div>
-            <div class="kpi"><span>"Burned"</span><strong id="kpi-burned">{c.burned().display_grouped()}</strong></div>
-            <div class="kpi"><span>"Remaining"</span><strong id="kpi-remaining">{c.remaining().display_grouped()}</strong></div>
+            <MoneyCard label="Committed" id="kpi-committed" money=c.committed()/>
+            <MoneyCard label="Burned" id="kpi-burned" money=c.burned()/>
+            <MoneyCard label="Remaining" id="kpi-remaining" money=c.remaining()/>
             <div class="kpi"><span>"Burned %"</span><strong>{format!("{:.1}%", c.burned_share() * 100.0)}</strong></div>
         </section>
         <dl class="terms">
@@ -113,5 +113,19 @@ fn ContractView(
         <crate::reconciliation::Statements reference=c.reference.clone()/>
         <h2>"History"</h2>
         <HistoryTable rows=detail.history.clone()/>
+    }
+}
+
+/// A headline figure read at a glance ("$987.7K"); the exact amount is its title (hover) and
+/// its `data-value`.
+#[component]
+fn MoneyCard(label: &'static str, id: &'static str, money: domain::Money) -> impl IntoView {
+    let exact = money.display_grouped();
+    let title = exact.clone();
+    view! {
+        <div class="kpi" title=title>
+            <span>{label}</span>
+            <strong id=id data-value=exact>{money.display_compact()}</strong>
+        </div>
     }
 }
