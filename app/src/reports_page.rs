@@ -61,6 +61,12 @@ pub fn ReportsPage() -> impl IntoView {
             </Suspense>
             <button type="submit">"Apply"</button>
         </Form>
+        <p>
+            <a id="download-workbook" class="button secondary" href=move || format!("/api/reports/workbook.xlsx{}", filters()) download="">
+                "Download workbook"
+            </a>
+            " every report below as one Excel file, a sheet each, with the query on its last sheet."
+        </p>
         <table class="ledger-table" id="reports">
             <thead>
                 <tr><th scope="col">"Report"</th><th scope="col">"What it answers"</th><th scope="col">"Download"</th></tr>
@@ -76,6 +82,8 @@ pub fn ReportsPage() -> impl IntoView {
                                 <a href=move || format!("/api/reports/{}.csv{}", name.as_str(), filters()) download="">"CSV"</a>
                                 " · "
                                 <a href=move || format!("/api/reports/{}.json{}", name.as_str(), filters())>"JSON"</a>
+                                " · "
+                                <a href=move || format!("/api/reports/{}.xlsx{}", name.as_str(), filters()) download="">"Excel"</a>
                             </td>
                         </tr>
                     }

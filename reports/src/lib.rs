@@ -3,7 +3,7 @@
 //! the dashboards all ask here, so they give the same numbers.
 //!
 //! A report is its frame (typed columns, what the dashboards read) and its table (the cells the
-//! CSV and JSON print, money rounded once to cents).
+//! CSV and JSON print, money rounded once to cents); `workbook` writes tables as typed XLSX.
 
 mod cache;
 pub mod docs;
@@ -11,6 +11,7 @@ mod error;
 mod registry;
 mod report;
 mod request;
+pub mod workbook;
 
 pub use analytics::{Filters, ReportTable};
 pub use cache::ReportCache;

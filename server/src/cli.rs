@@ -150,8 +150,8 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+    /// Output format (xlsx: a typed Excel workbook with a Query sheet; needs -o).
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx"])]
     pub format: String,
     /// Trailing window for the projection's run-rate, in days (default 90).
     #[arg(long)]
@@ -414,18 +414,29 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
     .await?;
     let report = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
     let table = &report.table;
-    let text = if args.format == "json" {
-        format!("{}\n", serde_json::to_string_pretty(&table.to_json())?)
-    } else {
-        table.to_csv_string()
+    let bytes = match args.format.as_str() {
+        "json" => format!("{}\n", serde_json::to_string_pretty(&table.to_json())?).into_bytes(),
+        "xlsx" => {
+            if args.output.is_none() {
+                anyhow::bail!("--format xlsx writes a binary file: give it one with -o FILE");
+            }
+            let version = store::reports::ledger_version(db).await?;
+            let query = reports::workbook::query_rows(&request, version, chrono::Utc::now());
+            let sheet = reports::workbook::Sheet {
+                name: name.as_str(),
+                table,
+            };
+            reports::workbook::workbook(&[sheet], &query)?
+        }
+        _ => table.to_csv_string().into_bytes(),
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, text)
+            std::fs::write(path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             tracing::info!(report = name.as_str(), rows = table.rows.len(), file = %path.display(), "report written");
         }
-        None => print!("{text}"),
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }

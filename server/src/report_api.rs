@@ -1,4 +1,5 @@
-//! `GET /api/reports/{name}.csv|.json?as_of=YYYY-MM-DD&vendor=V&contract=C&window_days=90`
+//! `GET /api/reports/{name}.csv|.json|.xlsx?as_of=YYYY-MM-DD&vendor=V&contract=C&window_days=90`,
+//! and `GET /api/reports/workbook.xlsx?…`: every report, a sheet each.
 //!
 //! `vendor` and `contract` may repeat or hold comma-separated lists. Money is an exact decimal
 //! with two places (a string in JSON); shares and ratios are floats at full precision. CSV
@@ -9,6 +10,7 @@ use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use reports::workbook::{self, Sheet};
 use reports::{self, ReportError, ReportName, ReportRequest};
 
 pub async fn report(
@@ -101,11 +103,60 @@ fn csv_response(name: &str, body: String) -> Response {
 async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
     let (name, format) = file
         .rsplit_once('.')
-        .filter(|(_, ext)| matches!(*ext, "csv" | "json"))
+        .filter(|(_, ext)| matches!(*ext, "csv" | "json" | "xlsx"))
         .ok_or_else(|| {
-            ReportError::BadRequest(format!("{file:?}: ask for <report>.csv or <report>.json"))
+            ReportError::BadRequest(format!(
+                "{file:?}: ask for <report>.csv, <report>.json, <report>.xlsx or workbook.xlsx"
+            ))
         })?;
+    let request = parse_request(state, query).await?;
+    if name == "workbook" && format == "xlsx" {
+        let mut reports_run = Vec::new();
+        for name in ReportName::ALL {
+            reports_run.push((
+                *name,
+                reports::run(&state.reports, &state.db, *name, &request).await?,
+            ));
+        }
+        let query =
+            workbook::query_rows(&request, ledger_version(state).await?, chrono::Utc::now());
+        let bytes = blocking(move || {
+            let sheets: Vec<Sheet> = reports_run
+                .iter()
+                .map(|(name, report)| Sheet {
+                    name: name.as_str(),
+                    table: &report.table,
+                })
+                .collect();
+            workbook::workbook(&sheets, &query)
+        })
+        .await?;
+        return Ok(xlsx_response("compute-ledger-reports", bytes));
+    }
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
+    let report = reports::run(&state.reports, &state.db, name, &request).await?;
+    Ok(match format {
+        "csv" => csv_response(name.as_str(), report.table.to_csv_string()),
+        "json" => axum::Json(report.table.to_json()).into_response(),
+        _ => {
+            let query =
+                workbook::query_rows(&request, ledger_version(state).await?, chrono::Utc::now());
+            let bytes = blocking(move || {
+                workbook::workbook(
+                    &[Sheet {
+                        name: name.as_str(),
+                        table: &report.table,
+                    }],
+                    &query,
+                )
+            })
+            .await?;
+            xlsx_response(name.as_str(), bytes)
+        }
+    })
+}
+
+async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, ReportError> {
     let (mut as_of, mut vendors, mut contracts, mut window) = (None, Vec::new(), Vec::new(), None);
     let mut commitments = Vec::new();
     let mut scenario = String::new();
@@ -128,7 +179,7 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
             }
         }
     }
-    let request = ReportRequest::new(reports::parse_filters(
+    ReportRequest::new(reports::parse_filters(
         as_of.as_deref(),
         &vendors,
         &contracts,
@@ -136,14 +187,35 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     )?)
     .with_window(window.as_deref())?
     .with_scenario(&state.db, &scenario)
-    .await?;
-    let report = reports::run(&state.reports, &state.db, name, &request).await?;
-    let table = &report.table;
-    Ok(if format == "csv" {
-        csv_response(name.as_str(), table.to_csv_string())
-    } else {
-        axum::Json(table.to_json()).into_response()
-    })
+    .await
+}
+
+async fn ledger_version(state: &AppState) -> Result<i64, ReportError> {
+    Ok(store::reports::ledger_version(&state.db).await?)
+}
+
+/// Writing a workbook is CPU work (a large report is many cells): off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ReportError> + Send + 'static,
+) -> Result<T, ReportError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ReportError::Worker(e.to_string()))?
+}
+
+fn xlsx_response(name: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.xlsx\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// `GET /api/dashboards/{view}/{figure}.csv?as_of=…&from=…&to=…&vendor=…&contract=…`: the
@@ -159,16 +231,47 @@ pub async fn dashboard_csv(
     }
     let answer = async {
         let view = View::parse(&view).map_err(ReportError::BadRequest)?;
-        let figure = file
-            .strip_suffix(".csv")
-            .ok_or_else(|| ReportError::BadRequest(format!("{file:?}: ask for <figure>.csv")))?;
-        let query: DashboardQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+        let (figure, format) = file
+            .rsplit_once('.')
+            .filter(|(_, ext)| matches!(*ext, "csv" | "xlsx"))
+            .ok_or_else(|| {
+                ReportError::BadRequest(format!("{file:?}: ask for <figure>.csv or <figure>.xlsx"))
+            })?;
+        let raw = query.as_deref().unwrap_or("");
+        let parsed: DashboardQuery = serde_urlencoded::from_str(raw)
             .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
-        let table = app::dashboards::build::figure_table(&state, view, figure, &query).await?;
-        Ok::<_, ReportError>((figure.to_owned(), table))
+        let table = app::dashboards::build::figure_table(&state, view, figure, &parsed).await?;
+        let name = format!("{}-{figure}", view.as_str());
+        if format == "csv" {
+            return Ok::<_, ReportError>(csv_response(&name, table.to_csv_string()));
+        }
+        let mut rows: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        rows.insert(0, ("Figure".into(), name.clone()));
+        rows.push((
+            "Generated at".into(),
+            chrono::Utc::now()
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string(),
+        ));
+        rows.push((
+            "Ledger version".into(),
+            ledger_version(&state).await?.to_string(),
+        ));
+        let sheet = name.clone();
+        let bytes = blocking(move || {
+            workbook::workbook(
+                &[Sheet {
+                    name: &sheet,
+                    table: &table,
+                }],
+                &rows,
+            )
+        })
+        .await?;
+        Ok(xlsx_response(&name, bytes))
     };
     match answer.await {
-        Ok((figure, table)) => csv_response(&format!("{}-{figure}", view), table.to_csv_string()),
+        Ok(response) => response,
         Err(e) => error_response(e, &file),
     }
 }

@@ -1,13 +1,12 @@
 //! The real router on a fresh database (SQLite, or PostgreSQL in the second test pass): server-rendered pages list the
 //! contracts, /healthz answers, and the import command rejects bad files with exit code 2.
 
-use app::state::AppState;
 use axum::http::StatusCode;
 use clap::Parser;
 mod common;
 
-use common::{demo_state, get, Ctx};
-use store::testing::{fresh_database, TestDatabase};
+use common::{demo_state, get, worked_example_state};
+use store::testing::fresh_database;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_overview_and_the_contracts_are_rendered_on_the_server() {
@@ -82,30 +81,6 @@ async fn the_import_command_exits_2_and_writes_nothing_on_bad_rows() {
         std::process::ExitCode::SUCCESS
     );
     assert_eq!(store::ledger::table_counts(&db).await.unwrap().vendors, 2);
-}
-
-/// Imports the worked example (store/tests/fixtures) into a fresh database.
-async fn worked_example_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
-    let database = fresh_database().await.unwrap();
-    let url = database.url.clone();
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/tests/fixtures/ledger");
-    let cli = server::cli::Cli::parse_from([
-        "compute-ledger",
-        "--database-url",
-        &url,
-        "import",
-        fixtures.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        server::cli::run(cli).await.unwrap(),
-        std::process::ExitCode::SUCCESS
-    );
-    let db = store::connect(&url).await.unwrap();
-    (
-        Ctx::new(AppState::new(common::options(dir), db)).await,
-        database,
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -213,7 +188,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
         body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup, ratio-outlook, commitments, usage-burndown"),
         "{body}"
     );
-    let (status, _) = get(&state, "/api/reports/burndown.xlsx").await;
+    let (status, _) = get(&state, "/api/reports/burndown.parquet").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, json) = get(
         &state,

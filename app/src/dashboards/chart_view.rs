@@ -6,6 +6,7 @@
 use super::grid::Grid;
 use super::model::{Axis, Chart, Shape, XKind};
 use super::scale::{group_number, line_path, tick_label, ticks, x_date, Scale};
+use super::FigureDownloads;
 use leptos::prelude::*;
 
 const WIDTH: f64 = 960.0;
@@ -142,7 +143,7 @@ pub fn ChartView(chart: Chart, csv_href: String) -> impl IntoView {
         <figure class="chart" data-chart=id>
             <figcaption>
                 <span class="chart-title">{title.clone()}</span>
-                <a class="download" href=csv_href download="">"Download CSV"</a>
+                <FigureDownloads csv_href=csv_href/>
             </figcaption>
             <Legend chart=chart hidden=hidden/>
             <div class="plot" on:mouseleave=move |_| hovered.set(None)>

@@ -13,6 +13,7 @@ pub mod scale;
 pub mod timeline_view;
 
 use crate::paging::{param, query_string};
+use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +115,19 @@ impl DashboardQuery {
             view.as_str(),
             self.query_string()
         )
+    }
+}
+
+/// A figure's downloads: its CSV, and the same numbers as a typed Excel workbook (the same
+/// URL with the other extension, so both carry the page's query).
+#[component]
+pub fn FigureDownloads(csv_href: String) -> impl IntoView {
+    let xlsx_href = csv_href
+        .replacen(".csv?", ".xlsx?", 1)
+        .replacen(".csv", ".xlsx", 1);
+    view! {
+        <a class="download" href=csv_href download="">"Download CSV"</a>
+        <a class="download" href=xlsx_href download="">"Excel"</a>
     }
 }
 

@@ -5,6 +5,7 @@ use super::grid::Grid;
 use super::model::{Dashboard, Kpi, Table};
 use super::scale::group_number;
 use super::timeline_view::TimelineView;
+use super::FigureDownloads;
 use super::{DashboardQuery, View};
 use crate::forms::{Field, SelectField};
 use leptos::either::Either;
@@ -195,7 +196,7 @@ pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
         <figure class="chart" data-table=table.id.clone()>
             <figcaption>
                 <span class="chart-title">{table.title}</span>
-                <a class="download" href=csv_href download="">"Download CSV"</a>
+                <FigureDownloads csv_href=csv_href/>
             </figcaption>
             <Grid columns=table.columns kinds=table.kinds rows=table.rows links=links row_heads=true/>
         </figure>

@@ -5,6 +5,7 @@
 use super::grid::Grid;
 use super::model::Timeline;
 use super::scale::{x_date, Scale};
+use super::FigureDownloads;
 use leptos::prelude::*;
 
 const WIDTH: f64 = 960.0;
@@ -87,7 +88,7 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
         <figure class="chart" data-chart=timeline.id.clone()>
             <figcaption>
                 <span class="chart-title">{title.clone()}</span>
-                <a class="download" href=csv_href download="">"Download CSV"</a>
+                <FigureDownloads csv_href=csv_href/>
             </figcaption>
             <div class="legend">
                 <span class="legend-item"><span class="swatch planned"></span>"Planned"</span>

@@ -104,6 +104,22 @@ pub async fn demo_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
     (Ctx::new(AppState::new(options(dir), db)).await, database)
 }
 
+/// GET as the admin, the body as bytes (a workbook is binary).
+pub async fn get_bytes(ctx: &Ctx, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let request = with_session(Request::get(path), Some(ctx.caller(Role::Admin)))
+        .body(Body::empty())
+        .unwrap();
+    let response = server::web::router(ctx.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, headers, bytes.to_vec())
+}
+
 pub async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, String) {
     let (status, _, body) = send_full(state, request).await;
     (status, body)
@@ -194,4 +210,25 @@ pub fn server_fn_method(path: &str) -> Method {
         .find(|(p, _)| *p == path)
         .map(|(_, m)| m)
         .unwrap_or_else(|| panic!("no server function at {path}"))
+}
+
+/// Imports the worked example (store/tests/fixtures) into a fresh database.
+pub async fn worked_example_state(dir: &tempfile::TempDir) -> (Ctx, TestDatabase) {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/tests/fixtures/ledger");
+    let cli = <server::cli::Cli as clap::Parser>::parse_from([
+        "compute-ledger",
+        "--database-url",
+        &url,
+        "import",
+        fixtures.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        server::cli::run(cli).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let db = store::connect(&url).await.unwrap();
+    (Ctx::new(AppState::new(options(dir), db)).await, database)
 }
