@@ -13,6 +13,7 @@ step "source layout: no file over 500 lines, no import circle"
 scripts/check-layout.py
 
 step "building the app, server and wasm (cargo leptos build --split)"
+scripts/prune-target.sh
 cargo leptos build --split
 scripts/optimise-wasm.sh
 
