@@ -84,6 +84,8 @@ pub fn ReportsPage() -> impl IntoView {
                                 <a href=move || format!("/api/reports/{}.json{}", name.as_str(), filters())>"JSON"</a>
                                 " · "
                                 <a href=move || format!("/api/reports/{}.xlsx{}", name.as_str(), filters()) download="">"Excel"</a>
+                                " · "
+                                <a href=move || format!("/api/reports/{}.parquet{}", name.as_str(), filters()) download="">"Parquet"</a>
                             </td>
                         </tr>
                     }

@@ -150,8 +150,9 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Output format (xlsx: a typed Excel workbook with a Query sheet; needs -o).
-    #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx"])]
+    /// Output format (xlsx: a typed Excel workbook with a Query sheet; parquet: typed columns,
+    /// money in cents; both need -o).
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx", "parquet"])]
     pub format: String,
     /// Trailing window for the projection's run-rate, in days (default 90).
     #[arg(long)]
@@ -427,6 +428,12 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
                 table,
             };
             reports::workbook::workbook(&[sheet], &query)?
+        }
+        "parquet" => {
+            if args.output.is_none() {
+                anyhow::bail!("--format parquet writes a binary file: give it one with -o FILE");
+            }
+            reports::parquet::parquet(&report.frame)?
         }
         _ => table.to_csv_string().into_bytes(),
     };

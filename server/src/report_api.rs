@@ -103,10 +103,10 @@ fn csv_response(name: &str, body: String) -> Response {
 async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
     let (name, format) = file
         .rsplit_once('.')
-        .filter(|(_, ext)| matches!(*ext, "csv" | "json" | "xlsx"))
+        .filter(|(_, ext)| matches!(*ext, "csv" | "json" | "xlsx" | "parquet"))
         .ok_or_else(|| {
             ReportError::BadRequest(format!(
-                "{file:?}: ask for <report>.csv, <report>.json, <report>.xlsx or workbook.xlsx"
+                "{file:?}: ask for <report>.csv, .json, .xlsx, .parquet or workbook.xlsx"
             ))
         })?;
     let request = parse_request(state, query).await?;
@@ -138,6 +138,15 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     Ok(match format {
         "csv" => csv_response(name.as_str(), report.table.to_csv_string()),
         "json" => axum::Json(report.table.to_json()).into_response(),
+        "parquet" => {
+            let bytes = blocking(move || reports::parquet::parquet(&report.frame)).await?;
+            file_response(
+                name.as_str(),
+                "parquet",
+                "application/vnd.apache.parquet",
+                bytes,
+            )
+        }
         _ => {
             let query =
                 workbook::query_rows(&request, ledger_version(state).await?, chrono::Utc::now());
@@ -204,13 +213,15 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn xlsx_response(name: &str, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.xlsx\"");
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    file_response(name, "xlsx", kind, body)
+}
+
+fn file_response(name: &str, extension: &str, content_type: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.{extension}\"");
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,

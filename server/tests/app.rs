@@ -188,7 +188,7 @@ async fn report_requests_with_bad_input_get_a_clear_400() {
         body.contains("the reports are burndown, portfolio-burndown, concentration, ratio, projection, slippage, ratio-ttm, commitment-concentration, trueup, ratio-outlook, commitments, usage-burndown"),
         "{body}"
     );
-    let (status, _) = get(&state, "/api/reports/burndown.parquet").await;
+    let (status, _) = get(&state, "/api/reports/burndown.xls").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, json) = get(
         &state,

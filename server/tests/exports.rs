@@ -106,3 +106,44 @@ async fn the_workbook_has_a_sheet_per_report_and_figures_download_as_xlsx() {
     let name = book.sheet_names()[0].clone();
     assert_same_cells(&csv, &book.worksheet_range(&name).unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_as_parquet_has_the_csv_rows_with_money_in_cents() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    let (_, csv) = get(&state, "/api/reports/burndown.csv?as_of=2026-03-31").await;
+    let (status, headers, bytes) =
+        get_bytes(&state, "/api/reports/burndown.parquet?as_of=2026-03-31").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("burndown.parquet"));
+    let frame = ParquetReader::new(std::io::Cursor::new(bytes))
+        .finish()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let names: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let columns: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(columns, names);
+    assert_eq!(frame.column("date").unwrap().dtype(), &DataType::Date);
+    let remaining = frame.column("remaining").unwrap().i64().unwrap().clone();
+    let column = names.iter().position(|n| n == "remaining").unwrap();
+    let mut rows = 0;
+    for (i, record) in reader.records().enumerate() {
+        let cents = domain::decimal::parse_scaled(&record.unwrap()[column], 2, true).unwrap();
+        assert_eq!(remaining.get(i), Some(cents), "row {i}");
+        rows += 1;
+    }
+    assert_eq!(frame.height(), rows, "the same rows as the CSV");
+}
