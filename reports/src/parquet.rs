@@ -9,6 +9,7 @@
 //! and arrives in pandas as Python objects; `amount / 100` is the figure.
 
 use crate::ReportError;
+use analytics::table::{CellKind, ReportTable};
 use analytics::DataFrame;
 use polars::prelude::*;
 
@@ -37,7 +38,64 @@ pub fn parquet(frame: &DataFrame) -> Result<Vec<u8>, ReportError> {
             None => columns.push(column.clone()),
         }
     }
-    let mut out = DataFrame::new(frame.height(), columns)?;
+    write(DataFrame::new(frame.height(), columns)?, metadata)
+}
+
+/// A dashboard figure (a table of shown cells, no frame behind it) as Parquet, typed from its
+/// column kinds the way `parquet` types a report's frame: money in cents, quantities in
+/// millionths, dates as Date, whole numbers as Int64, other numbers as Float64.
+pub fn table_parquet(table: &ReportTable) -> Result<Vec<u8>, ReportError> {
+    let mut columns = Vec::with_capacity(table.columns.len());
+    let mut metadata = Vec::new();
+    for (c, (name, kind)) in table.columns.iter().zip(&table.kinds).enumerate() {
+        let cells = || {
+            table
+                .rows
+                .iter()
+                .map(move |row| row.get(c).map(String::as_str).filter(|v| !v.is_empty()))
+        };
+        let scaled = |places: u32| -> Vec<Option<i64>> {
+            cells()
+                .map(|v| v.and_then(|v| domain::decimal::parse_scaled(v, places, true).ok()))
+                .collect()
+        };
+        let column = match kind {
+            CellKind::Money | CellKind::Quantity => {
+                let places = if *kind == CellKind::Money { 2 } else { 6 };
+                metadata.push((format!("compute_ledger.scale.{name}"), places.to_string()));
+                Column::new(name.as_str().into(), scaled(places))
+            }
+            CellKind::Date => {
+                let dates: Vec<Option<chrono::NaiveDate>> = cells()
+                    .map(|v| v.and_then(|v| domain::date::parse_iso_date(v).ok()))
+                    .collect();
+                Column::new(name.as_str().into(), dates)
+            }
+            CellKind::Number if cells().flatten().all(|v| v.parse::<i64>().is_ok()) => {
+                let whole: Vec<Option<i64>> =
+                    cells().map(|v| v.and_then(|v| v.parse().ok())).collect();
+                Column::new(name.as_str().into(), whole)
+            }
+            CellKind::Number => {
+                let floats: Vec<Option<f64>> =
+                    cells().map(|v| v.and_then(|v| v.parse().ok())).collect();
+                Column::new(name.as_str().into(), floats)
+            }
+            CellKind::Text => {
+                let text: Vec<&str> = table
+                    .rows
+                    .iter()
+                    .map(|row| row.get(c).map_or("", String::as_str))
+                    .collect();
+                Column::new(name.as_str().into(), text)
+            }
+        };
+        columns.push(column);
+    }
+    write(DataFrame::new(table.rows.len(), columns)?, metadata)
+}
+
+fn write(mut out: DataFrame, metadata: Vec<(String, String)>) -> Result<Vec<u8>, ReportError> {
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
         .with_key_value_metadata(Some(KeyValueMetadata::from_static(metadata)))
@@ -48,6 +106,45 @@ pub fn parquet(frame: &DataFrame) -> Result<Vec<u8>, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_table_is_typed_from_its_column_kinds() {
+        let table = ReportTable {
+            columns: ["vendor", "month", "spend", "days", "share"]
+                .map(String::from)
+                .to_vec(),
+            kinds: vec![
+                CellKind::Text,
+                CellKind::Date,
+                CellKind::Money,
+                CellKind::Number,
+                CellKind::Number,
+            ],
+            rows: vec![
+                ["+cmd", "2026-03-01", "1234.56", "3", "0.5"]
+                    .map(String::from)
+                    .to_vec(),
+                ["B", "2026-04-01", "", "", "0.25"]
+                    .map(String::from)
+                    .to_vec(),
+            ],
+        };
+        let back = ParquetReader::new(std::io::Cursor::new(table_parquet(&table).unwrap()))
+            .finish()
+            .unwrap();
+        assert_eq!(
+            back.column("vendor").unwrap().str().unwrap().get(0),
+            Some("+cmd")
+        );
+        assert_eq!(back.column("month").unwrap().dtype(), &DataType::Date);
+        let spend = back.column("spend").unwrap().i64().unwrap().clone();
+        assert_eq!((spend.get(0), spend.get(1)), (Some(123_456), None));
+        assert_eq!(back.column("days").unwrap().dtype(), &DataType::Int64);
+        assert_eq!(
+            back.column("share").unwrap().f64().unwrap().get(1),
+            Some(0.25)
+        );
+    }
 
     #[test]
     fn money_is_cents_with_its_scale_and_the_rest_keeps_its_type() {

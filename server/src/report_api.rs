@@ -244,9 +244,11 @@ pub async fn dashboard_csv(
         let view = View::parse(&view).map_err(ReportError::BadRequest)?;
         let (figure, format) = file
             .rsplit_once('.')
-            .filter(|(_, ext)| matches!(*ext, "csv" | "xlsx"))
+            .filter(|(_, ext)| matches!(*ext, "csv" | "xlsx" | "parquet"))
             .ok_or_else(|| {
-                ReportError::BadRequest(format!("{file:?}: ask for <figure>.csv or <figure>.xlsx"))
+                ReportError::BadRequest(format!(
+                    "{file:?}: ask for <figure>.csv, .xlsx or .parquet"
+                ))
             })?;
         let raw = query.as_deref().unwrap_or("");
         let parsed: DashboardQuery = serde_urlencoded::from_str(raw)
@@ -255,6 +257,15 @@ pub async fn dashboard_csv(
         let name = format!("{}-{figure}", view.as_str());
         if format == "csv" {
             return Ok::<_, ReportError>(csv_response(&name, table.to_csv_string()));
+        }
+        if format == "parquet" {
+            let bytes = blocking(move || reports::parquet::table_parquet(&table)).await?;
+            return Ok(file_response(
+                &name,
+                "parquet",
+                "application/vnd.apache.parquet",
+                bytes,
+            ));
         }
         let mut rows: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
         rows.insert(0, ("Figure".into(), name.clone()));

@@ -147,3 +147,26 @@ async fn a_report_as_parquet_has_the_csv_rows_with_money_in_cents() {
     }
     assert_eq!(frame.height(), rows, "the same rows as the CSV");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_figure_as_parquet_has_the_csv_rows_and_columns() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _database) = worked_example_state(&dir).await;
+    let figure = "/api/dashboards/ratio/ratio";
+    let (_, csv) = get(&state, &format!("{figure}.csv?as_of=2026-03-31")).await;
+    let (status, _, bytes) = get_bytes(&state, &format!("{figure}.parquet?as_of=2026-03-31")).await;
+    assert_eq!(status, StatusCode::OK);
+    let frame = ParquetReader::new(std::io::Cursor::new(bytes))
+        .finish()
+        .unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let columns: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(columns, header);
+    assert_eq!(frame.height(), lines.count());
+}

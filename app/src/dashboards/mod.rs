@@ -118,22 +118,46 @@ impl DashboardQuery {
     }
 }
 
-/// A figure's downloads: its CSV, and the same numbers as a typed Excel workbook (the same
-/// URL with the other extension, so both carry the page's query).
+/// A figure's downloads: its CSV, and the same numbers as a typed Excel workbook and as
+/// Parquet (the same URL with another extension, so all carry the page's query).
 #[component]
 pub fn FigureDownloads(csv_href: String) -> impl IntoView {
-    let xlsx_href = csv_href
-        .replacen(".csv?", ".xlsx?", 1)
-        .replacen(".csv", ".xlsx", 1);
+    let xlsx_href = with_extension(&csv_href, "xlsx");
+    let parquet_href = with_extension(&csv_href, "parquet");
     view! {
         <a class="download" href=csv_href download="">"Download CSV"</a>
         <a class="download" href=xlsx_href download="">"Excel"</a>
+        <a class="download" href=parquet_href download="">"Parquet"</a>
+    }
+}
+
+/// A figure's `….csv?query` URL with another extension; the query is left as it is.
+fn with_extension(csv_href: &str, extension: &str) -> String {
+    let (path, query) = csv_href
+        .split_once('?')
+        .map_or((csv_href, None), |(p, q)| (p, Some(q)));
+    let path = path.strip_suffix(".csv").unwrap_or(path);
+    match query {
+        Some(q) => format!("{path}.{extension}?{q}"),
+        None => format!("{path}.{extension}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_downloads_change_the_extension_not_the_query() {
+        assert_eq!(
+            with_extension("/api/dashboards/ratio/ratio.csv?vendor=a.csv", "xlsx"),
+            "/api/dashboards/ratio/ratio.xlsx?vendor=a.csv"
+        );
+        assert_eq!(
+            with_extension("/api/dashboards/ratio/ratio.csv", "parquet"),
+            "/api/dashboards/ratio/ratio.parquet"
+        );
+    }
 
     #[test]
     fn views_round_trip_and_the_overview_is_home() {
