@@ -9,7 +9,9 @@ pub struct ServeArgs {
     #[arg(long)]
     pub addr: Option<std::net::SocketAddr>,
     /// Do not load the demo ledger into an empty database.
-    #[arg(long, env = "LEDGER_NO_DEMO")]
+    // Boolish: the environment says `1`/`0` (as the README and the systemd unit do) as often
+    // as `true`/`false`; clap's default parser for flags refuses `1`.
+    #[arg(long, env = "LEDGER_NO_DEMO", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub no_demo: bool,
     /// Largest CSV the browser upload accepts, in MiB (bigger files: use `import` on the server).
     #[arg(long, env = "LEDGER_MAX_UPLOAD_MB", default_value_t = store::import::DEFAULT_UPLOAD_LIMIT_BYTES / (1024 * 1024))]
@@ -19,7 +21,7 @@ pub struct ServeArgs {
     pub session_hours: i64,
     /// Mark the session cookie Secure (set this when serving over HTTPS; behind a proxy that
     /// sends X-Forwarded-Proto: https it is set per request anyway).
-    #[arg(long, env = "LEDGER_SECURE_COOKIES")]
+    #[arg(long, env = "LEDGER_SECURE_COOKIES", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
 }
 
@@ -32,5 +34,34 @@ impl ServeArgs {
             args: ServeArgs,
         }
         ServeOnly::parse_from(["compute-ledger"]).args
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    // The only test that sets these variables, so no other test sees them change.
+    #[test]
+    fn flags_take_one_and_zero_from_the_environment() {
+        std::env::set_var("LEDGER_NO_DEMO", "1");
+        std::env::set_var("LEDGER_SECURE_COOKIES", "0");
+        let args = Serve::try_parse_from(["compute-ledger"]).unwrap().args;
+        assert!(args.no_demo);
+        assert!(!args.secure_cookies);
+        std::env::set_var("LEDGER_NO_DEMO", "maybe");
+        assert!(Serve::try_parse_from(["compute-ledger"]).is_err());
+        std::env::remove_var("LEDGER_NO_DEMO");
+        std::env::remove_var("LEDGER_SECURE_COOKIES");
+        let args = Serve::try_parse_from(["compute-ledger", "--no-demo"])
+            .unwrap()
+            .args;
+        assert!(args.no_demo && !args.secure_cookies);
     }
 }
