@@ -8,9 +8,9 @@
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-/// A page of one of the groups; the group's loader renders it.
+/// The ledger pages: entries and the pages that list them.
 #[derive(Clone, Copy)]
-pub enum Page {
+pub enum LedgerPage {
     Contracts,
     NewContract,
     Contract,
@@ -19,6 +19,11 @@ pub enum Page {
     Deliveries,
     Usage,
     Revenue,
+}
+
+/// The workflow pages: importing, reading and closing the books, the user's account.
+#[derive(Clone, Copy)]
+pub enum WorkflowPage {
     Account,
     Import,
     Reports,
@@ -29,43 +34,36 @@ pub enum Page {
 }
 
 #[lazy]
-fn ledger_pages(page: Page) -> AnyView {
+fn ledger_pages(page: LedgerPage) -> AnyView {
     use crate::*;
     match page {
-        Page::Contracts => contracts::ContractsPage().into_any(),
-        Page::NewContract => contracts::NewContractPage().into_any(),
-        Page::Contract => contracts::ContractPage().into_any(),
-        Page::EditContract => contracts::EditContractPage().into_any(),
-        Page::Vendors => vendors::VendorsPage().into_any(),
-        Page::Deliveries => deliveries::DeliveriesPage().into_any(),
-        Page::Usage => usage::UsagePage().into_any(),
-        Page::Revenue => revenue::RevenuePage().into_any(),
-        _ => not_in_group(),
+        LedgerPage::Contracts => contracts::ContractsPage().into_any(),
+        LedgerPage::NewContract => contracts::NewContractPage().into_any(),
+        LedgerPage::Contract => contracts::ContractPage().into_any(),
+        LedgerPage::EditContract => contracts::EditContractPage().into_any(),
+        LedgerPage::Vendors => vendors::VendorsPage().into_any(),
+        LedgerPage::Deliveries => deliveries::DeliveriesPage().into_any(),
+        LedgerPage::Usage => usage::UsagePage().into_any(),
+        LedgerPage::Revenue => revenue::RevenuePage().into_any(),
     }
 }
 
 #[lazy]
-fn workflow_pages(page: Page) -> AnyView {
+fn workflow_pages(page: WorkflowPage) -> AnyView {
     use crate::*;
     match page {
-        Page::Account => account::AccountPage().into_any(),
-        Page::Import => upload::ImportPage().into_any(),
-        Page::Reports => reports_page::ReportsPage().into_any(),
-        Page::Formats => formats::FormatsPage().into_any(),
-        Page::Audit => history::AuditPage().into_any(),
-        Page::Periods => periods::PeriodsPage().into_any(),
-        Page::Scenarios => scenarios::ScenariosPage().into_any(),
-        _ => not_in_group(),
+        WorkflowPage::Account => account::AccountPage().into_any(),
+        WorkflowPage::Import => upload::ImportPage().into_any(),
+        WorkflowPage::Reports => reports_page::ReportsPage().into_any(),
+        WorkflowPage::Formats => formats::FormatsPage().into_any(),
+        WorkflowPage::Audit => history::AuditPage().into_any(),
+        WorkflowPage::Periods => periods::PeriodsPage().into_any(),
+        WorkflowPage::Scenarios => scenarios::ScenariosPage().into_any(),
     }
 }
 
-/// Each route below names its own group, so a group is never asked for another's page.
-fn not_in_group() -> AnyView {
-    view! { <p class="empty">"Page not found."</p> }.into_any()
-}
-
 macro_rules! lazy_pages {
-    ($($group:ident, $preload:ident: $($route:ident),+;)+) => {$($(
+    ($($group:ident($page:ident), $preload:ident: $($route:ident),+;)+) => {$($(
         pub struct $route;
 
         impl LazyRoute for $route {
@@ -74,7 +72,7 @@ macro_rules! lazy_pages {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $group(Page::$route).await
+                $group($page::$route).await
             }
 
             async fn preload() {
@@ -86,8 +84,8 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    ledger_pages, __preload_ledger_pages:
+    ledger_pages(LedgerPage), __preload_ledger_pages:
         Contracts, NewContract, Contract, EditContract, Vendors, Deliveries, Usage, Revenue;
-    workflow_pages, __preload_workflow_pages:
+    workflow_pages(WorkflowPage), __preload_workflow_pages:
         Account, Import, Reports, Formats, Audit, Periods, Scenarios;
 }

@@ -8,6 +8,7 @@
 mod cache;
 pub mod docs;
 mod error;
+pub mod export;
 pub mod parquet;
 mod registry;
 mod report;

@@ -22,9 +22,9 @@ pub async fn run(
     if let Some(report) = lookup.cached {
         return Ok(report);
     }
-    let frames = lookup.frames;
+    let (frames, version) = (lookup.frames, lookup.version);
     // polars is CPU-bound and blocks: keep it off the async workers.
-    let report = tokio::task::spawn_blocking(move || compute(name, &request, &frames))
+    let report = tokio::task::spawn_blocking(move || compute(name, &request, &frames, version))
         .await
         .map_err(|e| ReportError::Worker(e.to_string()))??;
     let report = Arc::new(report);
@@ -36,6 +36,7 @@ fn compute(
     name: ReportName,
     request: &ReportRequest,
     frames: &LedgerFrames,
+    version: i64,
 ) -> Result<Report, ReportError> {
     let filters = &request.filters;
     let changed;
@@ -68,5 +69,9 @@ fn compute(
         ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
     };
     let table = ReportTable::from_frame(&frame)?;
-    Ok(Report { frame, table })
+    Ok(Report {
+        frame,
+        table,
+        version,
+    })
 }

@@ -7,6 +7,8 @@ use analytics::{DataFrame, ReportTable};
 pub struct Report {
     pub frame: DataFrame,
     pub table: ReportTable,
+    /// The ledger version the numbers come from (an export's Query sheet names it).
+    pub version: i64,
 }
 
 /// The report's table, for code that prints it.

@@ -48,6 +48,18 @@ pub fn query_rows(
             ),
         ),
         ("Currency".into(), "as recorded (per row)".into()),
+    ]
+    .into_iter()
+    .chain(provenance_rows(version, generated_at))
+    .collect()
+}
+
+/// The rows every Query sheet ends with: when the file was made, from which ledger version.
+pub fn provenance_rows(
+    version: i64,
+    generated_at: chrono::DateTime<chrono::Utc>,
+) -> [(String, String); 2] {
+    [
         (
             "Generated at".into(),
             generated_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
@@ -152,24 +164,22 @@ fn write_cell(
             None => ws.write_string(row, col, cell)?,
         },
         CellKind::Quantity | CellKind::Number => {
-            let format = if column.ends_with("share") {
-                &f.percent
-            } else if kind == CellKind::Quantity && !cell.contains('.') {
-                &f.whole
-            } else if kind == CellKind::Quantity {
-                &f.fraction
-            } else if cell.contains(['.', 'e', 'E']) {
-                // Ratios, HHI and other floats: the full value, Excel's general format.
-                return match number() {
-                    Some(n) => ws.write_number(row, col, n).map(|_| ()),
-                    None => ws.write_string(row, col, cell).map(|_| ()),
-                };
-            } else {
-                &f.whole
+            let whole = !cell.contains(['.', 'e', 'E']);
+            // Ratios, HHI and other fractional numbers keep Excel's general format.
+            let format = match kind {
+                _ if column.ends_with("share") => Some(&f.percent),
+                _ if whole => Some(&f.whole),
+                CellKind::Quantity => Some(&f.fraction),
+                _ => None,
             };
-            match number().filter(|_| kind != CellKind::Quantity || exact_as_double(cell)) {
-                Some(n) => ws.write_number_with_format(row, col, n, format)?,
-                None => ws.write_string(row, col, cell)?,
+            // A quantity is exact like money; a float is a float.
+            match (
+                number().filter(|_| kind != CellKind::Quantity || exact_as_double(cell)),
+                format,
+            ) {
+                (Some(n), Some(format)) => ws.write_number_with_format(row, col, n, format)?,
+                (Some(n), None) => ws.write_number(row, col, n)?,
+                (None, _) => ws.write_string(row, col, cell)?,
             }
         }
         CellKind::Date => match iso_date(cell) {

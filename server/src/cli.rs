@@ -415,27 +415,17 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
     .await?;
     let report = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
     let table = &report.table;
-    let bytes = match args.format.as_str() {
-        "json" => format!("{}\n", serde_json::to_string_pretty(&table.to_json())?).into_bytes(),
-        "xlsx" => {
-            if args.output.is_none() {
-                anyhow::bail!("--format xlsx writes a binary file: give it one with -o FILE");
+    let bytes = match reports::export::ExportFormat::parse(&args.format) {
+        None => format!("{}\n", serde_json::to_string_pretty(&table.to_json())?).into_bytes(),
+        Some(format) => {
+            if format.is_binary() && args.output.is_none() {
+                anyhow::bail!(
+                    "--format {} writes a binary file: give it one with -o FILE",
+                    args.format
+                );
             }
-            let version = store::reports::ledger_version(db).await?;
-            let query = reports::workbook::query_rows(&request, version, chrono::Utc::now());
-            let sheet = reports::workbook::Sheet {
-                name: name.as_str(),
-                table,
-            };
-            reports::workbook::workbook(&[sheet], &query)?
+            reports::export::report_file(format, name, &report, &request)?
         }
-        "parquet" => {
-            if args.output.is_none() {
-                anyhow::bail!("--format parquet writes a binary file: give it one with -o FILE");
-            }
-            reports::parquet::parquet(&report.frame)?
-        }
-        _ => table.to_csv_string().into_bytes(),
     };
     match &args.output {
         Some(path) => {

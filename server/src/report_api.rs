@@ -10,7 +10,7 @@ use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use reports::workbook::{self, Sheet};
+use reports::export::{self, ExportFormat};
 use reports::{self, ReportError, ReportName, ReportRequest};
 
 pub async fn report(
@@ -89,80 +89,47 @@ fn error_response(error: ReportError, file: &str) -> Response {
 }
 
 fn csv_response(name: &str, body: String) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.csv\"");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
+    file_response(name, ExportFormat::Csv, body.into_bytes())
 }
 
 async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
-    let (name, format) = file
-        .rsplit_once('.')
-        .filter(|(_, ext)| matches!(*ext, "csv" | "json" | "xlsx" | "parquet"))
-        .ok_or_else(|| {
-            ReportError::BadRequest(format!(
-                "{file:?}: ask for <report>.csv, .json, .xlsx, .parquet or workbook.xlsx"
-            ))
-        })?;
+    let bad_name = || {
+        ReportError::BadRequest(format!(
+            "{file:?}: ask for <report>.csv, .json, .xlsx, .parquet or workbook.xlsx"
+        ))
+    };
+    let (name, extension) = file.rsplit_once('.').ok_or_else(bad_name)?;
+    let format = match extension {
+        "json" => None,
+        other => Some(ExportFormat::parse(other).ok_or_else(bad_name)?),
+    };
     let request = parse_request(state, query).await?;
-    if name == "workbook" && format == "xlsx" {
-        let mut reports_run = Vec::new();
+    if name == "workbook" && format == Some(ExportFormat::Xlsx) {
+        let mut runs = Vec::new();
         for name in ReportName::ALL {
-            reports_run.push((
+            runs.push((
                 *name,
                 reports::run(&state.reports, &state.db, *name, &request).await?,
             ));
         }
-        let query =
-            workbook::query_rows(&request, ledger_version(state).await?, chrono::Utc::now());
         let bytes = blocking(move || {
-            let sheets: Vec<Sheet> = reports_run
-                .iter()
-                .map(|(name, report)| Sheet {
-                    name: name.as_str(),
-                    table: &report.table,
-                })
-                .collect();
-            workbook::workbook(&sheets, &query)
+            let sheets: Vec<_> = runs.iter().map(|(name, r)| (*name, r.as_ref())).collect();
+            export::workbook_of(&sheets, &request)
         })
         .await?;
-        return Ok(xlsx_response("compute-ledger-reports", bytes));
+        return Ok(file_response(
+            "compute-ledger-reports",
+            ExportFormat::Xlsx,
+            bytes,
+        ));
     }
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
     let report = reports::run(&state.reports, &state.db, name, &request).await?;
-    Ok(match format {
-        "csv" => csv_response(name.as_str(), report.table.to_csv_string()),
-        "json" => axum::Json(report.table.to_json()).into_response(),
-        "parquet" => {
-            let bytes = blocking(move || reports::parquet::parquet(&report.frame)).await?;
-            file_response(
-                name.as_str(),
-                "parquet",
-                "application/vnd.apache.parquet",
-                bytes,
-            )
-        }
-        _ => {
-            let query =
-                workbook::query_rows(&request, ledger_version(state).await?, chrono::Utc::now());
-            let bytes = blocking(move || {
-                workbook::workbook(
-                    &[Sheet {
-                        name: name.as_str(),
-                        table: &report.table,
-                    }],
-                    &query,
-                )
-            })
-            .await?;
-            xlsx_response(name.as_str(), bytes)
-        }
-    })
+    let Some(format) = format else {
+        return Ok(axum::Json(report.table.to_json()).into_response());
+    };
+    let bytes = blocking(move || export::report_file(format, name, &report, &request)).await?;
+    Ok(file_response(name.as_str(), format, bytes))
 }
 
 async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, ReportError> {
@@ -199,11 +166,7 @@ async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, R
     .await
 }
 
-async fn ledger_version(state: &AppState) -> Result<i64, ReportError> {
-    Ok(store::reports::ledger_version(&state.db).await?)
-}
-
-/// Writing a workbook is CPU work (a large report is many cells): off the async threads.
+/// Writing a file is CPU work (a large report is many cells): off the async threads.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ReportError> + Send + 'static,
 ) -> Result<T, ReportError> {
@@ -212,16 +175,11 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| ReportError::Worker(e.to_string()))?
 }
 
-fn xlsx_response(name: &str, body: Vec<u8>) -> Response {
-    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    file_response(name, "xlsx", kind, body)
-}
-
-fn file_response(name: &str, extension: &str, content_type: &str, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.{extension}\"");
+fn file_response(name: &str, format: ExportFormat, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
     (
         [
-            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
@@ -244,7 +202,7 @@ pub async fn dashboard_csv(
         let view = View::parse(&view).map_err(ReportError::BadRequest)?;
         let (figure, format) = file
             .rsplit_once('.')
-            .filter(|(_, ext)| matches!(*ext, "csv" | "xlsx" | "parquet"))
+            .and_then(|(figure, ext)| Some((figure, ExportFormat::parse(ext)?)))
             .ok_or_else(|| {
                 ReportError::BadRequest(format!(
                     "{file:?}: ask for <figure>.csv, .xlsx or .parquet"
@@ -255,42 +213,20 @@ pub async fn dashboard_csv(
             .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
         let table = app::dashboards::build::figure_table(&state, view, figure, &parsed).await?;
         let name = format!("{}-{figure}", view.as_str());
-        if format == "csv" {
-            return Ok::<_, ReportError>(csv_response(&name, table.to_csv_string()));
-        }
-        if format == "parquet" {
-            let bytes = blocking(move || reports::parquet::table_parquet(&table)).await?;
-            return Ok(file_response(
-                &name,
-                "parquet",
-                "application/vnd.apache.parquet",
-                bytes,
+        let mut rows = vec![("Figure".to_owned(), name.clone())];
+        if format == ExportFormat::Xlsx {
+            rows.extend(
+                serde_urlencoded::from_str::<Vec<(String, String)>>(raw).unwrap_or_default(),
+            );
+            let version = store::reports::ledger_version(&state.db).await?;
+            rows.extend(reports::workbook::provenance_rows(
+                version,
+                chrono::Utc::now(),
             ));
         }
-        let mut rows: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        rows.insert(0, ("Figure".into(), name.clone()));
-        rows.push((
-            "Generated at".into(),
-            chrono::Utc::now()
-                .format("%Y-%m-%d %H:%M:%S UTC")
-                .to_string(),
-        ));
-        rows.push((
-            "Ledger version".into(),
-            ledger_version(&state).await?.to_string(),
-        ));
         let sheet = name.clone();
-        let bytes = blocking(move || {
-            workbook::workbook(
-                &[Sheet {
-                    name: &sheet,
-                    table: &table,
-                }],
-                &rows,
-            )
-        })
-        .await?;
-        Ok(xlsx_response(&name, bytes))
+        let bytes = blocking(move || export::table_file(format, &sheet, &table, &rows)).await?;
+        Ok::<_, ReportError>(file_response(&name, format, bytes))
     };
     match answer.await {
         Ok(response) => response,
