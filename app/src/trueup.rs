@@ -37,17 +37,17 @@ pub async fn get_trueup(contract: String) -> Result<Table, ServerFnError> {
 pub fn TrueUpSection(reference: String) -> impl IntoView {
     let for_fetch = reference.clone();
     let table = Resource::new(|| (), move |_| get_trueup(for_fetch.clone()));
-    let csv = format!(
-        "/api/reports/trueup.csv?contract={}",
-        crate::paging::path_segment(&reference)
+    let downloads = crate::dashboards::Downloads::report(
+        "trueup",
+        &format!("?contract={}", crate::paging::path_segment(&reference)),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
-                let csv = csv.clone();
+                let downloads = downloads.clone();
                 Suspend::new(async move {
                     match table.await {
-                        Ok(t) => view! { <crate::dashboards::pages::TableView table=t csv_href=csv/> }.into_any(),
+                        Ok(t) => view! { <crate::dashboards::pages::TableView table=t downloads=downloads/> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{crate::forms::server_message(&e)}</p> }.into_any(),
                     }
                 })
@@ -83,8 +83,8 @@ pub fn BurnDownSection(reference: String) -> impl IntoView {
                             });
                             match chart {
                                 Some(c) => {
-                                    let href = query.csv_href(View::BurnDown, &c.id);
-                                    view! { <crate::dashboards::chart_view::ChartView chart=c csv_href=href/> }.into_any()
+                                    let downloads = query.downloads(View::BurnDown, &c.id);
+                                    view! { <crate::dashboards::chart_view::ChartView chart=c downloads=downloads/> }.into_any()
                                 }
                                 None => view! { <p class="empty">"No spend commitment to burn down."</p> }.into_any(),
                             }

@@ -122,7 +122,7 @@ fn series_class(index: usize) -> String {
 }
 
 #[component]
-pub fn ChartView(chart: Chart, csv_href: String) -> impl IntoView {
+pub fn ChartView(chart: Chart, downloads: super::Downloads) -> impl IntoView {
     let title = chart.title.clone();
     let id = chart.id.clone();
     if chart.x.is_empty() {
@@ -143,7 +143,7 @@ pub fn ChartView(chart: Chart, csv_href: String) -> impl IntoView {
         <figure class="chart" data-chart=id>
             <figcaption>
                 <span class="chart-title">{title.clone()}</span>
-                <FigureDownloads csv_href=csv_href/>
+                <FigureDownloads downloads=downloads/>
             </figcaption>
             <Legend chart=chart hidden=hidden/>
             <div class="plot" on:mouseleave=move |_| hovered.set(None)>

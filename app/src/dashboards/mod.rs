@@ -108,56 +108,51 @@ impl DashboardQuery {
         ])
     }
 
-    /// Where a figure's CSV is.
-    pub fn csv_href(&self, view: View, figure: &str) -> String {
-        format!(
-            "/api/dashboards/{}/{figure}.csv{}",
-            view.as_str(),
-            self.query_string()
-        )
+    /// Where a figure's numbers download, as CSV, Excel and Parquet (the same query each).
+    pub fn downloads(&self, view: View, figure: &str) -> Downloads {
+        let stem = format!("/api/dashboards/{}/{figure}", view.as_str());
+        Downloads::at(&stem, &self.query_string())
+    }
+}
+
+/// The download links of one figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Downloads {
+    pub csv: String,
+    pub xlsx: String,
+    pub parquet: String,
+}
+
+impl Downloads {
+    /// A report's downloads; `query` is a query string ("?contract=C1") or empty.
+    pub fn report(name: &str, query: &str) -> Self {
+        Self::at(&format!("/api/reports/{name}"), query)
+    }
+
+    fn at(stem: &str, query: &str) -> Self {
+        let href = |extension: &str| format!("{stem}.{extension}{query}");
+        Self {
+            csv: href("csv"),
+            xlsx: href("xlsx"),
+            parquet: href("parquet"),
+        }
     }
 }
 
 /// A figure's downloads: its CSV, and the same numbers as a typed Excel workbook and as
-/// Parquet (the same URL with another extension, so all carry the page's query).
+/// Parquet.
 #[component]
-pub fn FigureDownloads(csv_href: String) -> impl IntoView {
-    let xlsx_href = with_extension(&csv_href, "xlsx");
-    let parquet_href = with_extension(&csv_href, "parquet");
+pub fn FigureDownloads(downloads: Downloads) -> impl IntoView {
     view! {
-        <a class="download" href=csv_href download="">"Download CSV"</a>
-        <a class="download" href=xlsx_href download="">"Excel"</a>
-        <a class="download" href=parquet_href download="">"Parquet"</a>
-    }
-}
-
-/// A figure's `….csv?query` URL with another extension; the query is left as it is.
-fn with_extension(csv_href: &str, extension: &str) -> String {
-    let (path, query) = csv_href
-        .split_once('?')
-        .map_or((csv_href, None), |(p, q)| (p, Some(q)));
-    let path = path.strip_suffix(".csv").unwrap_or(path);
-    match query {
-        Some(q) => format!("{path}.{extension}?{q}"),
-        None => format!("{path}.{extension}"),
+        <a class="download" href=downloads.csv download="">"Download CSV"</a>
+        <a class="download" href=downloads.xlsx download="">"Excel"</a>
+        <a class="download" href=downloads.parquet download="">"Parquet"</a>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn other_downloads_change_the_extension_not_the_query() {
-        assert_eq!(
-            with_extension("/api/dashboards/ratio/ratio.csv?vendor=a.csv", "xlsx"),
-            "/api/dashboards/ratio/ratio.xlsx?vendor=a.csv"
-        );
-        assert_eq!(
-            with_extension("/api/dashboards/ratio/ratio.csv", "parquet"),
-            "/api/dashboards/ratio/ratio.parquet"
-        );
-    }
 
     #[test]
     fn views_round_trip_and_the_overview_is_home() {
@@ -180,9 +175,14 @@ mod tests {
             q.query_string(),
             "?as_of=2026-06-30&vendor=Amazon%20Web%20Services"
         );
+        let links = q.downloads(View::Ratio, "ratio");
         assert_eq!(
-            q.csv_href(View::Ratio, "ratio"),
+            links.csv,
             "/api/dashboards/ratio/ratio.csv?as_of=2026-06-30&vendor=Amazon%20Web%20Services"
+        );
+        assert_eq!(
+            links.parquet,
+            "/api/dashboards/ratio/ratio.parquet?as_of=2026-06-30&vendor=Amazon%20Web%20Services"
         );
     }
 }

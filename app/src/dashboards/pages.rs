@@ -143,16 +143,16 @@ fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl Int
             </section>
         })}
         {charts.into_iter().map(|c| {
-            let href = query.csv_href(view, &c.id);
-            view! { <ChartView chart=c csv_href=href/> }
+            let downloads = query.downloads(view, &c.id);
+            view! { <ChartView chart=c downloads=downloads/> }
         }).collect_view()}
         {timeline.map(|t| {
-            let href = query.csv_href(view, &t.id);
-            view! { <TimelineView timeline=t csv_href=href/> }
+            let downloads = query.downloads(view, &t.id);
+            view! { <TimelineView timeline=t downloads=downloads/> }
         })}
         {tables.into_iter().map(|t| {
-            let href = query.csv_href(view, &t.id);
-            view! { <TableView table=t csv_href=href/> }
+            let downloads = query.downloads(view, &t.id);
+            view! { <TableView table=t downloads=downloads/> }
         }).collect_view()}
     }
 }
@@ -190,13 +190,13 @@ fn KpiCard(kpi: Kpi) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn TableView(table: Table, csv_href: String) -> impl IntoView {
+pub(crate) fn TableView(table: Table, downloads: super::Downloads) -> impl IntoView {
     let links = table.links.into_iter().map(Some).collect();
     view! {
         <figure class="chart" data-table=table.id.clone()>
             <figcaption>
                 <span class="chart-title">{table.title}</span>
-                <FigureDownloads csv_href=csv_href/>
+                <FigureDownloads downloads=downloads/>
             </figcaption>
             <Grid columns=table.columns kinds=table.kinds rows=table.rows links=links row_heads=true/>
         </figure>

@@ -14,7 +14,7 @@ const LABEL: f64 = 280.0;
 const AXIS: f64 = 28.0;
 
 #[component]
-pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
+pub fn TimelineView(timeline: Timeline, downloads: super::Downloads) -> impl IntoView {
     let title = timeline.title.clone();
     if timeline.rows.is_empty() {
         return view! {
@@ -88,7 +88,7 @@ pub fn TimelineView(timeline: Timeline, csv_href: String) -> impl IntoView {
         <figure class="chart" data-chart=timeline.id.clone()>
             <figcaption>
                 <span class="chart-title">{title.clone()}</span>
-                <FigureDownloads csv_href=csv_href/>
+                <FigureDownloads downloads=downloads/>
             </figcaption>
             <div class="legend">
                 <span class="legend-item"><span class="swatch planned"></span>"Planned"</span>
