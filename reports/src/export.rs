@@ -4,6 +4,7 @@
 use crate::workbook::{self, Sheet};
 use crate::{parquet, Report, ReportError, ReportName, ReportRequest};
 use analytics::ReportTable;
+use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -44,26 +45,32 @@ impl ExportFormat {
     }
 }
 
+/// Where a file is written: an HTTP body, a file, a buffer. Every format streams into it, so
+/// a large report is held once (its table and frame), not again as the file.
+pub type Out<'a> = &'a mut (dyn Write + Send);
+
 /// A report as a file: the CSV of its table, the workbook of its table with the query, or the
 /// Parquet of its typed frame.
-pub fn report_file(
+pub fn write_report(
     format: ExportFormat,
     name: ReportName,
     report: &Report,
     request: &ReportRequest,
-) -> Result<Vec<u8>, ReportError> {
+    out: Out,
+) -> Result<(), ReportError> {
     match format {
-        ExportFormat::Csv => Ok(report.table.to_csv_string().into_bytes()),
-        ExportFormat::Xlsx => workbook_of(&[(name, report)], request),
-        ExportFormat::Parquet => parquet::parquet(&report.frame),
+        ExportFormat::Csv => csv(&report.table, out),
+        ExportFormat::Xlsx => write_workbook(&[(name, report)], request, out),
+        ExportFormat::Parquet => parquet::parquet(&report.frame, out),
     }
 }
 
 /// Several reports of one request in one workbook, a sheet each, then the query.
-pub fn workbook_of(
+pub fn write_workbook(
     reports: &[(ReportName, &Report)],
     request: &ReportRequest,
-) -> Result<Vec<u8>, ReportError> {
+    out: Out,
+) -> Result<(), ReportError> {
     let version = reports
         .iter()
         .map(|(_, r)| r.version)
@@ -77,20 +84,27 @@ pub fn workbook_of(
             table: &report.table,
         })
         .collect();
-    workbook::workbook(&sheets, &query)
+    workbook::write(&sheets, &query, out)
 }
 
 /// A dashboard figure (a table, no frame behind it) as a file; `query` is what the figure was
 /// asked for, as the Query sheet lists it.
-pub fn table_file(
+pub fn write_table(
     format: ExportFormat,
     name: &str,
     table: &ReportTable,
     query: &[(String, String)],
-) -> Result<Vec<u8>, ReportError> {
+    out: Out,
+) -> Result<(), ReportError> {
     match format {
-        ExportFormat::Csv => Ok(table.to_csv_string().into_bytes()),
-        ExportFormat::Xlsx => workbook::workbook(&[Sheet { name, table }], query),
-        ExportFormat::Parquet => parquet::table_parquet(table),
+        ExportFormat::Csv => csv(table, out),
+        ExportFormat::Xlsx => workbook::write(&[Sheet { name, table }], query, out),
+        ExportFormat::Parquet => parquet::table_parquet(table, out),
     }
+}
+
+fn csv(table: &ReportTable, out: Out) -> Result<(), ReportError> {
+    table
+        .write_csv(out)
+        .map_err(|e| ReportError::Worker(format!("cannot write the CSV: {e}")))
 }

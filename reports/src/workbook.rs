@@ -11,6 +11,7 @@
 use crate::{ReportError, ReportRequest};
 use analytics::table::{CellKind, ReportTable};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use std::io::Write;
 
 /// One sheet: a report's (or a figure's) table under a name.
 pub struct Sheet<'a> {
@@ -68,19 +69,30 @@ pub fn provenance_rows(
     ]
 }
 
-/// The workbook's bytes: one sheet per table, then the query.
-pub fn workbook(sheets: &[Sheet], query: &[(String, String)]) -> Result<Vec<u8>, ReportError> {
-    build(sheets, query).map_err(|e| ReportError::Worker(format!("cannot write the workbook: {e}")))
+/// Writes the workbook, one sheet per table, then the query. A table's sheet keeps no rows in
+/// memory (rust_xlsxwriter's constant-memory mode spools each row to a temporary file as it is
+/// written) and the zip streams into `out`, so a large report is not held a second time.
+pub fn write(
+    sheets: &[Sheet],
+    query: &[(String, String)],
+    out: &mut (dyn Write + Send),
+) -> Result<(), ReportError> {
+    build(sheets, query, out)
+        .map_err(|e| ReportError::Worker(format!("cannot write the workbook: {e}")))
 }
 
-fn build(sheets: &[Sheet], query: &[(String, String)]) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    sheets: &[Sheet],
+    query: &[(String, String)],
+    out: &mut (dyn Write + Send),
+) -> Result<(), XlsxError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
     let mut used = Vec::new();
     for sheet in sheets {
         let name = sheet_name(sheet.name, &used);
         used.push(name.clone());
-        let ws = book.add_worksheet();
+        let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(&name)?;
         write_table(ws, sheet.table, &formats)?;
     }
@@ -94,7 +106,7 @@ fn build(sheets: &[Sheet], query: &[(String, String)]) -> Result<Vec<u8>, XlsxEr
         ws.write_string(row, 1, value)?;
     }
     ws.autofit();
-    book.save_to_buffer()
+    book.save_to_writer(out)
 }
 
 struct Formats {
@@ -123,6 +135,7 @@ impl Formats {
 
 fn write_table(ws: &mut Worksheet, table: &ReportTable, f: &Formats) -> Result<(), XlsxError> {
     for (col, name) in table.columns.iter().enumerate() {
+        ws.set_column_width(col as u16, column_width(table, col))?;
         ws.write_string_with_format(0, col as u16, name, &f.header)?;
     }
     for (r, cells) in table.rows.iter().enumerate() {
@@ -141,8 +154,29 @@ fn write_table(ws: &mut Worksheet, table: &ReportTable, f: &Formats) -> Result<(
         let last_row = table.rows.len() as u32;
         ws.autofilter(0, 0, last_row, table.columns.len() as u16 - 1)?;
     }
-    ws.autofit();
     Ok(())
+}
+
+/// The width that fits a column's header and its widest cell as shown (money gains its
+/// thousands separators). Autofit cannot do it: in constant-memory mode the rows are gone by
+/// the time the sheet is finished.
+fn column_width(table: &ReportTable, col: usize) -> f64 {
+    let shown = |cell: &str| match table.kinds[col] {
+        CellKind::Money | CellKind::Quantity | CellKind::Number => {
+            let whole = cell.split('.').next().unwrap_or("").trim_start_matches('-');
+            cell.chars().count() + whole.len().saturating_sub(1) / 3
+        }
+        _ => cell.chars().count(),
+    };
+    let widest = table
+        .rows
+        .iter()
+        .filter_map(|row| row.get(col))
+        .map(|cell| shown(cell))
+        .chain([table.columns[col].chars().count() + 2]) // room for the filter button
+        .max()
+        .unwrap_or(0);
+    (widest as f64 + 1.0).clamp(8.0, 60.0)
 }
 
 fn write_cell(
@@ -235,7 +269,9 @@ mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
 
-    fn read(bytes: Vec<u8>) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+    fn read(sheets: &[Sheet], query: &[(String, String)]) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+        let mut bytes = Vec::new();
+        write(sheets, query, &mut bytes).unwrap();
         Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook calamine opens")
     }
 
@@ -283,15 +319,13 @@ mod tests {
     #[test]
     fn cells_are_typed_and_money_is_exact() {
         let t = table();
-        let bytes = workbook(
+        let mut book = read(
             &[Sheet {
                 name: "burndown",
                 table: &t,
             }],
             &[("As of".into(), "2026-03-31".into())],
-        )
-        .unwrap();
-        let mut book = read(bytes);
+        );
         assert_eq!(book.sheet_names(), ["burndown", "Query"]);
         let range = book.worksheet_range("burndown").unwrap();
         assert_eq!(range.get((0, 2)), Some(&Data::String("committed".into())));
@@ -329,6 +363,18 @@ mod tests {
         assert!(second.chars().count() <= 31);
         assert_eq!(sheet_name("a/b", &[]), "a-b");
         assert_eq!(sheet_name("query", &[]), "query (2)");
+    }
+
+    #[test]
+    fn columns_fit_their_widest_cell_as_shown() {
+        let t = table();
+        // The widest amount, "99999999999999999.99", is 20 characters; with its five thousands
+        // separators 25, plus 1.
+        assert_eq!(column_width(&t, 2), 26.0);
+        // "=HYPERLINK(\"http://x\")" is 22 characters.
+        assert_eq!(column_width(&t, 0), 23.0);
+        // A narrow column is still wide enough for its header and the filter button.
+        assert_eq!(column_width(&t, 4), "days_late".len() as f64 + 3.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use crate::serve_args::ServeArgs;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -415,27 +416,56 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
     .await?;
     let report = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
     let table = &report.table;
-    let bytes = match reports::export::ExportFormat::parse(&args.format) {
-        None => format!("{}\n", serde_json::to_string_pretty(&table.to_json())?).into_bytes(),
-        Some(format) => {
-            if format.is_binary() && args.output.is_none() {
-                anyhow::bail!(
-                    "--format {} writes a binary file: give it one with -o FILE",
-                    args.format
-                );
-            }
-            reports::export::report_file(format, name, &report, &request)?
+    let format = reports::export::ExportFormat::parse(&args.format);
+    if format.is_some_and(|f| f.is_binary()) && args.output.is_none() {
+        anyhow::bail!(
+            "--format {} writes a binary file: give it one with -o FILE",
+            args.format
+        );
+    }
+    let write = |out: reports::export::Out| -> anyhow::Result<()> {
+        match format {
+            None => writeln!(out, "{}", serde_json::to_string_pretty(&table.to_json())?)?,
+            Some(format) => reports::export::write_report(format, name, &report, &request, out)?,
         }
+        Ok(())
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_whole_file(path, write)?;
             tracing::info!(report = name.as_str(), rows = table.rows.len(), file = %path.display(), "report written");
         }
-        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a file beside `path` and renames it into place once it is whole: a failure half-way
+/// leaves the earlier file (or none), never a truncated one.
+fn write_whole_file(
+    path: &std::path::Path,
+    write: impl FnOnce(reports::export::Out) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let file = tempfile::NamedTempFile::new_in(dir).with_context(cannot)?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(cannot)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(cannot)?;
+    Ok(())
 }
 
 /// Database URLs may carry a password; never print it.
@@ -451,6 +481,21 @@ fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_earlier_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("burndown.csv");
+        write_whole_file(&path, |out| Ok(out.write_all(b"first\n")?)).unwrap();
+        let failed = write_whole_file(&path, |out| {
+            out.write_all(b"half a fi")?;
+            anyhow::bail!("the report broke")
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
 
     #[test]
     fn passwords_are_not_printed() {

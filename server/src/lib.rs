@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod download;
 pub mod progress;
 pub mod report_api;
 pub mod serve_args;

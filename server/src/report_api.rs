@@ -5,10 +5,11 @@
 //! with two places (a string in JSON); shares and ratios are floats at full precision. CSV
 //! text cells are escaped against spreadsheet formula injection.
 
+use crate::download;
 use app::dashboards::{DashboardQuery, View};
 use app::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use reports::export::{self, ExportFormat};
 use reports::{self, ReportError, ReportName, ReportRequest};
@@ -89,7 +90,10 @@ fn error_response(error: ReportError, file: &str) -> Response {
 }
 
 fn csv_response(name: &str, body: String) -> Response {
-    file_response(name, ExportFormat::Csv, body.into_bytes())
+    download::stream(name, ExportFormat::Csv, move |out| {
+        out.write_all(body.as_bytes())
+            .map_err(|e| ReportError::Worker(e.to_string()))
+    })
 }
 
 async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, ReportError> {
@@ -112,15 +116,13 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
                 reports::run(&state.reports, &state.db, *name, &request).await?,
             ));
         }
-        let bytes = blocking(move || {
-            let sheets: Vec<_> = runs.iter().map(|(name, r)| (*name, r.as_ref())).collect();
-            export::workbook_of(&sheets, &request)
-        })
-        .await?;
-        return Ok(file_response(
+        return Ok(download::stream(
             "compute-ledger-reports",
             ExportFormat::Xlsx,
-            bytes,
+            move |out| {
+                let sheets: Vec<_> = runs.iter().map(|(name, r)| (*name, r.as_ref())).collect();
+                export::write_workbook(&sheets, &request, out)
+            },
         ));
     }
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
@@ -128,8 +130,9 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     let Some(format) = format else {
         return Ok(axum::Json(report.table.to_json()).into_response());
     };
-    let bytes = blocking(move || export::report_file(format, name, &report, &request)).await?;
-    Ok(file_response(name.as_str(), format, bytes))
+    Ok(download::stream(name.as_str(), format, move |out| {
+        export::write_report(format, name, &report, &request, out)
+    }))
 }
 
 async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, ReportError> {
@@ -164,27 +167,6 @@ async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, R
     .with_window(window.as_deref())?
     .with_scenario(&state.db, &scenario)
     .await
-}
-
-/// Writing a file is CPU work (a large report is many cells): off the async threads.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ReportError> + Send + 'static,
-) -> Result<T, ReportError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ReportError::Worker(e.to_string()))?
-}
-
-fn file_response(name: &str, format: ExportFormat, body: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
-    (
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// `GET /api/dashboards/{view}/{figure}.csv?as_of=…&from=…&to=…&vendor=…&contract=…`: the
@@ -225,8 +207,9 @@ pub async fn dashboard_csv(
             ));
         }
         let sheet = name.clone();
-        let bytes = blocking(move || export::table_file(format, &sheet, &table, &rows)).await?;
-        Ok::<_, ReportError>(file_response(&name, format, bytes))
+        Ok::<_, ReportError>(download::stream(&name, format, move |out| {
+            export::write_table(format, &sheet, &table, &rows, out)
+        }))
     };
     match answer.await {
         Ok(response) => response,
