@@ -3,7 +3,8 @@
 //! - the three core reports recomputed from the raw CSVs with polars, against DuckDB on
 //!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
 //! - report latency from the live store (p50/p95 over repeated requests),
-//! - dashboard pages rendered by the real router over loopback HTTP (p50/p95).
+//! - dashboard pages rendered by the real router over loopback HTTP (p50/p95),
+//! - the largest report exported as CSV, Excel and Parquet (time, peak memory, size).
 //!
 //! Timing assertions do not belong in tests; this prints figures and ratios instead.
 
@@ -56,6 +57,8 @@ async fn main() -> anyhow::Result<()> {
         let latency = live_latency(&dir).await?;
         let pages = page_latency(&dir).await?;
         println!("dashboard pages at {rows} usage rows (loopback HTTP, server-rendered): {pages}");
+        let exports = exports(&args.bin, &dir)?;
+        println!("largest export at {rows} usage rows (burn-down, CLI from the store): {exports}");
         lines.push(format!(
             "| {rows} | {:.0} rows/s ({:.1} s) | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
             import.rows_per_second,
@@ -103,23 +106,70 @@ fn import(bin: &Path, dir: &Path, rows: u64) -> anyhow::Result<Import> {
         .arg(dir.join("vendors.csv"))
         .arg(dir.join("contracts.csv"))
         .arg(dir.join("revenue.csv")))?;
+    let (seconds, peak_mb) = timed(
+        Command::new(bin)
+            .args(["--database-url", &url, "import"])
+            .arg(dir.join("usage.csv")),
+    )?;
+    Ok(Import {
+        seconds,
+        rows_per_second: rows as f64 / seconds,
+        peak_mb,
+    })
+}
+
+/// Wall time and peak RSS (MB) of a command, under /usr/bin/time.
+fn timed(cmd: &mut Command) -> anyhow::Result<(f64, u64)> {
+    let mut timed = Command::new("/usr/bin/time");
+    timed.args(["-f", "peak-kb=%M"]).arg(cmd.get_program());
+    timed.args(cmd.get_args());
     let started = Instant::now();
-    let out = run(Command::new("/usr/bin/time")
-        .args(["-f", "peak-kb=%M"])
-        .arg(bin)
-        .args(["--database-url", &url, "import"])
-        .arg(dir.join("usage.csv")))?;
+    let out = run(&mut timed)?;
     let seconds = started.elapsed().as_secs_f64();
     let peak_kb: u64 = out
         .lines()
         .find_map(|l| l.strip_prefix("peak-kb="))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
-    Ok(Import {
-        seconds,
-        rows_per_second: rows as f64 / seconds,
-        peak_mb: peak_kb / 1024,
-    })
+    Ok((seconds, peak_kb / 1024))
+}
+
+/// The largest report (burn-down, a row per commitment and day) written by the CLI from the
+/// imported store in each format: wall time and peak RSS of the whole process (it reads the
+/// rollup, computes, writes), the file's size, and each format's time against the CSV's.
+fn exports(bin: &Path, dir: &Path) -> anyhow::Result<String> {
+    let url = db_url(dir);
+    let mut cells = Vec::new();
+    let mut csv_seconds = f64::NAN;
+    for format in ["csv", "xlsx", "parquet"] {
+        let file = dir.join(format!("burndown.{format}"));
+        let (seconds, peak_mb) = timed(
+            Command::new(bin)
+                .args([
+                    "--database-url",
+                    &url,
+                    "report",
+                    "burndown",
+                    "--format",
+                    format,
+                ])
+                .arg("-o")
+                .arg(&file),
+        )?;
+        if format == "csv" {
+            csv_seconds = seconds;
+        }
+        let mb = std::fs::metadata(&file)?.len() as f64 / 1e6;
+        cells.push(format!(
+            "{format} {seconds:.2} s ({:.2}× CSV), {peak_mb} MB peak, {mb:.1} MB file",
+            seconds / csv_seconds
+        ));
+    }
+    let rows = std::fs::read_to_string(dir.join("burndown.csv"))?
+        .lines()
+        .count()
+        - 1;
+    Ok(format!("{rows} rows: {}", cells.join("; ")))
 }
 
 /// Best-of-`runs` wall time of the three reports from raw CSV, ours and DuckDB's, after

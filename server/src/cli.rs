@@ -134,7 +134,7 @@ pub struct ExportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, ratio-outlook,
-    /// projection, slippage, commitment-concentration or trueup.
+    /// projection, slippage, commitment-concentration, trueup, commitments or usage-burndown.
     pub name: String,
     /// Ignore entries after this date (YYYY-MM-DD).
     #[arg(long)]
@@ -148,7 +148,8 @@ pub struct ReportArgs {
     /// Only these commitment references, of whichever contract (repeat or comma-separate).
     #[arg(long)]
     pub commitment: Vec<String>,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (written beside it and renamed once
+    /// whole, so a failure leaves the earlier file).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Output format (xlsx: a typed Excel workbook with a Query sheet; parquet: typed columns,
