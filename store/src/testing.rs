@@ -58,9 +58,10 @@ pub async fn fresh_database() -> Result<TestDatabase, DbErr> {
 /// Holds a generated document (e.g. `docs/formats.md`, relative to the repository root) to
 /// what the code writes; with `DOCS_UPDATE` set it rewrites the file first.
 pub fn assert_doc_current(relative: &str, written: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative);
+    // From the working directory, which cargo test sets to the testing crate's directory (one
+    // below the root), not from this crate's compile-time path: a cached build of `store`
+    // made in another checkout would otherwise compare against that checkout's file.
+    let path = std::path::Path::new("..").join(relative);
     if std::env::var_os("DOCS_UPDATE").is_some() {
         std::fs::write(&path, written).expect("write the document");
     }
