@@ -47,9 +47,10 @@ pub fn stream(
             }
         }
     });
-    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    // poll_fn, not unfold: the server's layers may poll a body again after its end, which
+    // unfold answers with a panic and a closed receiver with None again.
+    let mut rx = rx;
+    let chunks = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
