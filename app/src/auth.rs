@@ -133,7 +133,7 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 #[cfg(feature = "ssr")]
-pub use server_side::{require, writer};
+pub use server_side::{principal, require, writer};
 
 #[cfg(feature = "ssr")]
 mod server_side {

@@ -28,13 +28,26 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The state for one caller's requests: the reports they see always include their own
+    /// writes (see `reports::ReportCache::viewed_by`).
+    pub fn seen_by(mut self, principal: Option<&store::auth::Principal>) -> Self {
+        if let Some(p) = principal {
+            self.reports = self.reports.viewed_by(p.user_id);
+        }
+        self
+    }
+}
+
 impl axum::extract::FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
 }
 
-/// The state inside a server function (leptos_axum provides it as context).
+/// The state inside a server function (leptos_axum provides it as context), for its caller.
 pub fn app_state() -> Result<AppState, ServerFnError> {
-    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))
+    let state =
+        use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state is missing"))?;
+    Ok(state.seen_by(crate::auth::principal().as_ref()))
 }

@@ -55,7 +55,7 @@ pub struct DailyUsage {
 }
 
 /// One day's sum for [`DailyUsage::push`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DaySum {
     pub vendor_id: i64,
     pub contract_id: Option<i64>,
@@ -73,6 +73,29 @@ impl DailyUsage {
         self.date.push(day.date);
         self.amount_e6.push(day.amount_e6);
         self.quantity_micros.push(day.quantity_micros);
+    }
+
+    /// The `i`th row.
+    pub fn day(&self, i: usize) -> DaySum {
+        DaySum {
+            vendor_id: self.vendor_id[i],
+            contract_id: self.contract_id[i],
+            commitment_id: self.commitment_id[i],
+            date: self.date[i],
+            amount_e6: self.amount_e6[i],
+            quantity_micros: self.quantity_micros[i],
+        }
+    }
+
+    /// The same rows in a canonical order (row order carries no meaning).
+    pub fn sorted(&self) -> DailyUsage {
+        let mut days: Vec<DaySum> = (0..self.len()).map(|i| self.day(i)).collect();
+        days.sort();
+        let mut sorted = DailyUsage::default();
+        for day in days {
+            sorted.push(day);
+        }
+        sorted
     }
 
     pub fn len(&self) -> usize {

@@ -16,7 +16,7 @@ mod request;
 pub mod workbook;
 
 pub use analytics::{Filters, ReportTable};
-pub use cache::ReportCache;
+pub use cache::{LedgerView, ReportCache};
 pub use domain::ReportName;
 pub use error::ReportError;
 pub use registry::run;

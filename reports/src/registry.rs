@@ -18,18 +18,11 @@ pub async fn run(
         request.as_of_or_today(),
         request
     );
-    let lookup = cache.lookup(db, &key).await?;
-    if let Some(report) = lookup.cached {
-        return Ok(report);
-    }
-    let (frames, version) = (lookup.frames, lookup.version);
-    // polars is CPU-bound and blocks: keep it off the async workers.
-    let report = tokio::task::spawn_blocking(move || compute(name, &request, &frames, version))
+    let generation = cache.generation(db).await?;
+    let (frames, version) = (generation.frames.clone(), generation.version);
+    generation
+        .report(key, move || compute(name, &request, &frames, version))
         .await
-        .map_err(|e| ReportError::Worker(e.to_string()))??;
-    let report = Arc::new(report);
-    cache.keep(lookup.version, key, report.clone()).await;
-    Ok(report)
 }
 
 fn compute(

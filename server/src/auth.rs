@@ -88,7 +88,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         );
         return Redirect::to(&location).into_response();
     };
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes {
         if let Some(expected) = principal.csrf_token.clone() {
             req = match check_csrf(req, &expected).await {
                 Ok(req) => req,
@@ -96,8 +97,15 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             };
         }
     }
+    let user_id = principal.user_id;
     req.extensions_mut().insert(principal);
-    next.run(req).await
+    let response = next.run(req).await;
+    if writes {
+        // After the handler: whatever it wrote has committed, and this user's next view must
+        // include it.
+        state.reports.wrote(user_id);
+    }
+    response
 }
 
 /// The session's CSRF token must come back in the `X-CSRF-Token` header or, for a form post,

@@ -23,6 +23,7 @@ pub async fn report(
     if let Err(response) = crate::auth::require(principal.as_deref(), domain::Permission::Read) {
         return response;
     }
+    let state = state.seen_by(principal.as_deref());
     match render(&state, &file, query.as_deref().unwrap_or("")).await {
         Ok(response) => response,
         Err(e) => error_response(e, &file),
@@ -180,6 +181,7 @@ pub async fn dashboard_csv(
     if let Err(response) = crate::auth::require(principal.as_deref(), domain::Permission::Read) {
         return response;
     }
+    let state = state.seen_by(principal.as_deref());
     let answer = async {
         let view = View::parse(&view).map_err(ReportError::BadRequest)?;
         let (figure, format) = file

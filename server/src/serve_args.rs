@@ -23,6 +23,12 @@ pub struct ServeArgs {
     /// sends X-Forwarded-Proto: https it is set per request anyway).
     #[arg(long, env = "LEDGER_SECURE_COOKIES", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
+    /// How old, in milliseconds, the figures a page or report shows may be while the ledger is
+    /// being written: views within this time of the last check share one version instead of
+    /// each asking the database and recomputing (a user always sees their own writes). 0 asks
+    /// on every request.
+    #[arg(long, env = "LEDGER_REPORT_MAX_AGE_MS", default_value_t = 250)]
+    pub report_max_age_ms: u64,
 }
 
 impl ServeArgs {

@@ -97,6 +97,8 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
     state.upload_limit_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
     state.session_lifetime = chrono::Duration::hours(args.session_hours);
     state.secure_cookies = args.secure_cookies;
+    state.reports =
+        reports::ReportCache::coalescing(std::time::Duration::from_millis(args.report_max_age_ms));
     let app = router(state);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");

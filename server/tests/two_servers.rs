@@ -1,7 +1,8 @@
 //! Two server processes on one database (the PostgreSQL deployment behind a load balancer;
 //! also SQLite on one machine): a session signed in on one works on the other, a write through
 //! one shows in the other's reports and dashboards at once (its cached reports are dropped when
-//! the ledger version moves), and signing out on one ends the session on both.
+//! the ledger version moves), and signing out on one ends the session on both. Within one
+//! server whose views are coalesced, a writer's next view includes their write.
 
 mod common;
 
@@ -67,4 +68,41 @@ async fn two_servers_share_sessions_and_see_each_others_writes() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _) = get_as(&b, Some(Role::Editor), "/api/current_user").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// As `serve` runs it: views within the max age share the version last confirmed, so another
+/// user may see figures a moment old, but whoever wrote sees their write at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_sees_their_write_at_once_while_views_are_coalesced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, _database) = demo_state(&dir).await;
+    server.state.reports = reports::ReportCache::coalescing(std::time::Duration::from_secs(3600));
+    let path = "/api/reports/burndown.csv?contract=LAMBDA-2026-1B";
+    let (_, viewer_before) = get_as(&server, Some(Role::Viewer), path).await;
+    let (_, editor_before) = get_as(&server, Some(Role::Editor), path).await;
+    assert_eq!(viewer_before, editor_before);
+
+    let form = [
+        ("usage[contract]", "LAMBDA-2026-1B"),
+        ("usage[date]", "2026-11-20"),
+        ("usage[amount]", "1000000.00"),
+        ("usage[quantity]", "10"),
+        ("usage[unit]", "gpu_hour"),
+        ("usage[sku]", "b200"),
+    ];
+    let (status, body) = call_as(&server, Some(Role::Editor), "add_usage", &form).await;
+    assert!(status == StatusCode::OK && body.contains("Ok"), "{body}");
+
+    let (_, viewer_coalesced) = get_as(&server, Some(Role::Viewer), path).await;
+    assert_eq!(
+        viewer_coalesced, viewer_before,
+        "within the max age another user is served the version already confirmed"
+    );
+    let (_, editor_after) = get_as(&server, Some(Role::Editor), path).await;
+    assert_ne!(editor_after, editor_before, "the writer sees their write");
+    let (_, viewer_after) = get_as(&server, Some(Role::Viewer), path).await;
+    assert_eq!(
+        viewer_after, editor_after,
+        "once confirmed, the newer version is everyone's"
+    );
 }

@@ -1,138 +1,145 @@
 //! The report inputs, read from the rollups rather than the raw usage rows: a report at 10M
 //! usage rows reads one row per contract and day.
 
+use changed_days::AuditedDay;
 use chrono::NaiveDate;
 use domain::snapshot::{
     CommitmentFacts, ContractFacts, DailyUsage, DaySum, LedgerSnapshot, MonthlyRevenue, PhaseFacts,
     ReceiptFacts,
 };
-use domain::{AuditEntity, Currency};
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use domain::Currency;
+use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+
+mod changed_days;
 
 pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
     let mut snapshot = small_tables(db).await?;
-    snapshot.usage = read_usage(db, &[]).await?;
+    snapshot.usage = read_usage(db, "", Vec::new()).await?;
     Ok(snapshot)
 }
 
 /// The snapshot after `previous`, which was read at ledger version `since`, without reading
-/// every contract's daily usage again: the audit entries since then name the contracts whose
-/// usage changed (every write records one in its own transaction), and only their rows are
-/// read. An import or a restore (or a long gap) reads everything. The small tables (contracts,
-/// revenue, deliveries) are always read in full.
+/// the whole rollup again: the audit entries since then name the days whose usage changed
+/// (see `changed_days`), only those days are read, and every other day is kept from
+/// `previous`. An import or a restore (or a long gap) reads everything. The small tables
+/// (contracts, revenue, deliveries) are always read in full.
 pub async fn refresh(
     db: &impl ConnectionTrait,
     previous: &LedgerSnapshot,
     since: i64,
 ) -> Result<LedgerSnapshot, DbErr> {
-    let Some(changed) = usage_changed_since(db, since).await? else {
+    let Some(changed) = changed_days::usage_days_changed_since(db, since).await? else {
         return snapshot(db).await;
     };
     let mut fresh = small_tables(db).await?;
-    let ids: Vec<i64> = fresh
-        .contracts
-        .iter()
-        .filter(|c| changed.contains(&c.reference))
-        .map(|c| c.id)
-        .collect();
+    // A contract or vendor renamed since the entry was audited: read everything.
+    let Some(days) = rollup_days(&fresh, &changed) else {
+        return snapshot(db).await;
+    };
     let old = &previous.usage;
     for i in 0..old.len() {
-        if !old.contract_id[i].is_some_and(|id| ids.contains(&id)) {
-            fresh.usage.push(day_of(old, i));
+        if !days.contains(&RollupDay::of(old, i)) {
+            fresh.usage.push(old.day(i));
         }
     }
-    if !ids.is_empty() {
-        let changed_rows = read_usage(db, &ids).await?;
-        for i in 0..changed_rows.len() {
-            fresh.usage.push(day_of(&changed_rows, i));
+    let days: Vec<RollupDay> = days.into_iter().collect();
+    for batch in days.chunks(DAYS_PER_QUERY) {
+        let (condition, values) = RollupDay::condition(batch);
+        let read = read_usage(db, &condition, values).await?;
+        for i in 0..read.len() {
+            fresh.usage.push(read.day(i));
         }
     }
     Ok(fresh)
 }
 
-fn day_of(usage: &DailyUsage, i: usize) -> DaySum {
-    DaySum {
-        vendor_id: usage.vendor_id[i],
-        contract_id: usage.contract_id[i],
-        commitment_id: usage.commitment_id[i],
-        date: usage.date[i],
-        amount_e6: usage.amount_e6[i],
-        quantity_micros: usage.quantity_micros[i],
-    }
+/// Days read by one statement (two or three bound values each).
+const DAYS_PER_QUERY: usize = 100;
+
+/// A day of the rollup by the ids it is stored under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RollupDay {
+    Contract(i64, NaiveDate),
+    Vendor(i64, NaiveDate),
 }
 
-/// Past this many audit entries a full read is as cheap as sorting them out.
-const MAX_AUDIT_ENTRIES_FOR_REFRESH: usize = 1000;
-
-/// References of the contracts whose daily usage may have changed after `since`; `None` when
-/// everything must be read.
-async fn usage_changed_since(
-    db: &impl ConnectionTrait,
-    since: i64,
-) -> Result<Option<std::collections::HashSet<String>>, DbErr> {
-    let sql = format!(
-        "SELECT entity, entity_id, before, after FROM audit_log WHERE id > ? ORDER BY id LIMIT {}",
-        MAX_AUDIT_ENTRIES_FOR_REFRESH + 1
-    );
-    let rows = db
-        .query_all_raw(crate::db::statement(
-            db.get_database_backend(),
-            &sql,
-            vec![since.into()],
-        ))
-        .await?;
-    if rows.len() > MAX_AUDIT_ENTRIES_FOR_REFRESH {
-        return Ok(None);
-    }
-    let mut changed = std::collections::HashSet::new();
-    for row in rows {
-        let entity: String = row.try_get_by_index(0)?;
-        match entity.parse() {
-            // Usage entries: `REF/id`, and the contract before and after a correction. Spend
-            // under no contract (`vendor:NAME/id`, rare outside imports) reads everything.
-            Ok(AuditEntity::Usage) => {
-                let id: Option<String> = row.try_get_by_index(1)?;
-                if let Some((reference, _)) = id.as_deref().and_then(|i| i.rsplit_once('/')) {
-                    if reference.starts_with("vendor:") {
-                        return Ok(None);
-                    }
-                    changed.insert(reference.to_owned());
-                }
-                for at in [2, 3] {
-                    let values: Option<serde_json::Value> = row.try_get_by_index(at)?;
-                    match values.as_ref().map(|v| &v["contract"]) {
-                        Some(serde_json::Value::String(reference)) => {
-                            changed.insert(reference.to_owned());
-                        }
-                        Some(serde_json::Value::Null) => return Ok(None),
-                        _ => {}
-                    }
-                }
-            }
-            // Bulk changes: read everything.
-            Ok(AuditEntity::Import | AuditEntity::Ledger) => return Ok(None),
-            // Contracts, vendors, revenue, deliveries, users…: no usage rows change.
-            _ => {}
+impl RollupDay {
+    fn of(usage: &DailyUsage, i: usize) -> Self {
+        match usage.contract_id[i] {
+            Some(contract) => Self::Contract(contract, usage.date[i]),
+            None => Self::Vendor(usage.vendor_id[i], usage.date[i]),
         }
     }
-    Ok(Some(changed))
+
+    /// The `WHERE` condition that selects these days' rows, and its values.
+    fn condition(days: &[Self]) -> (String, Vec<Value>) {
+        let mut values = Vec::new();
+        let terms: Vec<String> = days
+            .iter()
+            .map(|day| match *day {
+                Self::Contract(contract, date) => {
+                    values.extend([contract.into(), date.into()]);
+                    "(contract_id = ? AND date = ?)".to_owned()
+                }
+                Self::Vendor(vendor, date) => {
+                    values.extend([
+                        crate::rollup::NO_CONTRACT.into(),
+                        vendor.into(),
+                        date.into(),
+                    ]);
+                    "(contract_id = ? AND vendor_id = ? AND date = ?)".to_owned()
+                }
+            })
+            .collect();
+        (terms.join(" OR "), values)
+    }
 }
 
-/// Daily usage, of the given contracts or (empty) of all.
-async fn read_usage(db: &impl ConnectionTrait, contracts: &[i64]) -> Result<DailyUsage, DbErr> {
+/// The audited days by id; `None` when a name is no longer in the ledger.
+fn rollup_days(
+    fresh: &LedgerSnapshot,
+    changed: &std::collections::HashSet<AuditedDay>,
+) -> Option<std::collections::HashSet<RollupDay>> {
+    changed
+        .iter()
+        .map(|day| match day {
+            AuditedDay::Contract(reference, date) => fresh
+                .contracts
+                .iter()
+                .find(|c| &c.reference == reference)
+                .map(|c| RollupDay::Contract(c.id, *date)),
+            AuditedDay::Vendor(name, date) => fresh
+                .vendors
+                .iter()
+                .find(|(_, n)| n == name)
+                .map(|(id, _)| RollupDay::Vendor(*id, *date)),
+        })
+        .collect()
+}
+
+/// Daily usage: the rows meeting `condition` (empty: all).
+async fn read_usage(
+    db: &impl ConnectionTrait,
+    condition: &str,
+    values: Vec<Value>,
+) -> Result<DailyUsage, DbErr> {
     let mut sql =
         "SELECT contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily"
             .to_owned();
-    if !contracts.is_empty() {
-        let ids: Vec<String> = contracts.iter().map(i64::to_string).collect();
-        sql.push_str(&format!(" WHERE contract_id IN ({})", ids.join(",")));
+    if !condition.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(condition);
     }
-    // The biggest read after a write (one row per contract and day). In table order, not key
+    // The biggest read after an import (one row per contract and day). In table order, not key
     // order: SQLite then scans the table instead of walking the key index (half the time), and
     // every report groups and sorts the frame itself. Columns by position: no name lookups.
     let mut usage = DailyUsage::default();
     for row in db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .query_all_raw(crate::db::statement(
+            db.get_database_backend(),
+            &sql,
+            values,
+        ))
         .await?
     {
         let contract_id: i64 = row.try_get_by_index(0)?;

@@ -11,31 +11,7 @@ use store::reports::{ledger_version, refresh, snapshot};
 
 /// Row order of the daily usage is not part of the data.
 fn normalized(mut s: LedgerSnapshot) -> LedgerSnapshot {
-    #[allow(clippy::type_complexity)]
-    let mut rows: Vec<(Option<i64>, Option<i64>, NaiveDate, i64, i64, i64)> = (0..s.usage.len())
-        .map(|i| {
-            (
-                s.usage.contract_id[i],
-                s.usage.commitment_id[i],
-                s.usage.date[i],
-                s.usage.vendor_id[i],
-                s.usage.amount_e6[i],
-                s.usage.quantity_micros[i],
-            )
-        })
-        .collect();
-    rows.sort();
-    s.usage = Default::default();
-    for (contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros) in rows {
-        s.usage.push(domain::snapshot::DaySum {
-            vendor_id,
-            contract_id,
-            commitment_id,
-            date,
-            amount_e6,
-            quantity_micros,
-        });
-    }
+    s.usage = s.usage.sorted();
     s
 }
 

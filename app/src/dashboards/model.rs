@@ -18,6 +18,9 @@ pub struct Dashboard {
     pub contracts: Vec<String>,
     /// The saved what-if scenarios, by name.
     pub scenarios: Vec<String>,
+    /// When the figures were last confirmed current ("14:03:07 UTC"): under a stream of
+    /// writes a view may be served from a version a moment old.
+    pub figures_as_of: String,
 }
 
 /// A headline figure; `href` leads to the dashboard that explains it.

@@ -127,6 +127,7 @@ fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl Int
         vendors,
         contracts,
         scenarios,
+        figures_as_of,
     } = data;
     let empty = charts.iter().all(|c| c.x.is_empty())
         && tables.iter().all(|t| t.rows.is_empty())
@@ -134,6 +135,7 @@ fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl Int
     view! {
         <FilterBar query=query.clone() vendors=vendors contracts=contracts scenarios=scenarios/>
         {notes.into_iter().map(|n| view! { <p class="note">{n}</p> }).collect_view()}
+        {(!figures_as_of.is_empty()).then(|| view! { <p class="as-of">"Figures as of " {figures_as_of}</p> })}
         {empty.then(|| view! {
             <p class="empty">"Nothing to show for these filters. Record contracts and usage (or " <a href="/import">"import"</a> " them), or widen the filters."</p>
         })}

@@ -23,6 +23,8 @@ pub(super) struct Ctx<'a> {
     pub(super) to: Option<NaiveDate>,
     /// Every commitment, by (contract, commitment) reference.
     pub(super) contracts: BTreeMap<(String, String), CommitmentFacts>,
+    /// The figures include every write finished before this time.
+    pub(super) figures_as_of: chrono::DateTime<chrono::Utc>,
 }
 
 fn optional_date(raw: &str, name: &str) -> Result<Option<NaiveDate>, ReportError> {
@@ -55,10 +57,9 @@ impl<'a> Ctx<'a> {
             }
         }
         // From the reports' own snapshot: no query of its own on every dashboard view.
-        let contracts = state
-            .reports
-            .contracts(&state.db)
-            .await?
+        let ledger = state.reports.view(&state.db).await?;
+        let contracts = ledger
+            .commitments
             .into_iter()
             .map(|c| ((c.contract.clone(), c.commitment.clone()), c))
             .collect();
@@ -75,6 +76,7 @@ impl<'a> Ctx<'a> {
             from,
             to,
             contracts,
+            figures_as_of: ledger.as_of,
         })
     }
 
@@ -101,6 +103,7 @@ impl<'a> Ctx<'a> {
             from: self.from,
             to: self.to,
             contracts,
+            figures_as_of: self.figures_as_of,
         })
     }
 

@@ -47,6 +47,7 @@ pub async fn build(
     dashboard.vendors = vendors;
     dashboard.contracts = ctx.contracts.keys().map(|(c, _)| c.clone()).collect();
     dashboard.contracts.dedup();
+    dashboard.figures_as_of = ctx.figures_as_of.format("%H:%M:%S UTC").to_string();
     dashboard.scenarios = store::ledger::scenarios::list(&state.db)
         .await?
         .into_iter()
