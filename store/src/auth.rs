@@ -113,7 +113,7 @@ pub async fn add_user(
             format!("must be at least {MIN_PASSWORD_LEN} characters"),
         ));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let (txn, _turn) = crate::db::begin_write(db).await?;
     if errors.is_empty() && find_user(&txn, username).await?.is_some() {
         errors.push(FieldError::new(
             "username",
@@ -159,7 +159,7 @@ pub async fn disable_user(
     actor: &str,
     username: &str,
 ) -> Result<bool, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+    let (txn, _turn) = crate::db::begin_write(db).await?;
     let Some(found) = find_user(&txn, username).await? else {
         return Ok(false);
     };
@@ -316,7 +316,7 @@ pub async fn create_token(
         )]));
     }
     let secret = format!("cl_{}", new_secret());
-    let txn = crate::db::begin_write(db).await?;
+    let (txn, _turn) = crate::db::begin_write(db).await?;
     let saved = api_token::ActiveModel {
         user_id: Set(user_id),
         name: Set(name.to_owned()),
@@ -360,7 +360,7 @@ pub async fn revoke_token(
     actor: &Principal,
     token_id: i64,
 ) -> Result<bool, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+    let (txn, _turn) = crate::db::begin_write(db).await?;
     let Some(found) = api_token::Entity::find_by_id(token_id).one(&txn).await? else {
         return Ok(false);
     };

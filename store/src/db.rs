@@ -1,7 +1,11 @@
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Page cache per SQLite connection, in KiB (negative = KiB in SQLite's PRAGMA).
 const SQLITE_CACHE_KIB: i64 = -65_536;
@@ -62,8 +66,10 @@ fn options(url: &str) -> Result<ConnectOptions, DbErr> {
     if url.starts_with("sqlite:") {
         create_parent_dir(url)?;
         let in_memory = url.contains(":memory:");
-        // Each in-memory connection would be a separate database.
-        options.max_connections(if in_memory { 1 } else { 4 });
+        // Each in-memory connection would be a separate database. On a file, writers take
+        // one connection at a time (see WriteTurn) and WAL readers the rest, never waiting
+        // for the writer.
+        options.max_connections(if in_memory { 1 } else { 8 });
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -133,20 +139,75 @@ pub(crate) fn statement(
     sea_orm::Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN
-/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes cannot wait
-/// for another writer (SQLite answers "database is locked" at once to avoid a deadlock), while
-/// one that asks for the lock up front waits its turn under the busy timeout. Other backends
-/// get an ordinary transaction.
+/// Starts a transaction that will write, with this process's turn to write (hold the turn
+/// until the transaction ends). On SQLite it takes the write lock at BEGIN (`BEGIN
+/// IMMEDIATE`): a deferred transaction that reads first and then writes cannot wait for
+/// another writer (SQLite answers "database is locked" at once to avoid a deadlock). Other
+/// backends get an ordinary transaction and need no turn.
 pub async fn begin_write(
     db: &sea_orm::DatabaseConnection,
-) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+) -> Result<(sea_orm::DatabaseTransaction, WriteTurn), DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let turn = WriteTurn::take(db).await?;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok((txn, turn))
+}
+
+/// A SQLite file has one writer at a time. This process's writers queue for it here, first
+/// come first served, before they take a pooled connection: waiting in SQLite's busy handler
+/// instead polls with sleeps of up to 100 ms while holding a connection, so a burst of writes
+/// left the pool empty and dashboards queued behind the writer. Writers in other processes
+/// (the CLI beside the server) still meet at SQLite's lock under its busy timeout.
+pub struct WriteTurn {
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+/// How long a writer waits for its turn: SQLite's own busy timeout, as before the queue.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl WriteTurn {
+    async fn take(db: &sea_orm::DatabaseConnection) -> Result<Self, DbErr> {
+        let Some(queue) = sqlite_write_queue(db) else {
+            return Ok(Self { _permit: None });
+        };
+        match tokio::time::timeout(WRITE_TURN_TIMEOUT, queue.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(Self {
+                _permit: Some(permit),
+            }),
+            Ok(Err(_closed)) => Err(DbErr::Custom("the write queue is closed".into())),
+            Err(_elapsed) => Err(DbErr::Custom(
+                "another change has held the ledger for over 10 seconds (an import?); try again when it has finished".into(),
+            )),
+        }
+    }
+}
+
+/// The queue of the SQLite file `db` writes to (one per file, however many pools open it).
+fn sqlite_write_queue(db: &sea_orm::DatabaseConnection) -> Option<Arc<Semaphore>> {
+    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> =
+        LazyLock::new(Default::default);
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+        return None;
+    }
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let mut queues = QUEUES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(
+        queues
+            .entry(file)
+            .or_insert_with(|| Arc::new(Semaphore::new(1)))
+            .clone(),
+    )
 }
 
 /// Whether a `SELECT CAST(COUNT(*) AS BIGINT) …` query counts anything.

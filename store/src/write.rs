@@ -11,13 +11,17 @@ use serde_json::Value as Json;
 pub(crate) struct EntityWrite<'a> {
     pub txn: DatabaseTransaction,
     actor: &'a str,
+    /// Held until the write commits or is dropped.
+    _turn: crate::db::WriteTurn,
 }
 
 impl<'a> EntityWrite<'a> {
     pub async fn begin(db: &DatabaseConnection, actor: &'a str) -> Result<Self, WriteError> {
+        let (txn, turn) = crate::db::begin_write(db).await?;
         Ok(Self {
-            txn: crate::db::begin_write(db).await?,
+            txn,
             actor,
+            _turn: turn,
         })
     }
 

@@ -75,7 +75,7 @@ async fn run(
     progress: Arc<dyn Progress>,
     commit: bool,
 ) -> Result<ImportReport, ImportError> {
-    let txn = crate::db::begin_write(db).await?;
+    let (txn, _turn) = crate::db::begin_write(db).await?;
     crate::db::set_sqlite_cache(&txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
     let outcome = import_in(&txn, sources, actor, progress).await;
     // The pooled connection keeps its pragmas: give the import's cache back on every path.
