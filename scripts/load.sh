@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The load test (issue 8): the release server as its own process on loopback, 200 simulated
-# users for 30 s mixing dashboard views, report exports and ledger writes, first on SQLite,
-# then on a throw-away PostgreSQL cluster, each holding the 1M-usage-row benchmark ledger.
+# The load test (issue 8): the release server as its own process on loopback, N simulated
+# users (default 200, each with an account of their own) for 30 s mixing dashboard views,
+# report exports and ledger writes, first on SQLite, then on a throw-away PostgreSQL cluster,
+# each holding the 1M-usage-row benchmark ledger.
 # Prints throughput, p50/p95/p99 per kind and errors, and fails if any request failed or any
-# acknowledged write is missing. Takes ~3 min after the release build.
+# acknowledged write is missing. Takes ~2 min after the release build.
 #
 #   scripts/load.sh [--users 200] [--seconds 30]
 set -euo pipefail

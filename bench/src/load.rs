@@ -62,20 +62,11 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let db = store::connect(&args.database_url).await?;
     let contract = first_contract(&db).await?;
-    let editor = match store::auth::find_user(&db, "load-editor").await? {
-        Some(u) => u.id,
-        None => store::auth::add_user(
-            &db,
-            "load",
-            "load-editor",
-            domain::Role::Editor,
-            "load-test-password",
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?,
-    };
+    // One account per simulated user, as in a real team: what a user sees after their own
+    // write is kept apart from what others see (reports::ReportCache::viewed_by).
     let mut sessions = Vec::new();
-    for _ in 0..args.users {
+    for u in 0..args.users {
+        let editor = load_user(&db, &format!("load-editor-{u}")).await?;
         let s = store::auth::create_session(&db, editor, chrono::Duration::hours(2)).await?;
         sessions.push((format!("ledger_session={}", s.secret), s.csrf_token));
     }
@@ -251,6 +242,26 @@ async fn main() -> anyhow::Result<()> {
         bail!("{} requests failed", errors.len());
     }
     Ok(())
+}
+
+/// An editor who only signs in through the session made here: no password hash to compute
+/// (argon2 would take minutes for 500 users), and none that could sign in.
+async fn load_user(db: &sea_orm::DatabaseConnection, name: &str) -> anyhow::Result<i64> {
+    use sea_orm::{ActiveModelTrait, Set};
+    if let Some(user) = store::auth::find_user(db, name).await? {
+        return Ok(user.id);
+    }
+    let user = store::entities::user::ActiveModel {
+        username: Set(name.to_owned()),
+        password_hash: Set("!".to_owned()),
+        role: Set(domain::Role::Editor.as_str().to_owned()),
+        created_at: Set(chrono::Utc::now()),
+        disabled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(user.id)
 }
 
 async fn first_contract(db: &sea_orm::DatabaseConnection) -> anyhow::Result<String> {
