@@ -7,9 +7,11 @@
 //! instead of repeating it), concurrent requests for one report of one version share one
 //! computation, and a version confirmed less than `max_age` ago is served without asking the
 //! database again — except to a viewer whose own write came after that confirmation, who
-//! always sees their write.
+//! always sees their write. While one request brings a version in, the others are served the
+//! current one up to twice `max_age` instead of queueing, and the reports most asked of the
+//! old version are computed for the new one in the background as soon as it is served.
 
-use crate::{Report, ReportError};
+use crate::{Report, ReportError, ReportName, ReportRequest};
 use analytics::LedgerFrames;
 use chrono::{DateTime, Utc};
 use domain::snapshot::{CommitmentFacts, LedgerSnapshot};
@@ -46,7 +48,17 @@ pub(crate) struct Generation {
     /// When the version was last confirmed as the newest: the instant that check started, and
     /// the wall-clock time a page shows for it.
     confirmed: Mutex<(Instant, DateTime<Utc>)>,
-    reports: Mutex<HashMap<String, Arc<OnceCell<Arc<Report>>>>>,
+    reports: Mutex<HashMap<String, Asked>>,
+}
+
+/// A report asked of a generation: the question (to answer it again for the next version),
+/// how often it was asked, and the answer once computed.
+#[derive(Clone)]
+struct Asked {
+    name: ReportName,
+    request: ReportRequest,
+    times: u32,
+    answer: Arc<OnceCell<Arc<Report>>>,
 }
 
 /// What a page needs besides its reports: the commitments from the same snapshot (so report
@@ -59,8 +71,12 @@ pub struct LedgerView {
 }
 
 /// Distinct report requests kept per ledger version; beyond it they are dropped and computed
-/// again when asked (a new version starts empty anyway).
+/// again when asked.
 const MAX_CACHED_REPORTS: usize = 256;
+
+/// The most-asked reports of a version computed for the next one as soon as it is served
+/// (see [`Generation::warm`]); under load these are the few the dashboards and exports ask.
+const MAX_WARMED_REPORTS: usize = 32;
 
 /// Viewers' write times are only needed for `max_age` after the write; past this many the
 /// older ones are forgotten.
@@ -120,12 +136,23 @@ impl ReportCache {
         db: &sea_orm::DatabaseConnection,
     ) -> Result<Arc<Generation>, ReportError> {
         let arrived = Instant::now();
-        if let Some(fresh) = self.fresh_for(arrived) {
+        let max_age = self.shared.max_age;
+        if let Some(fresh) = self.fresh_for(arrived, max_age) {
             return Ok(fresh);
         }
-        let _one_at_a_time = self.shared.refreshing.lock().await;
+        let _one_at_a_time = match self.shared.refreshing.try_lock() {
+            Ok(turn) => turn,
+            Err(_) => {
+                // Another request is bringing the figures up to date: rather than queue behind
+                // it, take the current ones while they are under twice the max age.
+                if let Some(recent) = self.fresh_for(arrived, max_age * 2) {
+                    return Ok(recent);
+                }
+                self.shared.refreshing.lock().await
+            }
+        };
         // The check this request waited for may have answered it.
-        if let Some(fresh) = self.fresh_for(arrived) {
+        if let Some(fresh) = self.fresh_for(arrived, max_age) {
             return Ok(fresh);
         }
         let (started, now) = (Instant::now(), Utc::now());
@@ -154,50 +181,139 @@ impl ReportCache {
             confirmed: Mutex::new((started, now)),
             reports: Mutex::new(HashMap::new()),
         });
+        let expected = current
+            .as_ref()
+            .map(|previous| generation.expect_from(previous));
         *lock(&self.shared.current) = Some(generation.clone());
+        if let Some(expected) = expected {
+            tokio::spawn(generation.clone().warm(expected, self.shared.clone()));
+        }
         Ok(generation)
     }
 
     /// The current generation if it may answer a request that arrived at `arrived`: confirmed
     /// no more than `max_age` before that, and after this viewer's latest write.
-    fn fresh_for(&self, arrived: Instant) -> Option<Arc<Generation>> {
+    fn fresh_for(&self, arrived: Instant, max_age: Duration) -> Option<Arc<Generation>> {
         let generation = lock(&self.shared.current).clone()?;
         let confirmed = lock(&generation.confirmed).0;
         let wrote = self
             .viewer
             .and_then(|v| lock(&self.shared.writes).get(&v).copied());
-        let recent = confirmed + self.shared.max_age >= arrived;
+        let recent = confirmed + max_age >= arrived;
         let after_own_write = wrote.is_none_or(|w| w < confirmed);
         (recent && after_own_write).then_some(generation)
     }
 }
 
 impl Generation {
-    /// The report under `key`, computed by `compute` once however many requests ask at once.
+    /// The report `name` for `request` at this version, computed once however many ask.
     pub(crate) async fn report(
         &self,
-        key: String,
+        name: ReportName,
+        request: ReportRequest,
+    ) -> Result<Arc<Report>, ReportError> {
+        let (frames, version) = (self.frames.clone(), self.version);
+        let question = request.clone();
+        self.report_with(name, request, move || {
+            crate::by_name::compute(name, &question, &frames, version)
+        })
+        .await
+    }
+
+    async fn report_with(
+        &self,
+        name: ReportName,
+        request: ReportRequest,
         compute: impl FnOnce() -> Result<Report, ReportError> + Send + 'static,
     ) -> Result<Arc<Report>, ReportError> {
-        let cell = {
+        let key = key_of(name, &request);
+        let answer = {
             let mut reports = lock(&self.reports);
             if reports.len() >= MAX_CACHED_REPORTS && !reports.contains_key(&key) {
                 reports.clear();
             }
-            reports.entry(key).or_default().clone()
+            let asked = reports.entry(key).or_insert_with(|| Asked {
+                name,
+                request,
+                times: 0,
+                answer: Default::default(),
+            });
+            asked.times += 1;
+            asked.answer.clone()
         };
-        // polars is CPU-bound and blocks: keep it off the async workers. A failed computation
-        // leaves the cell empty, so the next request tries again.
-        let report = cell
-            .get_or_try_init(|| async move {
-                tokio::task::spawn_blocking(compute)
-                    .await
-                    .map_err(|e| ReportError::Worker(e.to_string()))?
-                    .map(Arc::new)
-            })
-            .await?;
-        Ok(report.clone())
+        answer_once(&answer, compute).await
     }
+
+    /// Enters the reports most asked of `previous` (up to [`MAX_WARMED_REPORTS`]) as expected
+    /// here, not yet computed: a view that asks for one while [`Generation::warm`] computes it
+    /// then waits for that computation instead of starting its own.
+    fn expect_from(&self, previous: &Generation) -> Vec<Asked> {
+        let mut asked: Vec<(String, Asked)> = lock(&previous.reports)
+            .iter()
+            .filter(|(_, a)| a.answer.initialized())
+            .map(|(key, a)| (key.clone(), a.clone()))
+            .collect();
+        asked.sort_by_key(|(_, a)| std::cmp::Reverse(a.times));
+        asked.truncate(MAX_WARMED_REPORTS);
+        let mut reports = lock(&self.reports);
+        asked
+            .into_iter()
+            .map(|(key, a)| {
+                let expected = Asked {
+                    times: 0,
+                    answer: Default::default(),
+                    ..a
+                };
+                reports.insert(key, expected.clone());
+                expected
+            })
+            .collect()
+    }
+
+    /// Computes the expected reports after the version is served, one at a time (one core),
+    /// so the first views after a change find them ready or under way; views compute what
+    /// else they need on the other core meanwhile. One that fails is computed again (and its
+    /// error shown) when asked. Stops once a newer version is served.
+    async fn warm(self: Arc<Self>, expected: Vec<Asked>, shared: Arc<Shared>) {
+        for asked in expected {
+            let current = lock(&shared.current).clone();
+            if !current.is_some_and(|c| Arc::ptr_eq(&c, &self)) {
+                return;
+            }
+            let (frames, version) = (self.frames.clone(), self.version);
+            let Asked { name, request, .. } = asked.clone();
+            let compute = move || crate::by_name::compute(name, &request, &frames, version);
+            answer_once(&asked.answer, compute).await.ok();
+        }
+    }
+}
+
+/// The answer in `cell`, computed by `compute` unless it is there or under way. polars is
+/// CPU-bound and blocks: it runs off the async workers. A failed computation leaves the cell
+/// empty, so the next request tries again.
+async fn answer_once(
+    cell: &OnceCell<Arc<Report>>,
+    compute: impl FnOnce() -> Result<Report, ReportError> + Send + 'static,
+) -> Result<Arc<Report>, ReportError> {
+    let report = cell
+        .get_or_try_init(|| async move {
+            tokio::task::spawn_blocking(compute)
+                .await
+                .map_err(|e| ReportError::Worker(e.to_string()))?
+                .map(Arc::new)
+        })
+        .await?;
+    Ok(report.clone())
+}
+
+/// "Today" is part of the question for reports about now, so it is part of the key.
+fn key_of(name: ReportName, request: &ReportRequest) -> String {
+    format!(
+        "{}|{}|{:?}",
+        name.as_str(),
+        request.as_of_or_today(),
+        request
+    )
 }
 
 #[cfg(test)]
@@ -233,7 +349,7 @@ mod tests {
                 let (generation, computed) = (generation.clone(), computed.clone());
                 tokio::spawn(async move {
                     generation
-                        .report("burndown".into(), move || {
+                        .report_with(ReportName::BurnDown, ReportRequest::default(), move || {
                             computed.fetch_add(1, Ordering::SeqCst);
                             std::thread::sleep(Duration::from_millis(50));
                             let frame = polars::prelude::DataFrame::empty();
@@ -280,6 +396,67 @@ mod tests {
             after,
             "checked after her write: no new check needed"
         );
+    }
+
+    #[tokio::test]
+    async fn the_reports_asked_of_a_version_are_ready_in_the_next() {
+        let db = store::connect("sqlite::memory:").await.unwrap();
+        add_revenue(&db, "2026-01-01").await;
+        let cache = ReportCache::default();
+        let request = ReportRequest::default();
+        crate::run(&cache, &db, ReportName::Ratio, &request)
+            .await
+            .unwrap();
+
+        add_revenue(&db, "2026-02-01").await;
+        let next = cache.generation(&db).await.unwrap();
+        let key = key_of(ReportName::Ratio, &request);
+        let answer = lock(&next.reports)[&key].answer.clone();
+        let mut waited = Duration::ZERO;
+        while !answer.initialized() && waited < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            waited += Duration::from_millis(10);
+        }
+        let warmed = answer.get().cloned().expect("computed without being asked");
+        assert_eq!(warmed.version, next.version);
+        assert_eq!(lock(&next.reports)[&key].times, 0);
+        let fresh = crate::run(&ReportCache::default(), &db, ReportName::Ratio, &request)
+            .await
+            .unwrap();
+        assert_eq!(warmed.table, fresh.table);
+        assert!(!lock(&next.reports).contains_key(&key_of(ReportName::BurnDown, &request)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn while_one_request_refreshes_others_take_the_current_figures_briefly() {
+        let db = store::connect("sqlite::memory:").await.unwrap();
+        let max_age = Duration::from_millis(300);
+        let cache = ReportCache::coalescing(max_age);
+        let first = cache.generation(&db).await.unwrap().version;
+        add_revenue(&db, "2026-01-01").await;
+        tokio::time::sleep(max_age + Duration::from_millis(50)).await;
+
+        // Past the max age, with a refresh under way: served at once, from the last version.
+        let refresh = cache.shared.refreshing.lock().await;
+        let viewer = cache.viewed_by(1);
+        let served = tokio::time::timeout(Duration::from_millis(100), viewer.generation(&db));
+        assert_eq!(served.await.unwrap().unwrap().version, first);
+        // Not to the user who wrote: they wait for the refresh.
+        viewer.wrote(1);
+        let waits = tokio::time::timeout(Duration::from_millis(100), viewer.generation(&db));
+        assert!(
+            waits.await.is_err(),
+            "a writer is not served figures without their write"
+        );
+        drop(refresh);
+        assert!(viewer.generation(&db).await.unwrap().version > first);
+
+        // Past twice the max age nobody is served the old figures, refresh or not.
+        add_revenue(&db, "2026-02-01").await;
+        tokio::time::sleep(max_age * 2 + Duration::from_millis(50)).await;
+        let _refresh = cache.shared.refreshing.lock().await;
+        let waits = tokio::time::timeout(Duration::from_millis(100), cache.generation(&db));
+        assert!(waits.await.is_err());
     }
 
     #[tokio::test]

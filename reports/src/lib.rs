@@ -5,6 +5,7 @@
 //! A report is its frame (typed columns, what the dashboards read) and its table (the cells the
 //! CSV and JSON print, money rounded once to cents); `workbook` writes tables as typed XLSX.
 
+mod by_name;
 mod cache;
 pub mod docs;
 mod error;

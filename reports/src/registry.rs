@@ -1,7 +1,6 @@
-//! The reports by name: which analytics function answers each, and the one way to run one.
+//! The one way to run a report: through the cache, at the ledger's current version.
 
 use crate::{Report, ReportCache, ReportError, ReportName, ReportRequest};
-use analytics::{LedgerFrames, ReportTable};
 use std::sync::Arc;
 
 pub async fn run(
@@ -10,61 +9,6 @@ pub async fn run(
     name: ReportName,
     request: &ReportRequest,
 ) -> Result<Arc<Report>, ReportError> {
-    // "Today" is part of the question for reports about now, so it is part of the key.
-    let request = request.clone();
-    let key = format!(
-        "{}|{}|{:?}",
-        name.as_str(),
-        request.as_of_or_today(),
-        request
-    );
     let generation = cache.generation(db).await?;
-    let (frames, version) = (generation.frames.clone(), generation.version);
-    generation
-        .report(key, move || compute(name, &request, &frames, version))
-        .await
-}
-
-fn compute(
-    name: ReportName,
-    request: &ReportRequest,
-    frames: &LedgerFrames,
-    version: i64,
-) -> Result<Report, ReportError> {
-    let filters = &request.filters;
-    let changed;
-    let frames = match &request.scenario {
-        Some(scenario) => {
-            changed = analytics::scenario::apply(frames, scenario)?;
-            &changed
-        }
-        None => frames,
-    };
-    // The as-of date and trailing window of the reports that look forward.
-    let as_of = request.as_of_or_today();
-    let window = request
-        .window_days
-        .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS);
-    let frame = match name {
-        ReportName::BurnDown => analytics::burn_down(frames, filters)?,
-        ReportName::PortfolioBurnDown => analytics::portfolio_burn_down(frames, filters)?,
-        ReportName::Concentration => analytics::vendor_concentration(frames, filters)?,
-        ReportName::Ratio => analytics::infra_to_revenue(frames, filters)?,
-        ReportName::Slippage => analytics::delivery_slippage(frames, filters)?,
-        ReportName::RatioTtm => analytics::ratio_ttm(frames, filters)?,
-        ReportName::CommitmentConcentration => {
-            analytics::commitment_concentration(frames, filters, as_of)?
-        }
-        ReportName::TrueUp => analytics::trueup(frames, filters, as_of, window)?,
-        ReportName::RatioOutlook => analytics::ratio_outlook(frames, filters, as_of, window)?,
-        ReportName::Commitments => analytics::commitment_fulfilment(frames, filters)?,
-        ReportName::UsageBurnDown => analytics::usage_burn_down(frames, filters)?,
-        ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
-    };
-    let table = ReportTable::from_frame(&frame)?;
-    Ok(Report {
-        frame,
-        table,
-        version,
-    })
+    generation.report(name, request.clone()).await
 }

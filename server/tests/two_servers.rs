@@ -11,6 +11,16 @@ use axum::http::{header, Request, StatusCode};
 use common::{call_as, demo_state, get_as, send};
 use domain::Role;
 
+/// A usage entry that moves LAMBDA-2026-1B's burn-down visibly.
+const MILLION_ON_NOV_20: [(&str, &str); 6] = [
+    ("usage[contract]", "LAMBDA-2026-1B"),
+    ("usage[date]", "2026-11-20"),
+    ("usage[amount]", "1000000.00"),
+    ("usage[quantity]", "10"),
+    ("usage[unit]", "gpu_hour"),
+    ("usage[sku]", "b200"),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_share_sessions_and_see_each_others_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -26,15 +36,7 @@ async fn two_servers_share_sessions_and_see_each_others_writes() {
     let (_, before) = get_as(&b, Some(Role::Viewer), path).await;
     let dashboard = "/api/dashboards/burndown/contracts.csv?contract=LAMBDA-2026-1B";
     let (_, dashboard_before) = get_as(&b, Some(Role::Viewer), dashboard).await;
-    let form = [
-        ("usage[contract]", "LAMBDA-2026-1B"),
-        ("usage[date]", "2026-11-20"),
-        ("usage[amount]", "1000000.00"),
-        ("usage[quantity]", "10"),
-        ("usage[unit]", "gpu_hour"),
-        ("usage[sku]", "b200"),
-    ];
-    let (status, body) = call_as(&a, Some(Role::Editor), "add_usage", &form).await;
+    let (status, body) = call_as(&a, Some(Role::Editor), "add_usage", &MILLION_ON_NOV_20).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Ok"), "{body}");
 
@@ -82,15 +84,8 @@ async fn a_writer_sees_their_write_at_once_while_views_are_coalesced() {
     let (_, editor_before) = get_as(&server, Some(Role::Editor), path).await;
     assert_eq!(viewer_before, editor_before);
 
-    let form = [
-        ("usage[contract]", "LAMBDA-2026-1B"),
-        ("usage[date]", "2026-11-20"),
-        ("usage[amount]", "1000000.00"),
-        ("usage[quantity]", "10"),
-        ("usage[unit]", "gpu_hour"),
-        ("usage[sku]", "b200"),
-    ];
-    let (status, body) = call_as(&server, Some(Role::Editor), "add_usage", &form).await;
+    let (status, body) =
+        call_as(&server, Some(Role::Editor), "add_usage", &MILLION_ON_NOV_20).await;
     assert!(status == StatusCode::OK && body.contains("Ok"), "{body}");
 
     let (_, viewer_coalesced) = get_as(&server, Some(Role::Viewer), path).await;
