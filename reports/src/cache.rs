@@ -248,9 +248,11 @@ impl Generation {
     /// here, not yet computed: a view that asks for one while [`Generation::warm`] computes it
     /// then waits for that computation instead of starting its own.
     fn expect_from(&self, previous: &Generation) -> Vec<Asked> {
+        // Asked, or expected from earlier versions (computed or not: a warm-up cut short by a
+        // newer version must not drop them); the count halves each version they go unasked.
         let mut asked: Vec<(String, Asked)> = lock(&previous.reports)
             .iter()
-            .filter(|(_, a)| a.answer.initialized())
+            .filter(|(_, a)| a.times > 0)
             .map(|(key, a)| (key.clone(), a.clone()))
             .collect();
         asked.sort_by_key(|(_, a)| std::cmp::Reverse(a.times));
@@ -260,7 +262,7 @@ impl Generation {
             .into_iter()
             .map(|(key, a)| {
                 let expected = Asked {
-                    times: 0,
+                    times: a.times / 2,
                     answer: Default::default(),
                     ..a
                 };
@@ -404,9 +406,11 @@ mod tests {
         add_revenue(&db, "2026-01-01").await;
         let cache = ReportCache::default();
         let request = ReportRequest::default();
-        crate::run(&cache, &db, ReportName::Ratio, &request)
-            .await
-            .unwrap();
+        for _ in 0..4 {
+            crate::run(&cache, &db, ReportName::Ratio, &request)
+                .await
+                .unwrap();
+        }
 
         add_revenue(&db, "2026-02-01").await;
         let next = cache.generation(&db).await.unwrap();
@@ -419,7 +423,11 @@ mod tests {
         }
         let warmed = answer.get().cloned().expect("computed without being asked");
         assert_eq!(warmed.version, next.version);
-        assert_eq!(lock(&next.reports)[&key].times, 0);
+        assert_eq!(
+            lock(&next.reports)[&key].times,
+            2,
+            "popularity halves per version"
+        );
         let fresh = crate::run(&ReportCache::default(), &db, ReportName::Ratio, &request)
             .await
             .unwrap();
