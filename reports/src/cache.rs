@@ -212,12 +212,18 @@ impl Generation {
         name: ReportName,
         request: ReportRequest,
     ) -> Result<Arc<Report>, ReportError> {
+        let compute = self.computation(name, request.clone());
+        self.report_with(name, request, compute).await
+    }
+
+    /// The computation of `name` for `request` on these frames, to run off the async workers.
+    fn computation(
+        &self,
+        name: ReportName,
+        request: ReportRequest,
+    ) -> impl FnOnce() -> Result<Report, ReportError> + Send + 'static {
         let (frames, version) = (self.frames.clone(), self.version);
-        let question = request.clone();
-        self.report_with(name, request, move || {
-            crate::by_name::compute(name, &question, &frames, version)
-        })
-        .await
+        move || crate::by_name::compute(name, &request, &frames, version)
     }
 
     async fn report_with(
@@ -282,9 +288,7 @@ impl Generation {
             if !current.is_some_and(|c| Arc::ptr_eq(&c, &self)) {
                 return;
             }
-            let (frames, version) = (self.frames.clone(), self.version);
-            let Asked { name, request, .. } = asked.clone();
-            let compute = move || crate::by_name::compute(name, &request, &frames, version);
+            let compute = self.computation(asked.name, asked.request.clone());
             answer_once(&asked.answer, compute).await.ok();
         }
     }
