@@ -73,7 +73,7 @@ fn options(url: &str) -> Result<ConnectOptions, DbErr> {
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
                 // SQLite's default 2 MB page cache makes big writes spill and re-read pages.
                 .pragma("cache_size", SQLITE_CACHE_KIB.to_string())
@@ -167,22 +167,23 @@ pub struct WriteTurn {
     _permit: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
-/// How long a writer waits for its turn: SQLite's own busy timeout, as before the queue.
-const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a writer waits for SQLite's lock (in the process's queue, then in SQLite).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl WriteTurn {
     async fn take(db: &sea_orm::DatabaseConnection) -> Result<Self, DbErr> {
         let Some(queue) = sqlite_write_queue(db) else {
             return Ok(Self { _permit: None });
         };
-        match tokio::time::timeout(WRITE_TURN_TIMEOUT, queue.acquire_owned()).await {
+        match tokio::time::timeout(SQLITE_BUSY_TIMEOUT, queue.acquire_owned()).await {
             Ok(Ok(permit)) => Ok(Self {
                 _permit: Some(permit),
             }),
             Ok(Err(_closed)) => Err(DbErr::Custom("the write queue is closed".into())),
-            Err(_elapsed) => Err(DbErr::Custom(
-                "another change has held the ledger for over 10 seconds (an import?); try again when it has finished".into(),
-            )),
+            Err(_elapsed) => Err(DbErr::Custom(format!(
+                "another change has held the ledger for over {} seconds (an import?); try again when it has finished",
+                SQLITE_BUSY_TIMEOUT.as_secs()
+            ))),
         }
     }
 }
