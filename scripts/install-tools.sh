@@ -75,8 +75,8 @@ command -v python3 >/dev/null || { log "installing python3"; apt_install python3
 # wasm-opt for the size-optimised bundle: binaryen from the npm registry (Debian's is too old
 # for current rustc's wasm), pinned by tools/package-lock.json.
 command -v npm >/dev/null || { log "installing Node.js and npm"; apt_install nodejs npm; }
-if [ ! -x "$(dirname "$0")/../tools/node_modules/.bin/wasm-opt" ]; then
-  log "installing wasm-opt (binaryen, npm)"
+if [ ! -x "$(dirname "$0")/../tools/node_modules/.bin/wasm-opt" ] || [ ! -x "$(dirname "$0")/../tools/node_modules/.bin/validate-api" ]; then
+  log "installing wasm-opt (binaryen) and the OpenAPI validator (npm)"
   (cd "$(dirname "$0")/../tools" && npm ci --no-audit --no-fund --silent)
 fi
 

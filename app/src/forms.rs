@@ -169,6 +169,7 @@ mod server_side {
         match result {
             Ok(message) => Ok(Ok(message)),
             Err(WriteError::Invalid(errors)) => Ok(Err(errors)),
+            Err(WriteError::Conflict(error)) => Ok(Err(vec![error])),
             Err(WriteError::NotFound(message)) => Err(ServerFnError::new(message)),
             Err(WriteError::Database(e)) => Err(database_error(e)),
         }

@@ -73,6 +73,7 @@ pub struct VendorRow {
     pub name: String,
     pub kind: String,
     pub contracts: i64,
+    pub archived: bool,
 }
 
 /// Everything the contract page shows.

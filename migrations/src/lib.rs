@@ -13,6 +13,7 @@ mod m20261124_000006_focus_usage;
 mod m20261124_000007_scenarios;
 mod m20261201_000008_vendor_spend;
 mod m20261202_000009_commitments;
+mod m20261205_000010_api;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_scenarios::Migration),
             Box::new(m20261201_000008_vendor_spend::Migration),
             Box::new(m20261202_000009_commitments::Migration),
+            Box::new(m20261205_000010_api::Migration),
         ]
     }
 }

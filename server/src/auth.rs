@@ -54,6 +54,15 @@ fn plain(status: StatusCode, message: &str) -> Response {
     (status, format!("{message}\n")).into_response()
 }
 
+/// A refusal in the form the caller reads: problem details for the JSON API, text elsewhere.
+fn refuse(path: &str, status: StatusCode, message: &str) -> Response {
+    if path.starts_with(crate::api::problem::API_PREFIX) {
+        crate::api::problem::Problem::new(status, message).into_response()
+    } else {
+        plain(status, message)
+    }
+}
+
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let lookup = match (bearer(req.headers()), cookie(req.headers(), SESSION_COOKIE)) {
         (Some(token), _) => store::auth::token_principal(&state.db, &token).await,
@@ -76,7 +85,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             return next.run(req).await;
         }
         if path.starts_with("/api/") {
-            return plain(
+            return refuse(
+                &path,
                 StatusCode::UNAUTHORIZED,
                 "Sign in first, or send an API token (Authorization: Bearer …).",
             );
@@ -115,7 +125,8 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     let path = req.uri().path().to_owned();
     let refuse = || {
         tracing::warn!(%path, "refused a state-changing request without a valid CSRF token");
-        plain(
+        refuse(
+            &path,
             StatusCode::FORBIDDEN,
             "Missing or wrong CSRF token: reload the page and try again.",
         )

@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         crate::upload::route(state.upload_limit_bytes),
     );
     Router::new()
+        .merge(crate::api::router(&state))
         .route("/healthz", get(healthz))
         .route("/api/reports/{file}", get(crate::report_api::report))
         .route(

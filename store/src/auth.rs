@@ -27,6 +27,18 @@ pub struct Principal {
     pub role: Role,
     /// Present for browser sessions (which need CSRF protection); API tokens have none.
     pub csrf_token: Option<String>,
+    /// The API token the request came with, if it came with one.
+    pub token_id: Option<i64>,
+}
+
+impl Principal {
+    /// Who owns the request's idempotency keys: its token, or the user for a session.
+    pub fn idempotency_caller(&self) -> String {
+        match self.token_id {
+            Some(id) => format!("token:{id}"),
+            None => format!("user:{}", self.user_id),
+        }
+    }
 }
 
 /// A random 256-bit secret, hex-encoded.
@@ -291,6 +303,7 @@ pub async fn session_principal(
         role: role_of(&u)?,
         username: u.username,
         csrf_token: Some(found.csrf_token),
+        token_id: None,
     }))
 }
 
@@ -406,6 +419,7 @@ pub async fn token_principal(
     let Some(u) = active_user(db, found.user_id).await? else {
         return Ok(None);
     };
+    let token_id = found.id;
     let mut active = found.into_active_model();
     active.last_used_at = Set(Some(Utc::now()));
     active.update(db).await?;
@@ -414,6 +428,7 @@ pub async fn token_principal(
         role: role_of(&u)?,
         username: u.username,
         csrf_token: None,
+        token_id: Some(token_id),
     }))
 }
 

@@ -11,6 +11,7 @@ pub mod entities;
 pub mod export;
 pub mod focus;
 pub mod formats;
+pub mod idempotency;
 pub mod import;
 pub mod ledger;
 pub mod reports;

@@ -9,6 +9,7 @@ pub struct Model {
     pub name: String,
     pub kind: String,
     pub created_at: DateTimeUtc,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -215,6 +215,11 @@ async fn insert(
 ) -> Result<commitment::Model, WriteError> {
     let existing = of_contract(conn, c.id).await?;
     let errors = check_new(c, &existing, new);
+    if let [taken] = &errors[..] {
+        if existing.iter().any(|k| k.reference == new.reference) {
+            return Err(WriteError::Conflict(taken.clone()));
+        }
+    }
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));
     }

@@ -33,9 +33,13 @@ impl Status {
     }
 
     fn admits(self, c: &ContractOverview) -> bool {
+        self.admits_archived(c.archived)
+    }
+
+    pub fn admits_archived(self, archived: bool) -> bool {
         match self {
-            Status::Active => !c.archived,
-            Status::Archived => c.archived,
+            Status::Active => !archived,
+            Status::Archived => archived,
             Status::All => true,
         }
     }
@@ -167,11 +171,10 @@ pub async fn create(
     let w = EntityWrite::begin(db, actor).await?;
     let vendor = vendors::require(&w.txn, &new.vendor, "vendor").await?;
     if find(&w.txn, &new.reference).await?.is_some() {
-        return Err(FieldError::new(
+        return Err(WriteError::Conflict(FieldError::new(
             "reference",
             format!("a contract {:?} already exists", new.reference),
-        )
-        .into());
+        )));
     }
     let saved = contract::ActiveModel {
         reference: Set(new.reference.clone()),

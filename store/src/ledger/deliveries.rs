@@ -81,14 +81,13 @@ pub async fn add_phase(
     let w = EntityWrite::begin(db, actor).await?;
     let contract = super::contract_lookup::require(&w.txn, &new.contract, "contract").await?;
     if find_phase(&w.txn, contract.id, &new.phase).await?.is_some() {
-        return Err(FieldError::new(
+        return Err(WriteError::Conflict(FieldError::new(
             "phase",
             format!(
                 "contract {} already has a phase {:?}",
                 new.contract, new.phase
             ),
-        )
-        .into());
+        )));
     }
     delivery_phase::ActiveModel {
         contract_id: Set(contract.id),
@@ -134,6 +133,7 @@ async fn find_phase(
 /// What logging a receipt leaves behind: received so far against the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReceiptLogged {
+    pub id: i64,
     pub planned: Quantity,
     pub received: Quantity,
 }
@@ -160,7 +160,7 @@ pub async fn log_receipt(
                 format!("contract {} has no phase {:?}", new.contract, new.phase),
             )
         })?;
-    delivery_receipt::ActiveModel {
+    let saved = delivery_receipt::ActiveModel {
         phase_id: Set(phase.id),
         date: Set(new.date),
         quantity_micros: Set(new.quantity.micros()),
@@ -191,6 +191,7 @@ pub async fn log_receipt(
     )
     .await?;
     Ok(ReceiptLogged {
+        id: saved.id,
         planned: Quantity::from_micros(phase.planned_quantity_micros),
         received: Quantity::from_micros(received),
     })

@@ -25,6 +25,9 @@ use sea_orm::DbErr;
 pub enum WriteError {
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
+    /// The entry's natural key (a vendor's name, a contract's reference, …) is taken.
+    #[error("{0}")]
+    Conflict(FieldError),
     #[error("{0}")]
     NotFound(String),
     #[error(transparent)]

@@ -28,19 +28,24 @@ pub async fn list(
     if let Some(to) = to {
         query = query.filter(revenue_entry::Column::PeriodStart.lte(to));
     }
-    query
-        .all(db)
+    query.all(db).await?.into_iter().map(row).collect()
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<RevenueRow>, DbErr> {
+    revenue_entry::Entity::find_by_id(id)
+        .one(db)
         .await?
-        .into_iter()
-        .map(|r| {
-            let currency = Currency::parse(&r.currency).map_err(DbErr::Custom)?;
-            Ok(RevenueRow {
-                id: r.id,
-                period_start: r.period_start,
-                amount: Money::from_minor(r.amount_minor, currency),
-            })
-        })
-        .collect()
+        .map(row)
+        .transpose()
+}
+
+fn row(r: revenue_entry::Model) -> Result<RevenueRow, DbErr> {
+    let currency = Currency::parse(&r.currency).map_err(DbErr::Custom)?;
+    Ok(RevenueRow {
+        id: r.id,
+        period_start: r.period_start,
+        amount: Money::from_minor(r.amount_minor, currency),
+    })
 }
 
 fn snapshot(r: &revenue_entry::Model) -> serde_json::Value {
@@ -82,7 +87,7 @@ pub async fn add(db: &DatabaseConnection, actor: &str, new: NewRevenue) -> Resul
     let w = EntityWrite::begin(db, actor).await?;
     super::periods::ensure_open(&w.txn, "period_start", new.period_start).await?;
     if let Some(error) = taken(&w.txn, &new, None).await? {
-        return Err(error.into());
+        return Err(WriteError::Conflict(error));
     }
     let saved = revenue_entry::ActiveModel {
         period_start: Set(new.period_start),
@@ -117,7 +122,7 @@ pub async fn correct(
     super::periods::ensure_open(&w.txn, "period_start", before.period_start).await?;
     super::periods::ensure_open(&w.txn, "period_start", new.period_start).await?;
     if let Some(error) = taken(&w.txn, &new, Some(id)).await? {
-        return Err(error.into());
+        return Err(WriteError::Conflict(error));
     }
     let mut active = before.clone().into_active_model();
     active.period_start = Set(new.period_start);

@@ -47,10 +47,10 @@ pub async fn create(
 ) -> Result<i64, WriteError> {
     let w = EntityWrite::begin(db, actor).await?;
     if get(&w.txn, &scenario.name).await?.is_some() {
-        return Err(WriteError::Invalid(vec![FieldError::new(
+        return Err(WriteError::Conflict(FieldError::new(
             "name",
             format!("a scenario named {:?} already exists", scenario.name),
-        )]));
+        )));
     }
     let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
     let id = crate::db::insert_returning_id(
@@ -73,6 +73,39 @@ pub async fn create(
     )
     .await?;
     Ok(id)
+}
+
+/// Replaces the assumptions of the scenario named `name` (the name stays).
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &str,
+    name: &str,
+    scenario: Scenario,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let Some(before) = get(&w.txn, name).await? else {
+        return Err(WriteError::NotFound(format!("no scenario named {name:?}")));
+    };
+    if scenario.name != name {
+        return Err(FieldError::new("name", "a scenario's name cannot be changed").into());
+    }
+    let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
+    w.txn
+        .execute_raw(crate::db::statement(
+            w.txn.get_database_backend(),
+            "UPDATE scenarios SET definition = ? WHERE name = ?",
+            vec![definition.to_string().into(), name.into()],
+        ))
+        .await?;
+    w.commit(
+        domain::AuditEntity::Scenario,
+        Some(name.to_owned()),
+        "update",
+        serde_json::to_value(&before).ok(),
+        Some(definition),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn delete(db: &DatabaseConnection, actor: &str, name: &str) -> Result<(), WriteError> {

@@ -116,6 +116,22 @@ pub async fn list(
     })
 }
 
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<UsageRow>, DbErr> {
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
+         JOIN vendors v ON v.id = u.vendor_id WHERE u.id = ?"
+    );
+    db.query_one_raw(crate::db::statement(
+        db.get_database_backend(),
+        &sql,
+        vec![id.into()],
+    ))
+    .await?
+    .as_ref()
+    .map(usage_row)
+    .transpose()
+}
+
 pub(crate) async fn recent(
     db: &impl ConnectionTrait,
     contract: &contract::Model,

@@ -13,9 +13,9 @@ use sea_orm::{
 use serde_json::json;
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<VendorRow>, DbErr> {
-    let sql = "SELECT v.id, v.name, v.kind, COUNT(c.id) AS contracts \
+    let sql = "SELECT v.id, v.name, v.kind, v.archived_at, COUNT(c.id) AS contracts \
                FROM vendors v LEFT JOIN contracts c ON c.vendor_id = v.id \
-               GROUP BY v.id, v.name, v.kind ORDER BY v.name";
+               GROUP BY v.id, v.name, v.kind, v.archived_at ORDER BY v.name";
     let backend = db.get_database_backend();
     let rows = db
         .query_all_raw(crate::db::statement(backend, sql, vec![]))
@@ -27,6 +27,9 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<VendorRow>, DbErr> {
                 name: row.try_get("", "name")?,
                 kind: row.try_get("", "kind")?,
                 contracts: row.try_get("", "contracts")?,
+                archived: row
+                    .try_get::<Option<chrono::DateTime<chrono::Utc>>>("", "archived_at")?
+                    .is_some(),
             })
         })
         .collect()
@@ -42,19 +45,34 @@ pub(crate) async fn find_by_name(
         .await
 }
 
-/// The vendor a form names, or an error on that form field.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<VendorRow>, DbErr> {
+    Ok(list(db).await?.into_iter().find(|v| v.id == id))
+}
+
+/// The vendor a form names, or an error on that form field. An archived vendor takes no new
+/// contracts or entries.
 pub(crate) async fn require(
     conn: &impl ConnectionTrait,
     name: &str,
     column: &str,
 ) -> Result<vendor::Model, WriteError> {
-    find_by_name(conn, name).await?.ok_or_else(|| {
+    let vendor = find_by_name(conn, name).await?.ok_or_else(|| {
         FieldError::new(
             column,
             format!("no vendor named {name:?}; add it on the Vendors page first"),
         )
-        .into()
-    })
+    })?;
+    if vendor.archived_at.is_some() {
+        return Err(FieldError::new(column, format!("vendor {name:?} is archived")).into());
+    }
+    Ok(vendor)
+}
+
+fn name_taken(name: &str) -> WriteError {
+    WriteError::Conflict(FieldError::new(
+        "name",
+        format!("a vendor named {name:?} already exists"),
+    ))
 }
 
 /// A vendor's name by id (a stored row's foreign key, so it exists).
@@ -67,7 +85,7 @@ pub(crate) async fn name_of(conn: &impl ConnectionTrait, id: i64) -> Result<Stri
 }
 
 fn snapshot(v: &vendor::Model) -> serde_json::Value {
-    json!({ "name": v.name, "kind": v.kind })
+    json!({ "name": v.name, "kind": v.kind, "archived_at": v.archived_at.map(super::utc_text) })
 }
 
 pub async fn create(
@@ -77,16 +95,13 @@ pub async fn create(
 ) -> Result<i64, WriteError> {
     let w = EntityWrite::begin(db, actor).await?;
     if find_by_name(&w.txn, &new.name).await?.is_some() {
-        return Err(FieldError::new(
-            "name",
-            format!("a vendor named {:?} already exists", new.name),
-        )
-        .into());
+        return Err(name_taken(&new.name));
     }
     let saved = vendor::ActiveModel {
         name: Set(new.name),
         kind: Set(new.kind.as_str().to_owned()),
         created_at: Set(chrono::Utc::now()),
+        archived_at: Set(None),
         ..Default::default()
     }
     .insert(&w.txn)
@@ -111,11 +126,7 @@ pub async fn update(
     let w = EntityWrite::begin(db, actor).await?;
     let before = w.existing::<vendor::Entity>(id, "vendor").await?;
     if new.name != before.name && find_by_name(&w.txn, &new.name).await?.is_some() {
-        return Err(FieldError::new(
-            "name",
-            format!("a vendor named {:?} already exists", new.name),
-        )
-        .into());
+        return Err(name_taken(&new.name));
     }
     let mut active = before.clone().into_active_model();
     active.name = Set(new.name);
@@ -125,6 +136,27 @@ pub async fn update(
         domain::AuditEntity::Vendor,
         Some(after.name.clone()),
         "update",
+        Some(snapshot(&before)),
+        Some(snapshot(&after)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// An archived vendor keeps its contracts and history but takes no new contracts or entries.
+pub async fn archive(db: &DatabaseConnection, actor: &str, id: i64) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w.existing::<vendor::Entity>(id, "vendor").await?;
+    if before.archived_at.is_some() {
+        return Err(FieldError::new("name", "this vendor is already archived").into());
+    }
+    let mut active = before.clone().into_active_model();
+    active.archived_at = Set(Some(chrono::Utc::now()));
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Vendor,
+        Some(after.name.clone()),
+        "archive",
         Some(snapshot(&before)),
         Some(snapshot(&after)),
     )

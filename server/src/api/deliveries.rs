@@ -1,0 +1,193 @@
+//! `/api/v1/contracts/{reference}/phases` and their receipts: the delivery plan and what
+//! arrived against it.
+
+use super::contracts::found as contract;
+use super::input::{allow, Body, Paging};
+use super::problem::Problem;
+use super::resources::{Paged, Phase, Receipt};
+use super::{Caller, Created};
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use domain::entries::{NewPhase, NewReceipt, RawPhase, RawReceipt};
+use domain::Permission;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A planned delivery of the contract the path names.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhaseInput {
+    /// Unique within the contract, e.g. "Phase 1".
+    pub phase: String,
+    /// What arrives, e.g. "GB200".
+    pub resource: String,
+    pub region: String,
+    /// `YYYY-MM-DD`.
+    pub planned_date: String,
+    /// A decimal string, e.g. "20000".
+    pub planned_quantity: String,
+}
+
+/// A delivery received against the phase the path names.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReceiptInput {
+    /// `YYYY-MM-DD`; not in a closed month.
+    pub date: String,
+    pub quantity: String,
+    pub note: String,
+}
+
+async fn phases_of(state: &AppState, reference: &str) -> Result<Vec<Phase>, Problem> {
+    contract(state, reference).await?;
+    Ok(
+        store::ledger::deliveries::phases(&state.db, Some(reference))
+            .await?
+            .into_iter()
+            .map(Phase::from)
+            .collect(),
+    )
+}
+
+async fn found(state: &AppState, reference: &str, phase: &str) -> Result<Phase, Problem> {
+    phases_of(state, reference)
+        .await?
+        .into_iter()
+        .find(|p| p.phase == phase)
+        .ok_or_else(|| Problem::not_found(format!("contract {reference:?} has no phase {phase:?}")))
+}
+
+fn phase_path(reference: &str, phase: &str) -> String {
+    format!(
+        "{}/phases/{}",
+        super::path_of("contracts", reference),
+        super::segment(phase)
+    )
+}
+
+/// By planned date.
+#[utoipa::path(get, path = "/api/v1/contracts/{reference}/phases", tag = "deliveries",
+    params(("reference" = String, Path), Paging),
+    responses((status = 200, body = Paged<Phase>), (status = 404, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(reference): Path<String>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Paged<Phase>>, Problem> {
+    allow(caller.as_deref(), Permission::Read)?;
+    Ok(Json(paging.cut(phases_of(&state, &reference).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{reference}/phases/{phase}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path)),
+    responses((status = 200, body = Phase), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase)): Path<(String, String)>,
+) -> Result<Json<Phase>, Problem> {
+    allow(caller.as_deref(), Permission::Read)?;
+    Ok(Json(found(&state, &reference, &phase).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{reference}/phases", tag = "deliveries",
+    params(("reference" = String, Path)), request_body = PhaseInput,
+    responses((status = 201, body = Phase), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(reference): Path<String>,
+    Body(input): Body<PhaseInput>,
+) -> Result<Created<Phase>, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    contract(&state, &reference).await?;
+    let new = NewPhase::parse(&RawPhase {
+        contract: &reference,
+        phase: &input.phase,
+        resource: &input.resource,
+        region: &input.region,
+        planned_date: &input.planned_date,
+        planned_quantity: &input.planned_quantity,
+    })
+    .map_err(|e| Problem::invalid(&e))?;
+    let phase = new.phase.clone();
+    store::ledger::deliveries::add_phase(&state.db, &who.username, new).await?;
+    Ok(Created::at(
+        phase_path(&reference, &phase),
+        found(&state, &reference, &phase).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{reference}/phases/{phase}/receipts", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path), Paging),
+    responses((status = 200, body = Paged<Receipt>), (status = 404, body = Problem)))]
+pub async fn receipts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase)): Path<(String, String)>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Paged<Receipt>>, Problem> {
+    allow(caller.as_deref(), Permission::Read)?;
+    Ok(Json(
+        paging.cut(found(&state, &reference, &phase).await?.receipts),
+    ))
+}
+
+async fn receipt_found(
+    state: &AppState,
+    reference: &str,
+    phase: &str,
+    id: i64,
+) -> Result<Receipt, Problem> {
+    found(state, reference, phase)
+        .await?
+        .receipts
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| {
+            Problem::not_found(format!(
+                "phase {phase:?} of {reference:?} has no receipt #{id}"
+            ))
+        })
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{reference}/phases/{phase}/receipts/{id}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path), ("id" = i64, Path)),
+    responses((status = 200, body = Receipt), (status = 404, body = Problem)))]
+pub async fn receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase, id)): Path<(String, String, i64)>,
+) -> Result<Json<Receipt>, Problem> {
+    allow(caller.as_deref(), Permission::Read)?;
+    Ok(Json(receipt_found(&state, &reference, &phase, id).await?))
+}
+
+/// Logs a delivery. Receiving more than planned is allowed (vendors ship extra) and shown.
+#[utoipa::path(post, path = "/api/v1/contracts/{reference}/phases/{phase}/receipts", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path)), request_body = ReceiptInput,
+    responses((status = 201, body = Receipt), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn log_receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase)): Path<(String, String)>,
+    Body(input): Body<ReceiptInput>,
+) -> Result<Created<Receipt>, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    found(&state, &reference, &phase).await?;
+    let new = NewReceipt::parse(&RawReceipt {
+        contract: &reference,
+        phase: &phase,
+        date: &input.date,
+        quantity: &input.quantity,
+        note: &input.note,
+    })
+    .map_err(|e| Problem::invalid(&e))?;
+    let logged = store::ledger::deliveries::log_receipt(&state.db, &who.username, new).await?;
+    Ok(Created::at(
+        format!("{}/receipts/{}", phase_path(&reference, &phase), logged.id),
+        receipt_found(&state, &reference, &phase, logged.id).await?,
+    ))
+}
