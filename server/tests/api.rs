@@ -265,6 +265,48 @@ async fn every_resource_lives_through_the_api_with_a_token() {
         )
         .await;
     assert_eq!(all.len(), 2, "its own commitment and the new one");
+    let at = "/api/v1/contracts/CW-2025-1/commitments/gpu-hours-2026";
+    let raised = s
+        .put(
+            at,
+            json!({"category": "usage", "quantity": "120000", "unit": "GPU-hours",
+                   "start_date": "2026-01-01", "end_date": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::OK, "{}", raised.body);
+    assert_eq!(raised.body["quantity"], "120000");
+    let own = s
+        .put(
+            "/api/v1/contracts/CW-2025-1/commitments/CW-2025-1",
+            json!({"category": "spend"}),
+        )
+        .await;
+    assert_eq!(
+        own.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the own one changes with the contract"
+    );
+    s.create(
+        "/api/v1/contracts/CW-2025-1/commitments",
+        json!({"commitment": "typo", "category": "spend", "committed_amount": "5.00",
+               "start_date": "2026-01-01", "end_date": "2026-06-30"}),
+    )
+    .await;
+    let gone = s
+        .send(
+            Method::DELETE,
+            "/api/v1/contracts/CW-2025-1/commitments/typo",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get("/api/v1/contracts/CW-2025-1/commitments/typo")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     // Delivery phases and receipts.
     s.create(
@@ -290,6 +332,58 @@ async fn every_resource_lives_through_the_api_with_a_token() {
     .await;
     let phase = s.get("/api/v1/contracts/CW-2025-1/phases/P1").await.body;
     assert_eq!(phase["received_quantity"], "256");
+    let replanned = s
+        .put(
+            "/api/v1/contracts/CW-2025-1/phases/P1",
+            json!({"resource": "GB200", "region": "us-east", "planned_date": "2026-03-08",
+                   "planned_quantity": "600"}),
+        )
+        .await;
+    assert_eq!(
+        replanned.body["planned_quantity"], "600",
+        "{}",
+        replanned.body
+    );
+    let at = format!(
+        "/api/v1/contracts/CW-2025-1/phases/P1/receipts/{}",
+        receipt["id"]
+    );
+    let corrected = s
+        .put(&at, json!({"date": "2026-03-10", "quantity": "300"}))
+        .await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.body);
+    assert_eq!(
+        (&corrected.body["quantity"], &corrected.body["days_late"]),
+        (&json!("300"), &json!(2))
+    );
+    let held = s
+        .send(
+            Method::DELETE,
+            "/api/v1/contracts/CW-2025-1/phases/P1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        held.status,
+        StatusCode::CONFLICT,
+        "a phase with receipts stays: {}",
+        held.body
+    );
+    assert_eq!(
+        s.send(Method::DELETE, &at, None, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.get(&at).await.status, StatusCode::NOT_FOUND);
+    let gone = s
+        .send(
+            Method::DELETE,
+            "/api/v1/contracts/CW-2025-1/phases/P1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
 
     // Usage: sub-cent amounts are kept exactly; a correction replaces the values.
     let usage = s
@@ -317,11 +411,41 @@ async fn every_resource_lives_through_the_api_with_a_token() {
         .put(
             &at,
             json!({"contract": "CW-2025-1", "date": "2026-03-12", "amount": "-12.50",
-                   "quantity": "-1", "unit": "GPU-hours", "sku": "gb200"}),
+                   "quantity": "-1", "unit": "GPU-hours", "sku": "gb200",
+                   "commitment": "gpu-hours-2026"}),
         )
         .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.body);
     assert_eq!(corrected.body["amount"], "-12.50");
+    let held = s
+        .send(
+            Method::DELETE,
+            "/api/v1/contracts/CW-2025-1/commitments/gpu-hours-2026",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        held.status,
+        StatusCode::CONFLICT,
+        "spend is applied to it: {}",
+        held.body
+    );
+    let mistake = s
+        .create(
+            "/api/v1/usage",
+            json!({"contract": "CW-2025-1", "date": "2026-03-13", "amount": "99.00",
+                   "quantity": "1", "unit": "GPU-hours"}),
+        )
+        .await;
+    let at = format!("/api/v1/usage/{}", mistake["id"]);
+    assert_eq!(
+        s.send(Method::DELETE, &at, None, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.get(&at).await.status, StatusCode::NOT_FOUND);
+    let burned = s.get("/api/v1/contracts/CW-2025-1").await.body["burned"].clone();
+    assert_eq!(burned, "-12.50", "the deleted entry left the rollup too");
 
     // Revenue.
     let revenue = s
@@ -340,6 +464,11 @@ async fn every_resource_lives_through_the_api_with_a_token() {
         )
         .await;
     assert_eq!(corrected.body["amount"], "260000.00", "{}", corrected.body);
+    assert_eq!(
+        s.send(Method::DELETE, &at, None, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.get("/api/v1/revenue").await.body["total"], 0);
 
     // Scenarios: create, get, list, update, delete.
     let scenario = s

@@ -8,6 +8,7 @@ use super::resources::{Commitment, Paged};
 use super::{Caller, Created};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use domain::commitment::RawCommitment;
 use domain::Permission;
@@ -35,6 +36,24 @@ pub struct CommitmentInput {
     pub end_date: String,
     /// SKUs or services it covers, `;`-separated; empty: all of the contract's spend.
     pub scope: String,
+}
+
+impl CommitmentInput {
+    fn raw<'a>(&'a self, contract: &'a str, commitment: &'a str) -> RawCommitment<'a> {
+        RawCommitment {
+            contract,
+            commitment,
+            category: &self.category,
+            committed_amount: &self.committed_amount,
+            quantity: &self.quantity,
+            unit: &self.unit,
+            commitment_model: &self.commitment_model,
+            fulfillment_interval: &self.fulfillment_interval,
+            start_date: &self.start_date,
+            end_date: &self.end_date,
+            scope: &self.scope,
+        }
+    }
 }
 
 async fn found(state: &AppState, reference: &str, commitment: &str) -> Result<Commitment, Problem> {
@@ -88,19 +107,7 @@ pub async fn create(
 ) -> Result<Created<Commitment>, Problem> {
     let who = allow(caller.as_deref(), Permission::WriteEntries)?;
     contract(&state, &reference).await?;
-    let raw = RawCommitment {
-        contract: &reference,
-        commitment: &input.commitment,
-        category: &input.category,
-        committed_amount: &input.committed_amount,
-        quantity: &input.quantity,
-        unit: &input.unit,
-        commitment_model: &input.commitment_model,
-        fulfillment_interval: &input.fulfillment_interval,
-        start_date: &input.start_date,
-        end_date: &input.end_date,
-        scope: &input.scope,
-    };
+    let raw = input.raw(&reference, &input.commitment);
     let saved = store::ledger::commitments::add(&state.db, &who.username, &raw).await?;
     Ok(Created::at(
         format!(
@@ -110,4 +117,41 @@ pub async fn create(
         ),
         found(&state, &reference, &saved).await?,
     ))
+}
+
+/// Changes a further commitment (the contract's own changes with the contract). Once spend is
+/// applied to it, its category, period and scope stay.
+#[utoipa::path(put, path = "/api/v1/contracts/{reference}/commitments/{commitment}", tag = "commitments",
+    params(("reference" = String, Path), ("commitment" = String, Path)), request_body = CommitmentInput,
+    responses((status = 200, body = Commitment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, commitment)): Path<(String, String)>,
+    Body(input): Body<CommitmentInput>,
+) -> Result<Json<Commitment>, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    super::same_name("commitment", &input.commitment, &commitment)?;
+    contract(&state, &reference).await?;
+    store::ledger::commitments::update(
+        &state.db,
+        &who.username,
+        &input.raw(&reference, &commitment),
+    )
+    .await?;
+    Ok(Json(found(&state, &reference, &commitment).await?))
+}
+
+/// Deletes a further commitment no spend is applied to (409 otherwise); the audit trail keeps it.
+#[utoipa::path(delete, path = "/api/v1/contracts/{reference}/commitments/{commitment}", tag = "commitments",
+    params(("reference" = String, Path), ("commitment" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, commitment)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    store::ledger::commitments::remove(&state.db, &who.username, &reference, &commitment).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

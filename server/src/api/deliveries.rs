@@ -8,6 +8,7 @@ use super::resources::{Paged, Phase, Receipt};
 use super::{Caller, Created};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use domain::entries::{NewPhase, NewReceipt, RawPhase, RawReceipt};
 use domain::Permission;
@@ -37,6 +38,33 @@ pub struct ReceiptInput {
     pub date: String,
     pub quantity: String,
     pub note: String,
+}
+
+impl PhaseInput {
+    fn parse(&self, contract: &str, phase: &str) -> Result<NewPhase, Problem> {
+        NewPhase::parse(&RawPhase {
+            contract,
+            phase,
+            resource: &self.resource,
+            region: &self.region,
+            planned_date: &self.planned_date,
+            planned_quantity: &self.planned_quantity,
+        })
+        .map_err(|e| Problem::invalid(&e))
+    }
+}
+
+impl ReceiptInput {
+    fn parse(&self, contract: &str, phase: &str) -> Result<NewReceipt, Problem> {
+        NewReceipt::parse(&RawReceipt {
+            contract,
+            phase,
+            date: &self.date,
+            quantity: &self.quantity,
+            note: &self.note,
+        })
+        .map_err(|e| Problem::invalid(&e))
+    }
 }
 
 async fn phases_of(state: &AppState, reference: &str) -> Result<Vec<Phase>, Problem> {
@@ -103,15 +131,7 @@ pub async fn create(
 ) -> Result<Created<Phase>, Problem> {
     let who = allow(caller.as_deref(), Permission::WriteEntries)?;
     contract(&state, &reference).await?;
-    let new = NewPhase::parse(&RawPhase {
-        contract: &reference,
-        phase: &input.phase,
-        resource: &input.resource,
-        region: &input.region,
-        planned_date: &input.planned_date,
-        planned_quantity: &input.planned_quantity,
-    })
-    .map_err(|e| Problem::invalid(&e))?;
+    let new = input.parse(&reference, &input.phase)?;
     let phase = new.phase.clone();
     store::ledger::deliveries::add_phase(&state.db, &who.username, new).await?;
     Ok(Created::at(
@@ -177,17 +197,74 @@ pub async fn log_receipt(
 ) -> Result<Created<Receipt>, Problem> {
     let who = allow(caller.as_deref(), Permission::WriteEntries)?;
     found(&state, &reference, &phase).await?;
-    let new = NewReceipt::parse(&RawReceipt {
-        contract: &reference,
-        phase: &phase,
-        date: &input.date,
-        quantity: &input.quantity,
-        note: &input.note,
-    })
-    .map_err(|e| Problem::invalid(&e))?;
+    let new = input.parse(&reference, &phase)?;
     let logged = store::ledger::deliveries::log_receipt(&state.db, &who.username, new).await?;
     Ok(Created::at(
         format!("{}/receipts/{}", phase_path(&reference, &phase), logged.id),
         receipt_found(&state, &reference, &phase, logged.id).await?,
     ))
+}
+
+/// Re-plans a phase: resource, region, planned date and quantity (the name stays).
+#[utoipa::path(put, path = "/api/v1/contracts/{reference}/phases/{phase}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path)), request_body = PhaseInput,
+    responses((status = 200, body = Phase), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase)): Path<(String, String)>,
+    Body(input): Body<PhaseInput>,
+) -> Result<Json<Phase>, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    super::same_name("phase", &input.phase, &phase)?;
+    found(&state, &reference, &phase).await?;
+    let new = input.parse(&reference, &phase)?;
+    store::ledger::deliveries::update_phase(&state.db, &who.username, new).await?;
+    Ok(Json(found(&state, &reference, &phase).await?))
+}
+
+/// Deletes a phase nothing was received against (409 otherwise); the audit trail keeps it.
+#[utoipa::path(delete, path = "/api/v1/contracts/{reference}/phases/{phase}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    store::ledger::deliveries::remove_phase(&state.db, &who.username, &reference, &phase).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Corrects a receipt; neither its old nor its new month may be closed.
+#[utoipa::path(put, path = "/api/v1/contracts/{reference}/phases/{phase}/receipts/{id}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path), ("id" = i64, Path)), request_body = ReceiptInput,
+    responses((status = 200, body = Receipt), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn correct_receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase, id)): Path<(String, String, i64)>,
+    Body(input): Body<ReceiptInput>,
+) -> Result<Json<Receipt>, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    receipt_found(&state, &reference, &phase, id).await?;
+    let new = input.parse(&reference, &phase)?;
+    store::ledger::deliveries::correct_receipt(&state.db, &who.username, id, new).await?;
+    Ok(Json(receipt_found(&state, &reference, &phase, id).await?))
+}
+
+/// Deletes a receipt logged by mistake (its month must be open); the audit trail keeps it.
+#[utoipa::path(delete, path = "/api/v1/contracts/{reference}/phases/{phase}/receipts/{id}", tag = "deliveries",
+    params(("reference" = String, Path), ("phase" = String, Path), ("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn remove_receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((reference, phase, id)): Path<(String, String, i64)>,
+) -> Result<StatusCode, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    store::ledger::deliveries::remove_receipt(&state.db, &who.username, &reference, &phase, id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

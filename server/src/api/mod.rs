@@ -89,15 +89,27 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(contracts::get, contracts::update))
         .routes(routes!(contracts::archive))
         .routes(routes!(commitments::list, commitments::create))
-        .routes(routes!(commitments::get))
+        .routes(routes!(
+            commitments::get,
+            commitments::update,
+            commitments::remove
+        ))
         .routes(routes!(deliveries::list, deliveries::create))
-        .routes(routes!(deliveries::get))
+        .routes(routes!(
+            deliveries::get,
+            deliveries::update,
+            deliveries::remove
+        ))
         .routes(routes!(deliveries::receipts, deliveries::log_receipt))
-        .routes(routes!(deliveries::receipt))
+        .routes(routes!(
+            deliveries::receipt,
+            deliveries::correct_receipt,
+            deliveries::remove_receipt
+        ))
         .routes(routes!(usage::list, usage::create))
-        .routes(routes!(usage::get, usage::correct))
+        .routes(routes!(usage::get, usage::correct, usage::remove))
         .routes(routes!(revenue::list, revenue::create))
-        .routes(routes!(revenue::get, revenue::correct))
+        .routes(routes!(revenue::get, revenue::correct, revenue::remove))
         .routes(routes!(scenarios::list, scenarios::create))
         .routes(routes!(
             scenarios::get,
@@ -165,6 +177,18 @@ impl<T: Serialize> IntoResponse for Created<T> {
 /// `/api/v1/{collection}/{name}`, the name percent-encoded.
 fn path_of(collection: &str, name: &str) -> String {
     format!("{PREFIX}{collection}/{}", segment(name))
+}
+
+/// A key named by the path may be left out of the body, or repeated, but not changed.
+fn same_name(field: &str, sent: &str, path: &str) -> Result<(), problem::Problem> {
+    if sent.trim().is_empty() || sent.trim() == path {
+        Ok(())
+    } else {
+        Err(problem::Problem::invalid(&[domain::FieldError::new(
+            field,
+            format!("cannot be changed (the path names {path:?})"),
+        )]))
+    }
 }
 
 fn segment(name: &str) -> String {

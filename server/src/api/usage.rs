@@ -7,6 +7,7 @@ use super::resources::{Paged, Usage};
 use super::{Caller, Created};
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::Json;
 use domain::entries::{NewUsage, RawUsage};
 use domain::Permission;
@@ -163,4 +164,18 @@ pub async fn correct(
     let new = input.parse()?;
     store::ledger::usage::correct(&state.db, &who.username, id, new).await?;
     Ok(Json(found(&state, id).await?))
+}
+
+/// Deletes an entry recorded by mistake (its month must be open); the audit trail keeps it.
+#[utoipa::path(delete, path = "/api/v1/usage/{id}", tag = "usage",
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Problem> {
+    let who = allow(caller.as_deref(), Permission::WriteEntries)?;
+    store::ledger::usage::remove(&state.db, &who.username, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -293,3 +293,133 @@ pub async fn rows(
         })
         .collect()
 }
+
+/// A commitment of `c` other than its own (which changes with the contract, never alone).
+async fn further(
+    conn: &impl ConnectionTrait,
+    c: &contract::Model,
+    reference: &str,
+) -> Result<commitment::Model, WriteError> {
+    if reference == c.reference {
+        return Err(FieldError::new(
+            "commitment",
+            "this is the contract's own commitment: change it through the contract",
+        )
+        .into());
+    }
+    commitment::Entity::find()
+        .filter(commitment::Column::ContractId.eq(c.id))
+        .filter(commitment::Column::Reference.eq(reference))
+        .one(conn)
+        .await?
+        .ok_or_else(|| {
+            WriteError::NotFound(format!(
+                "contract {} has no commitment {reference:?}",
+                c.reference
+            ))
+        })
+}
+
+/// Usage entries applied to the commitment.
+async fn applied_entries(conn: &impl ConnectionTrait, id: i64) -> Result<i64, DbErr> {
+    let row = conn
+        .query_one_raw(crate::db::statement(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM usage_entries WHERE commitment_id = ?",
+            vec![id.into()],
+        ))
+        .await?;
+    row.map_or(Ok(0), |r| r.try_get("", "n"))
+}
+
+/// Changes a further commitment's terms. Once spend is applied to it, its category, period
+/// and scope stay (they decided where that spend went); its amounts and model may change.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &str,
+    raw: &domain::commitment::RawCommitment<'_>,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let c = super::contract_lookup::require(&w.txn, raw.contract.trim(), "contract").await?;
+    let before = further(&w.txn, &c, raw.commitment.trim()).await?;
+    let currency = Currency::parse(&c.currency).map_err(DbErr::Custom)?;
+    let new = NewCommitment::parse(raw, currency)?;
+    let mut errors = Vec::new();
+    if let Ok(term) = Term::new(c.start_date, c.end_date) {
+        errors.extend(new.check_within(&term).err());
+    }
+    let applied = applied_entries(&w.txn, before.id).await?;
+    let fixed = [
+        ("category", before.category != new.category.as_str()),
+        ("start_date", before.start_date != new.period.start()),
+        ("end_date", before.end_date != new.period.end()),
+        ("scope", before.scope != new.scope.as_text()),
+    ];
+    for (field, changed) in fixed {
+        if applied > 0 && changed {
+            errors.push(FieldError::new(
+                field,
+                format!("{applied} usage entries are applied to this commitment; its {field} cannot change"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(WriteError::Invalid(errors));
+    }
+    let mut a = active(c.id, &new);
+    a.id = Set(before.id);
+    a.created_at = Set(before.created_at);
+    let after = a.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Commitment,
+        Some(format!("{}/{}", c.reference, after.reference)),
+        "update",
+        Some(snapshot(&before, &c.reference, &c.currency)),
+        Some(snapshot(&after, &c.reference, &c.currency)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes a further commitment that no spend is applied to (one entered by mistake); the
+/// audit trail keeps it.
+pub async fn remove(
+    db: &DatabaseConnection,
+    actor: &str,
+    contract: &str,
+    reference: &str,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let c = super::contract_lookup::find(&w.txn, contract)
+        .await?
+        .ok_or_else(|| WriteError::NotFound(format!("no contract {contract:?}")))?;
+    let before = further(&w.txn, &c, reference).await?;
+    let applied = applied_entries(&w.txn, before.id).await?;
+    if applied > 0 {
+        return Err(WriteError::Conflict(FieldError::new(
+            "commitment",
+            format!("{applied} usage entries are applied to it; correct them first"),
+        )));
+    }
+    for sql in [
+        "DELETE FROM usage_daily WHERE commitment_id = ?",
+        "DELETE FROM commitments WHERE id = ?",
+    ] {
+        w.txn
+            .execute_raw(crate::db::statement(
+                w.txn.get_database_backend(),
+                sql,
+                vec![before.id.into()],
+            ))
+            .await?;
+    }
+    w.commit(
+        domain::AuditEntity::Commitment,
+        Some(format!("{}/{}", c.reference, before.reference)),
+        "delete",
+        Some(snapshot(&before, &c.reference, &c.currency)),
+        None,
+    )
+    .await?;
+    Ok(())
+}

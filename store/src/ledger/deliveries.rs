@@ -8,7 +8,7 @@ use domain::views::{PhaseProgress, ReceiptRow};
 use domain::{FieldError, Quantity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -89,7 +89,7 @@ pub async fn add_phase(
             ),
         )));
     }
-    delivery_phase::ActiveModel {
+    let saved = delivery_phase::ActiveModel {
         contract_id: Set(contract.id),
         phase: Set(new.phase.clone()),
         resource: Set(new.resource.clone()),
@@ -105,14 +105,174 @@ pub async fn add_phase(
         Some(format!("{}/{}", new.contract, new.phase)),
         "create",
         None,
-        Some(json!({
-                "contract": new.contract,
-                "phase": new.phase,
-                "resource": new.resource,
-                "region": new.region,
-                "planned_date": new.planned_date.to_string(),
-                "planned_quantity": new.planned_quantity.to_string()
-        })),
+        Some(phase_snapshot(&new.contract, &saved)),
+    )
+    .await?;
+    Ok(())
+}
+
+fn phase_snapshot(contract: &str, p: &delivery_phase::Model) -> serde_json::Value {
+    json!({
+        "contract": contract,
+        "phase": p.phase,
+        "resource": p.resource,
+        "region": p.region,
+        "planned_date": p.planned_date.to_string(),
+        "planned_quantity": Quantity::from_micros(p.planned_quantity_micros).to_string()
+    })
+}
+
+fn receipt_snapshot(contract: &str, phase: &str, r: &delivery_receipt::Model) -> serde_json::Value {
+    json!({
+        "contract": contract,
+        "phase": phase,
+        "date": r.date.to_string(),
+        "quantity": Quantity::from_micros(r.quantity_micros).to_string(),
+        "note": r.note
+    })
+}
+
+/// The phase `phase` of contract `reference`, or not found.
+async fn existing_phase(
+    conn: &impl ConnectionTrait,
+    reference: &str,
+    phase: &str,
+) -> Result<(crate::entities::contract::Model, delivery_phase::Model), WriteError> {
+    let missing = || WriteError::NotFound(format!("contract {reference:?} has no phase {phase:?}"));
+    let contract = super::contract_lookup::find(conn, reference)
+        .await?
+        .ok_or_else(missing)?;
+    let found = find_phase(conn, contract.id, phase)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((contract, found))
+}
+
+/// Re-plans a phase (resource, region, planned date and quantity; the name stays).
+pub async fn update_phase(
+    db: &DatabaseConnection,
+    actor: &str,
+    new: NewPhase,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let (contract, before) = existing_phase(&w.txn, &new.contract, &new.phase).await?;
+    let mut active = before.clone().into_active_model();
+    active.resource = Set(new.resource.clone());
+    active.region = Set(new.region.clone());
+    active.planned_date = Set(new.planned_date);
+    active.planned_quantity_micros = Set(new.planned_quantity.micros());
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Phase,
+        Some(format!("{}/{}", contract.reference, after.phase)),
+        "update",
+        Some(phase_snapshot(&contract.reference, &before)),
+        Some(phase_snapshot(&contract.reference, &after)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes a phase nothing was received against (one planned by mistake); the audit trail
+/// keeps it.
+pub async fn remove_phase(
+    db: &DatabaseConnection,
+    actor: &str,
+    reference: &str,
+    phase: &str,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let (contract, before) = existing_phase(&w.txn, reference, phase).await?;
+    let receipts = delivery_receipt::Entity::find()
+        .filter(delivery_receipt::Column::PhaseId.eq(before.id))
+        .count(&w.txn)
+        .await?;
+    if receipts > 0 {
+        return Err(WriteError::Conflict(FieldError::new(
+            "phase",
+            format!("{receipts} receipts are logged against it; it cannot be deleted"),
+        )));
+    }
+    delivery_phase::Entity::delete_by_id(before.id)
+        .exec(&w.txn)
+        .await?;
+    w.commit(
+        domain::AuditEntity::Phase,
+        Some(format!("{}/{}", contract.reference, before.phase)),
+        "delete",
+        Some(phase_snapshot(&contract.reference, &before)),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A receipt of the phase `phase` of contract `reference`, or not found.
+async fn existing_receipt(
+    conn: &impl ConnectionTrait,
+    reference: &str,
+    phase: &str,
+    id: i64,
+) -> Result<delivery_receipt::Model, WriteError> {
+    let (_, found) = existing_phase(conn, reference, phase).await?;
+    delivery_receipt::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|r| r.phase_id == found.id)
+        .ok_or_else(|| {
+            WriteError::NotFound(format!(
+                "phase {phase:?} of {reference:?} has no receipt #{id}"
+            ))
+        })
+}
+
+/// Corrects a receipt's date, quantity or note; neither its old nor its new month may be closed.
+pub async fn correct_receipt(
+    db: &DatabaseConnection,
+    actor: &str,
+    id: i64,
+    new: NewReceipt,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = existing_receipt(&w.txn, &new.contract, &new.phase, id).await?;
+    super::periods::ensure_open(&w.txn, "date", before.date).await?;
+    super::periods::ensure_open(&w.txn, "date", new.date).await?;
+    let mut active = before.clone().into_active_model();
+    active.date = Set(new.date);
+    active.quantity_micros = Set(new.quantity.micros());
+    active.note = Set(new.note.clone());
+    let after = active.update(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Receipt,
+        Some(format!("{}/{}", new.contract, new.phase)),
+        "correct",
+        Some(receipt_snapshot(&new.contract, &new.phase, &before)),
+        Some(receipt_snapshot(&new.contract, &new.phase, &after)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes a receipt logged by mistake (its month must be open); the audit trail keeps it.
+pub async fn remove_receipt(
+    db: &DatabaseConnection,
+    actor: &str,
+    reference: &str,
+    phase: &str,
+    id: i64,
+) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = existing_receipt(&w.txn, reference, phase, id).await?;
+    super::periods::ensure_open(&w.txn, "date", before.date).await?;
+    delivery_receipt::Entity::delete_by_id(id)
+        .exec(&w.txn)
+        .await?;
+    w.commit(
+        domain::AuditEntity::Receipt,
+        Some(format!("{reference}/{phase}")),
+        "delete",
+        Some(receipt_snapshot(reference, phase, &before)),
+        None,
     )
     .await?;
     Ok(())
@@ -181,13 +341,7 @@ pub async fn log_receipt(
         Some(format!("{}/{}", new.contract, new.phase)),
         "create",
         None,
-        Some(json!({
-                "contract": new.contract,
-                "phase": new.phase,
-                "date": new.date.to_string(),
-                "quantity": new.quantity.to_string(),
-                "note": new.note
-        })),
+        Some(receipt_snapshot(&new.contract, &new.phase, &saved)),
     )
     .await?;
     Ok(ReceiptLogged {

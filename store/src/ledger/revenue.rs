@@ -139,3 +139,22 @@ pub async fn correct(
     .await?;
     Ok(())
 }
+
+/// Deletes an entry recorded by mistake (its month must be open); the audit trail keeps it.
+pub async fn remove(db: &DatabaseConnection, actor: &str, id: i64) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w
+        .existing::<revenue_entry::Entity>(id, "revenue entry")
+        .await?;
+    super::periods::ensure_open(&w.txn, "period_start", before.period_start).await?;
+    revenue_entry::Entity::delete_by_id(id).exec(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Revenue,
+        Some(entity_id(&before)),
+        "delete",
+        Some(snapshot(&before)),
+        None,
+    )
+    .await?;
+    Ok(())
+}

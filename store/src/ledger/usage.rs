@@ -366,3 +366,23 @@ pub async fn correct(
     .await?;
     Ok(())
 }
+
+/// Deletes an entry recorded by mistake (its month must be open); the audit trail keeps it
+/// and the rollup loses it in the same transaction.
+pub async fn remove(db: &DatabaseConnection, actor: &str, id: i64) -> Result<(), WriteError> {
+    let w = EntityWrite::begin(db, actor).await?;
+    let before = w.existing::<usage_entry::Entity>(id, "usage entry").await?;
+    let placed = placed_of(&w.txn, &before).await?;
+    super::periods::ensure_open(&w.txn, "date", before.date).await?;
+    rollup::add(&w.txn, daily(&before, -1)).await?;
+    usage_entry::Entity::delete_by_id(id).exec(&w.txn).await?;
+    w.commit(
+        domain::AuditEntity::Usage,
+        Some(entity_id(&placed, id)),
+        "delete",
+        Some(snapshot(&before, &placed)),
+        None,
+    )
+    .await?;
+    Ok(())
+}
