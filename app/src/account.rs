@@ -89,7 +89,8 @@ pub fn AccountPage() -> impl IntoView {
         <h2>"API tokens"</h2>
         <p class="lead">
             "For scripts: send " <code>"Authorization: Bearer <token>"</code>
-            " to the reports API. A token can do what your role can, until you revoke it."
+            " to the reports and ledger APIs. A token can do what your role can, until you revoke it. "
+            <a href="/api-docs.html" rel="external" id="api-reference">"API reference"</a>
         </p>
         <ActionForm action=create>
             <CsrfField/>
