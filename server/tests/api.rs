@@ -849,3 +849,100 @@ async fn the_openapi_document_is_valid_and_describes_every_route() {
         }
     }
 }
+
+/// Shell words of one command line: quotes group and are removed (enough for the README).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote) = (Vec::new(), String::new(), None);
+    let mut in_word = false;
+    for ch in line.chars() {
+        match (quote, ch) {
+            (None, '\'' | '"') => {
+                quote = Some(ch);
+                in_word = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (_, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_curl_examples_work_on_the_demo_ledger() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let block = readme
+        .split("Logging a receipt and a day's usage from a script:")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's API example");
+    // A command runs on over continued lines and over a line break inside its quoted body.
+    let mut commands: Vec<String> = Vec::new();
+    for line in block.replace("\\\n", " ").lines().map(str::trim) {
+        if line.starts_with("curl ") {
+            commands.push(line.to_owned());
+        } else if !line.starts_with('#') && !line.is_empty() {
+            if let Some(last) = commands.last_mut() {
+                last.push(' ');
+                last.push_str(line);
+            }
+        }
+    }
+    let commands: Vec<Vec<String>> = commands.iter().map(|c| shell_words(c)).collect();
+    assert!(commands.len() >= 3, "{block}");
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = common::demo_state(&dir).await;
+    let mut s = Script::as_user(&ctx, "editor").await;
+    for words in commands {
+        let (mut method, mut url, mut body, mut key) = (Method::GET, String::new(), None, None);
+        let mut args = words.iter().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "-X" => method = Method::from_bytes(args.next().unwrap().as_bytes()).unwrap(),
+                "-d" => body = Some(serde_json::from_str::<Value>(args.next().unwrap()).unwrap()),
+                "-H" => {
+                    let header = args.next().unwrap();
+                    if let Some(k) = header.strip_prefix("Idempotency-Key: ") {
+                        key = Some(k.to_owned());
+                    }
+                }
+                a if a.starts_with("http") => url = a.to_owned(),
+                _ => {}
+            }
+        }
+        let path = url.trim_start_matches("http://127.0.0.1:3000").to_owned();
+        let answer = s.send(method.clone(), &path, body, key.as_deref()).await;
+        assert!(
+            answer.status.is_success(),
+            "{method} {path}: {}",
+            answer.body
+        );
+    }
+    let recent = s
+        .get("/api/v1/usage?contract=AWS-2025-38B&from=2026-12-02&to=2026-12-02")
+        .await;
+    assert!(
+        recent.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["amount"] == "4178903.515907"),
+        "{}",
+        recent.body
+    );
+}
