@@ -8,7 +8,7 @@ use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use common::{options, send_full, Ctx};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use store::testing::{fresh_database, TestDatabase};
 
@@ -110,6 +110,12 @@ impl<'a> Script<'a> {
 
     async fn post(&mut self, path: &str, body: Value) -> Answer {
         self.send(Method::POST, path, Some(body), None).await
+    }
+
+    /// POST with an `Idempotency-Key`.
+    async fn post_keyed(&mut self, path: &str, body: &Value, key: &str) -> Answer {
+        self.send(Method::POST, path, Some(body.clone()), Some(key))
+            .await
     }
 
     async fn put(&mut self, path: &str, body: Value) -> Answer {
@@ -680,24 +686,10 @@ async fn a_retried_post_with_the_same_idempotency_key_is_recorded_once() {
     seeded(&mut s).await;
     let entry = json!({"contract": "CW-2025-1", "date": "2026-02-01", "amount": "1234.56",
                        "quantity": "10", "unit": "GPU-hours"});
-    let first = s
-        .send(
-            Method::POST,
-            "/api/v1/usage",
-            Some(entry.clone()),
-            Some("k-1"),
-        )
-        .await;
+    let first = s.post_keyed("/api/v1/usage", &entry, "k-1").await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert!(!first.headers.contains_key("idempotent-replayed"));
-    let retry = s
-        .send(
-            Method::POST,
-            "/api/v1/usage",
-            Some(entry.clone()),
-            Some("k-1"),
-        )
-        .await;
+    let retry = s.post_keyed("/api/v1/usage", &entry, "k-1").await;
     assert_eq!(retry.status, StatusCode::CREATED);
     assert_eq!(retry.headers["idempotent-replayed"], "true");
     assert_eq!(retry.body, first.body, "the first answer, again");
@@ -711,39 +703,21 @@ async fn a_retried_post_with_the_same_idempotency_key_is_recorded_once() {
     // The same key for another request is refused; a new key records a second entry.
     let other = json!({"contract": "CW-2025-1", "date": "2026-02-02", "amount": "1.00",
                        "quantity": "1", "unit": "GPU-hours"});
-    let reused = s
-        .send(
-            Method::POST,
-            "/api/v1/usage",
-            Some(other.clone()),
-            Some("k-1"),
-        )
-        .await;
+    let reused = s.post_keyed("/api/v1/usage", &other, "k-1").await;
     assert_eq!(
         reused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
         reused.body
     );
-    let fresh = s
-        .send(Method::POST, "/api/v1/usage", Some(other), Some("k-2"))
-        .await;
+    let fresh = s.post_keyed("/api/v1/usage", &other, "k-2").await;
     assert_eq!(fresh.status, StatusCode::CREATED);
     assert_eq!(s.get("/api/v1/usage").await.body["total"], 2);
 
     // A refusal is an answer too: the retry gets it again.
     let bad = json!({"contract": "CW-2025-1", "date": "nope", "amount": "1", "quantity": "1", "unit": "h"});
-    let refused = s
-        .send(
-            Method::POST,
-            "/api/v1/usage",
-            Some(bad.clone()),
-            Some("k-3"),
-        )
-        .await;
-    let again = s
-        .send(Method::POST, "/api/v1/usage", Some(bad), Some("k-3"))
-        .await;
+    let refused = s.post_keyed("/api/v1/usage", &bad, "k-3").await;
+    let again = s.post_keyed("/api/v1/usage", &bad, "k-3").await;
     assert_eq!(
         (refused.status, again.status),
         (
@@ -757,11 +731,24 @@ async fn a_retried_post_with_the_same_idempotency_key_is_recorded_once() {
     // Keys belong to their token: another token's "k-1" is its own request.
     let mut other_script = Script::as_user(&ctx, "admin").await;
     let theirs = other_script
-        .send(Method::POST, "/api/v1/usage", Some(entry), Some("k-1"))
+        .post_keyed("/api/v1/usage", &entry, "k-1")
         .await;
     assert_eq!(theirs.status, StatusCode::CREATED);
     assert!(!theirs.headers.contains_key("idempotent-replayed"));
     assert_eq!(s.get("/api/v1/usage").await.body["total"], 3);
+
+    // A day later the key is forgotten: the same request records a new entry.
+    ctx.db
+        .execute_raw(sea_orm::Statement::from_string(
+            ctx.db.get_database_backend(),
+            "UPDATE api_idempotency SET created_at = '2000-01-01 00:00:00+00:00'",
+        ))
+        .await
+        .unwrap();
+    let later = s.post_keyed("/api/v1/usage", &entry, "k-1").await;
+    assert_eq!(later.status, StatusCode::CREATED);
+    assert!(!later.headers.contains_key("idempotent-replayed"));
+    assert_eq!(s.get("/api/v1/usage").await.body["total"], 4);
 }
 
 /// Each path template with values that exist after [`seeded`] plus a phase.
