@@ -11,4 +11,5 @@ python3 -c 'import duckdb' 2>/dev/null || { step "installing the duckdb Python p
 step "release build of compute-ledger and ledger-bench"
 cargo build --release -p server -p bench
 step "running the benchmark"
-"$CARGO_TARGET_DIR/release/ledger-bench" --bin "$CARGO_TARGET_DIR/release/compute-ledger" "$@"
+# A throw-away PostgreSQL cluster for the PostgreSQL import and its `psql \copy` baseline.
+scripts/with-postgres.sh "$CARGO_TARGET_DIR/release/ledger-bench" --bin "$CARGO_TARGET_DIR/release/compute-ledger" "$@"

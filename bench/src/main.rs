@@ -1,5 +1,8 @@
 //! The benchmark (run by scripts/bench.sh): for each data size it measures
-//! - CSV import of usage into a fresh SQLite file (rows/s, peak memory of the importer),
+//! - CSV import of usage into a fresh SQLite file (rows/s, peak memory of the importer)
+//!   against `sqlite3 .import` of the same file, and into PostgreSQL (when the run has one:
+//!   scripts/bench.sh starts a throw-away cluster) against `psql \copy`; each imported
+//!   ledger is checked against the file,
 //! - the three core reports recomputed from the raw CSVs with polars, against DuckDB on
 //!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
 //! - report latency from the live store (p50/p95 over repeated requests),
@@ -7,6 +10,8 @@
 //! - the largest report exported as CSV, Excel and Parquet (time, peak memory, size).
 //!
 //! Timing assertions do not belong in tests; this prints figures and ratios instead.
+
+mod import_speed;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -31,6 +36,9 @@ struct Args {
     /// Repetitions of each recompute (the best is kept).
     #[arg(long, default_value_t = 3)]
     runs: u32,
+    /// Measure the imports only (and check the imported ledgers).
+    #[arg(long)]
+    import_only: bool,
 }
 
 #[tokio::main]
@@ -44,15 +52,19 @@ async fn main() -> anyhow::Result<()> {
                 .args(["bench/gen_ledger.py", "--rows", &rows.to_string(), "--out"])
                 .arg(&dir))?;
         }
-        let import = if args.skip_import {
-            Import {
+        let (import, against_sqlite3) = if args.skip_import {
+            let none = Import {
                 seconds: f64::NAN,
                 rows_per_second: f64::NAN,
                 peak_mb: 0,
-            }
+            };
+            (none, f64::NAN)
         } else {
-            import(&args.bin, &dir, rows)?
+            imports(&args.bin, &dir, rows).await?
         };
+        if args.import_only {
+            continue;
+        }
         let (ours, duck) = recompute(&dir, args.runs)?;
         let latency = live_latency(&dir).await?;
         let pages = page_latency(&dir).await?;
@@ -60,17 +72,18 @@ async fn main() -> anyhow::Result<()> {
         let exports = exports(&args.bin, &dir)?;
         println!("largest export at {rows} usage rows (burn-down, CLI from the store): {exports}");
         lines.push(format!(
-            "| {rows} | {:.0} rows/s ({:.1} s) | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
+            "| {rows} | {:.0} rows/s ({:.1} s) | {:.2}× | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
             import.rows_per_second,
             import.seconds,
+            against_sqlite3,
             import.peak_mb,
             ours / duck,
             latency
         ));
         println!("{}", lines.last().unwrap());
     }
-    println!("\n| usage rows | import into SQLite | importer peak RSS | recompute (polars) | recompute (DuckDB) | ours ÷ DuckDB | live-store report p50 / p95 |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("\n| usage rows | import into SQLite | ours ÷ sqlite3 .import | importer peak RSS | recompute (polars) | recompute (DuckDB) | ours ÷ DuckDB | live-store report p50 / p95 |");
+    println!("|---|---|---|---|---|---|---|---|");
     for line in lines {
         println!("{line}");
     }
@@ -95,12 +108,37 @@ fn db_url(dir: &Path) -> String {
     format!("sqlite://{}?mode=rwc", dir.join("bench.db").display())
 }
 
-/// Imports vendors and contracts, then times the usage import alone under /usr/bin/time.
-fn import(bin: &Path, dir: &Path, rows: u64) -> anyhow::Result<Import> {
+/// Our import into SQLite (and PostgreSQL, when `LEDGER_TEST_POSTGRES_URL` names a server)
+/// against the database's own loader; each imported ledger checked against the file.
+/// Returns the SQLite import and its ratio to `sqlite3 .import`.
+async fn imports(bin: &Path, dir: &Path, rows: u64) -> anyhow::Result<(Import, f64)> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.join(format!("bench.db{suffix}")));
     }
-    let url = db_url(dir);
+    let ours = import(bin, dir, &db_url(dir), rows)?;
+    let checked = import_speed::check_ledger(&db_url(dir), dir).await?;
+    let sqlite3 = import_speed::sqlite3_import(dir)?;
+    let ratio = ours.seconds / sqlite3;
+    println!(
+        "import at {rows} rows into SQLite: ours {:.1} s ({:.0} rows/s, {} MB peak), sqlite3 .import {sqlite3:.1} s: ours ÷ sqlite3 = {ratio:.2}× (ledger checked: {checked} rows, each contract's sum)",
+        ours.seconds, ours.rows_per_second, ours.peak_mb
+    );
+    if let Ok(admin) = std::env::var("LEDGER_TEST_POSTGRES_URL") {
+        let url = import_speed::fresh_postgres(&admin, &format!("bench_{rows}"))?;
+        let pg = import(bin, dir, &url, rows)?;
+        let checked = import_speed::check_ledger(&url, dir).await?;
+        let copy = import_speed::psql_copy(&url, dir)?;
+        println!(
+            "import at {rows} rows into PostgreSQL: ours {:.1} s ({:.0} rows/s, {} MB peak), psql \\copy {copy:.1} s: ours ÷ psql \\copy = {:.2}× (ledger checked: {checked} rows, each contract's sum)",
+            pg.seconds, pg.rows_per_second, pg.peak_mb, pg.seconds / copy
+        );
+    }
+    Ok((ours, ratio))
+}
+
+/// Imports vendors and contracts, then times the usage import alone under /usr/bin/time.
+fn import(bin: &Path, dir: &Path, url: &str, rows: u64) -> anyhow::Result<Import> {
+    let url = url.to_owned();
     run(Command::new(bin)
         .args(["--database-url", &url, "import"])
         .arg(dir.join("vendors.csv"))

@@ -79,6 +79,9 @@ fn options(url: &str) -> Result<ConnectOptions, DbErr> {
                 .pragma("cache_size", SQLITE_CACHE_KIB.to_string())
                 .pragma("temp_store", "memory")
         });
+        options.map_sqlx_sqlite_pool_opts(|o| {
+            o.after_connect(|conn, _| Box::pin(crate::import::raw_sqlite::record_handle(conn)))
+        });
     } else {
         options
             .max_connections(16)

@@ -344,6 +344,60 @@ async fn a_large_usage_file_is_streamed_in_batches() {
         .sum();
     let expected: i64 = (0..rows as i64).map(|i| i * 100 + i % 100).sum();
     assert_eq!(burned, expected);
+    // The rows themselves (on SQLite bound straight onto the connection, see raw_sqlite.rs)
+    // read back like any entry: a date range finds exactly its days, amounts are exact.
+    let filter = store::ledger::usage::Filter {
+        from: chrono::NaiveDate::from_ymd_opt(2026, 3, 27),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 3, 28),
+        ..Default::default()
+    };
+    let page = store::ledger::usage::list(&t.db, &filter, store::ledger::PageRequest::new(1, 500))
+        .await
+        .unwrap();
+    let in_range = (0..rows).filter(|i| 1 + i % 28 >= 27).count() as u64;
+    assert_eq!(page.total, in_range);
+    let newest = &page.rows[0];
+    assert_eq!(newest.date.to_string(), "2026-03-28");
+    assert_eq!(newest.amount_e6 % 10_000, 0, "cents, exactly");
+}
+
+#[tokio::test]
+async fn a_bad_row_after_many_batches_leaves_nothing() {
+    let t = test_db().await;
+    import(
+        &t.db,
+        vec![
+            csv(LedgerFile::Vendors, VENDORS),
+            csv(LedgerFile::Contracts, CONTRACTS),
+        ],
+    )
+    .await
+    .unwrap();
+    let before = table_counts(&t.db).await.unwrap();
+    let mut usage = String::from("contract,date,amount,quantity,unit,sku\n");
+    let rows = 23_456;
+    for i in 0..rows {
+        usage.push_str(&format!(
+            "C1,2026-04-{:02},1.00,1,gpu_hour,sku\n",
+            1 + i % 28
+        ));
+    }
+    usage.push_str("C1,2026-04-31,1.00,1,gpu_hour,sku\n");
+    match import(&t.db, vec![csv(LedgerFile::Usage, &usage)]).await {
+        Err(ImportError::Rejected { errors, .. }) => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(
+                errors[0].to_string().contains(&format!(":{}:", rows + 2)),
+                "{errors:?}"
+            );
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(
+        table_counts(&t.db).await.unwrap(),
+        before,
+        "the batches already inserted were rolled back"
+    );
 }
 
 #[tokio::test]

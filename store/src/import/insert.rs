@@ -17,6 +17,13 @@ pub trait InsertRow: Send + 'static {
         1
     }
     fn push_values(self, out: &mut Vec<Value>);
+    /// Kinds that bind their row onto a prepared single-row SQLite INSERT of `COLUMNS` (the
+    /// fast path for files of millions of rows, see raw_sqlite.rs) say so and implement
+    /// [`InsertRow::bind_raw`].
+    const BINDS_RAW: bool = false;
+    fn bind_raw(&self, _stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<()> {
+        Err(rusqlite::Error::InvalidQuery)
+    }
 }
 
 pub async fn insert_rows<R: InsertRow>(

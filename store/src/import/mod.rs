@@ -19,6 +19,7 @@ pub(crate) mod kinds;
 pub(crate) mod lookups;
 pub(crate) mod outcome;
 pub(crate) mod pipeline;
+pub(crate) mod raw_sqlite;
 mod registry;
 pub(crate) mod row_context;
 pub(crate) mod source;

@@ -76,11 +76,18 @@ impl Run {
     where
         P: RowParser + 'static,
     {
+        let raw = match P::Row::BINDS_RAW {
+            true => super::raw_sqlite::Connection::of(txn).await?,
+            false => None,
+        };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<P::Row>>(4);
         let parser = tokio::task::spawn_blocking(move || self.parse_stream::<P>(tx));
         let mut insert_result = Ok(());
         while let Some(batch) = rx.recv().await {
-            insert_result = insert_rows(txn, batch).await;
+            insert_result = match &raw {
+                Some(connection) => connection.insert(batch).await,
+                None => insert_rows(txn, batch).await,
+            };
             if insert_result.is_err() {
                 break;
             }
