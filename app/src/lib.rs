@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod commitments;
 pub mod contracts;
+pub mod csp;
 pub mod dashboards;
 pub mod deliveries;
 pub mod formats;
@@ -39,6 +40,8 @@ pub fn respond_not_found() {
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::provide_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

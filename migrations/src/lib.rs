@@ -14,6 +14,7 @@ mod m20261124_000007_scenarios;
 mod m20261201_000008_vendor_spend;
 mod m20261202_000009_commitments;
 mod m20261205_000010_api;
+mod m20261205_000011_login_failures;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_vendor_spend::Migration),
             Box::new(m20261202_000009_commitments::Migration),
             Box::new(m20261205_000010_api::Migration),
+            Box::new(m20261205_000011_login_failures::Migration),
         ]
     }
 }

@@ -13,12 +13,9 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 use store::auth::{same_secret, Principal};
+use store::login_limit;
 
 pub const SESSION_COOKIE: &str = "ledger_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -166,8 +163,8 @@ fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-/// Headers on every response. The inline script is Leptos' hydration bootstrap; wasm needs
-/// 'wasm-unsafe-eval'. Nothing may frame the app.
+/// Headers on every response. A page sets its own CSP with its nonce (app::csp); everything
+/// else gets the policy without one. Nothing may frame the app.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
@@ -176,47 +173,15 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-         frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = HeaderValue::from_str(&app::csp::policy(None)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "same-origin");
     response
-}
-
-/// Failed sign-ins per account and per client address within a window. Kept in memory: with
-/// several app processes each counts its own (the limit then applies per process).
-#[derive(Clone, Default)]
-pub struct LoginLimiter(Arc<Mutex<HashMap<String, Vec<Instant>>>>);
-
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
-pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
-
-impl LoginLimiter {
-    /// How long until `key` may try again, if it is over `limit`.
-    fn wait(&self, key: &str, limit: usize) -> Option<Duration> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let failures = map.entry(key.to_owned()).or_default();
-        failures.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
-        (failures.len() >= limit).then(|| LOGIN_WINDOW - now.duration_since(failures[0]))
-    }
-
-    fn fail(&self, key: &str) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(key.to_owned()).or_default().push(Instant::now());
-    }
-
-    fn clear(&self, key: &str) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(key);
-    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -252,11 +217,26 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    Extension(limiter): Extension<LoginLimiter>,
-    req: Request,
-) -> Response {
+/// How long until this account or address may try again, if either is over its limit.
+async fn locked(
+    state: &AppState,
+    account_key: &str,
+    address_key: &str,
+) -> Result<Option<std::time::Duration>, store::DbErr> {
+    let account = login_limit::wait(
+        &state.db,
+        account_key,
+        login_limit::MAX_FAILURES_PER_ACCOUNT,
+    );
+    let address = login_limit::wait(
+        &state.db,
+        address_key,
+        login_limit::MAX_FAILURES_PER_ADDRESS,
+    );
+    Ok(account.await?.max(address.await?))
+}
+
+pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().copied();
     let (parts, body) = req.into_parts();
     let headers = parts.headers;
@@ -285,9 +265,16 @@ pub async fn login(
         "ip:{}",
         connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
     );
-    let wait = limiter
-        .wait(&account_key, MAX_FAILURES_PER_ACCOUNT)
-        .max(limiter.wait(&address_key, MAX_FAILURES_PER_ADDRESS));
+    let wait = match locked(&state, &account_key, &address_key).await {
+        Ok(wait) => wait,
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in: cannot read the failure count");
+            return plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The ledger could not be reached. Please try again.",
+            );
+        }
+    };
     if let Some(wait) = wait {
         tracing::warn!(account = %account_key, address = %address_key, "sign-in refused: too many failures");
         let minutes = wait.as_secs().div_ceil(60).max(1);
@@ -308,12 +295,17 @@ pub async fn login(
         }
     };
     let Some(user) = user else {
-        limiter.fail(&account_key);
-        limiter.fail(&address_key);
+        for key in [&account_key, &address_key] {
+            if let Err(e) = login_limit::fail(&state.db, key).await {
+                tracing::error!(error = %e, "sign-in: cannot count the failure");
+            }
+        }
         tracing::info!(account = %account_key, "sign-in failed");
         return back_to_login(&[("error", "invalid".into()), ("next", next)]);
     };
-    limiter.clear(&account_key);
+    if let Err(e) = login_limit::clear(&state.db, &account_key).await {
+        tracing::error!(error = %e, "sign-in: cannot clear the failures");
+    }
     let session =
         match store::auth::create_session(&state.db, user.id, state.session_lifetime).await {
             Ok(s) => s,
@@ -382,18 +374,5 @@ mod tests {
         assert_eq!(local_target("//evil.example/x"), "/");
         assert_eq!(local_target("https://evil.example"), "/");
         assert_eq!(local_target(""), "/");
-    }
-
-    #[test]
-    fn the_limiter_locks_after_the_limit_and_clears_on_success() {
-        let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES_PER_ACCOUNT {
-            assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_none());
-            limiter.fail("user:a");
-        }
-        assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_some());
-        assert!(limiter.wait("user:b", MAX_FAILURES_PER_ACCOUNT).is_none());
-        limiter.clear("user:a");
-        assert!(limiter.wait("user:a", MAX_FAILURES_PER_ACCOUNT).is_none());
     }
 }

@@ -7,9 +7,9 @@ use app::state::AppState;
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
-use axum::{middleware, Extension};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::DatabaseConnection;
@@ -54,7 +54,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
-        .layer(Extension(auth::LoginLimiter::default()))
         .layer(middleware::from_fn(auth::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -100,6 +99,7 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
     state.secure_cookies = args.secure_cookies;
     state.reports =
         reports::ReportCache::coalescing(std::time::Duration::from_millis(args.report_max_age_ms));
+    tokio::spawn(sweep_now_and_then(state.db.clone()));
     let app = router(state);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");
@@ -133,6 +133,25 @@ async fn first_admin(db: &DatabaseConnection, demo: bool) -> anyhow::Result<()> 
 
 fn chrono_today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// How often expired sessions, old sign-in failures and idempotent answers are deleted.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Runs for the life of the server (several servers on one database each sweep; deleting what
+/// has expired twice is harmless).
+async fn sweep_now_and_then(db: DatabaseConnection) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        match store::sweep::sweep(&db).await {
+            Ok(swept) if swept != store::sweep::Swept::default() => {
+                tracing::info!(?swept, "swept expired rows")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweeping expired rows failed; will retry"),
+        }
+    }
 }
 
 /// Ctrl-C on a terminal, SIGTERM from a supervisor or a test runner.

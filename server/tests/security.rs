@@ -841,6 +841,12 @@ async fn responses_carry_security_headers_and_no_internals() {
     }
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
+    // Scripts: this origin, or inline with the page's own nonce; never 'unsafe-inline'.
+    let scripts = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!scripts.contains("'unsafe-inline'"), "{csp}");
     let (status, body) = call_as(
         &ctx,
         Some(Role::Admin),
@@ -896,4 +902,48 @@ async fn the_cli_imports_only_as_a_user_allowed_to_import() {
         changes.contains("vendors.csv") && changes.contains("sha256") && changes.contains("rows"),
         "{changes}"
     );
+}
+
+/// Each page gets a fresh nonce, named in its CSP and carried by every inline script of its
+/// HTML (the hydration bootstrap and the data Leptos streams); anything else is refused by the
+/// browser (end2end/tests/csp.spec.js shows an injected script blocked).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_inline_script_carries_the_pages_csp_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let mut seen = Vec::new();
+    for path in ["/", "/contracts", "/login"] {
+        let request = Request::get(path)
+            .header(header::COOKIE, &ctx.caller(Role::Viewer).cookie)
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, html) = send_full(&ctx, request).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let csp = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"))
+            .to_owned();
+        assert!(nonce.len() >= 16, "{nonce}");
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "{path} has the hydration script");
+        for script in scripts {
+            let tag = script.split('>').next().unwrap();
+            if !tag.contains(" src=") {
+                assert!(
+                    tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: <script{tag}>"
+                );
+            }
+        }
+        seen.push(nonce);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "a fresh nonce for each response");
 }

@@ -101,3 +101,45 @@ async fn a_writer_sees_their_write_at_once_while_views_are_coalesced() {
         "once confirmed, the newer version is everyone's"
     );
 }
+
+/// Failed sign-ins are counted in the database: five wrong passwords spread over two servers
+/// lock the account on both, where each server counting its own would have allowed ten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_limit_holds_across_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, database) = demo_state(&dir).await;
+    let b = a.other_server(&dir, &database.url).await;
+    let password = "the right password, long enough";
+    store::auth::add_user(&a.db, "test", "cfo", Role::Viewer, password)
+        .await
+        .unwrap();
+    let sign_in = |server: &common::Ctx, password: &str| {
+        let state = server.state.clone();
+        let body = format!("username=cfo&password={}", password.replace(' ', "+"));
+        async move {
+            let request = Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap();
+            let response = tower::ServiceExt::oneshot(server::web::router(state), request)
+                .await
+                .unwrap();
+            response.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    for i in 0..5 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let location = sign_in(server, "wrong password!").await;
+        assert!(location.starts_with("/login?error=invalid"), "{location}");
+    }
+    for server in [&a, &b] {
+        let location = sign_in(server, password).await;
+        assert!(
+            location.starts_with("/login?error=locked&retry="),
+            "{location}"
+        );
+    }
+}

@@ -14,8 +14,10 @@ pub mod formats;
 pub mod idempotency;
 pub mod import;
 pub mod ledger;
+pub mod login_limit;
 pub mod reports;
 mod rollup;
+pub mod sweep;
 pub mod testing;
 mod write;
 

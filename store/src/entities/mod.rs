@@ -7,6 +7,7 @@ pub mod contract;
 pub mod delivery_phase;
 pub mod delivery_receipt;
 pub mod import;
+pub mod login_failure;
 pub mod revenue_entry;
 pub mod session;
 pub mod usage_entry;
