@@ -20,6 +20,7 @@ crate::kinds::word_enum!(
         Ledger = "ledger",
         User = "user",
         Token = "token",
+        Session = "session",
     }
     default Ledger
 );
@@ -42,6 +43,7 @@ impl AuditEntity {
             Self::Ledger => "Restores",
             Self::User => "Users",
             Self::Token => "API tokens",
+            Self::Session => "Sign-ins",
         }
     }
 }

@@ -32,10 +32,41 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, the whole site; `None` removes it.
+fn session_cookie(secret: Option<&str>, lifetime_seconds: i64, secure: bool) -> String {
+    let max_age = match secret {
+        Some(_) => cookie::time::Duration::seconds(lifetime_seconds),
+        None => cookie::time::Duration::ZERO,
+    };
+    cookie::Cookie::build((SESSION_COOKIE, secret.unwrap_or_default()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .max_age(max_age)
+        .build()
+        .to_string()
+}
+
+/// Sign-ins, failed sign-ins and sign-outs in the audit trail: who, when and from where.
+async fn audit_session(state: &AppState, who: &str, action: &str, address: &str) {
+    let change = store::audit::Change {
+        actor: who,
+        entity: domain::AuditEntity::Session,
+        entity_id: Some(address.to_owned()),
+        action,
+        before: None,
+        after: Some(serde_json::json!({ "address": address })),
+    };
+    if let Err(e) = store::audit::record(&state.db, change).await {
+        tracing::error!(error = %e, action, "cannot audit the session change");
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -261,10 +292,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     }
     let next = local_target(&form.next).to_owned();
     let account_key = format!("user:{}", form.username.trim().to_lowercase());
-    let address_key = format!(
-        "ip:{}",
-        connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
-    );
+    let address = connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+    let address_key = format!("ip:{address}");
     let wait = match locked(&state, &account_key, &address_key).await {
         Ok(wait) => wait,
         Err(e) => {
@@ -301,6 +330,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             }
         }
         tracing::info!(account = %account_key, "sign-in failed");
+        audit_session(&state, form.username.trim(), "failed sign-in", &address).await;
         return back_to_login(&[("error", "invalid".into()), ("next", next)]);
     };
     if let Err(e) = login_limit::clear(&state.db, &account_key).await {
@@ -322,12 +352,12 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         || headers
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes() == b"https");
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        session.secret,
+    let cookie = session_cookie(
+        Some(&session.secret),
         state.session_lifetime.num_seconds(),
-        if secure { "; Secure" } else { "" }
+        secure,
     );
+    audit_session(&state, &user.username, "sign-in", &address).await;
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -336,17 +366,22 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
 }
 
 /// Ends the session (the CSRF check has already run in [`authenticate`]).
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(secret) = cookie(&headers, SESSION_COOKIE) {
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    let principal = req.extensions().get::<Principal>().cloned();
+    let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().copied();
+    if let Some(secret) = cookie(req.headers(), SESSION_COOKIE) {
         if let Err(e) = store::auth::end_session(&state.db, &secret).await {
             tracing::error!(error = %e, "sign-out: cannot end the session");
         }
     }
+    if let Some(who) = principal {
+        let address = connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        audit_session(&state, &who.username, "sign-out", &address).await;
+    }
     let mut response = back_to_login(&[("signed_out", "1".into())]);
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("ledger_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    );
+    if let Ok(value) = HeaderValue::from_str(&session_cookie(None, 0, false)) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
     response
 }
 

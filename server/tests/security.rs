@@ -577,6 +577,37 @@ async fn sign_in_checks_the_password_sets_a_safe_cookie_and_rate_limits() {
     let response = router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 
+    // Sign-ins and failed ones are in the audit trail (who, when, from where), without
+    // moving the ledger's version (they change no figure).
+    let sessions = store::ledger::history::list(
+        &ctx.db,
+        Some(domain::AuditEntity::Session),
+        store::ledger::PageRequest::new(1, 50),
+    )
+    .await
+    .unwrap();
+    let actions: Vec<(String, String)> = sessions
+        .rows
+        .iter()
+        .map(|r| (r.actor.clone(), r.action.clone()))
+        .collect();
+    for expected in [
+        ("cfo", "failed sign-in"),
+        ("nobody", "failed sign-in"),
+        ("cfo", "sign-in"),
+    ] {
+        assert!(
+            actions.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} in {actions:?}"
+        );
+    }
+    let version = store::reports::ledger_version(&ctx.db).await.unwrap();
+    sign_in(&router, "cfo", PASSWORD).await;
+    assert_eq!(
+        store::reports::ledger_version(&ctx.db).await.unwrap(),
+        version
+    );
+
     // Five failures lock the account, even against the right password, with a clear message.
     for _ in 0..5 {
         sign_in(&router, "cfo", "wrong password!").await;
