@@ -330,7 +330,9 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             }
         }
         tracing::info!(account = %account_key, "sign-in failed");
-        audit_session(&state, form.username.trim(), "failed sign-in", &address).await;
+        // As typed, but bounded: the trail must not grow by whatever is pasted into the box.
+        let tried: String = form.username.trim().chars().take(64).collect();
+        audit_session(&state, &tried, "failed sign-in", &address).await;
         return back_to_login(&[("error", "invalid".into()), ("next", next)]);
     };
     if let Err(e) = login_limit::clear(&state.db, &account_key).await {

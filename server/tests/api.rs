@@ -655,6 +655,31 @@ async fn errors_are_problem_details_that_name_what_is_wrong() {
         StatusCode::CONFLICT,
     );
 
+    // A page number past any list is an empty page, not an overflow.
+    let far = s
+        .get("/api/v1/usage?page=18446744073709551615&page_size=500")
+        .await;
+    assert_eq!(far.status, StatusCode::OK, "{}", far.body);
+    assert_eq!(far.body["items"], json!([]));
+
+    // A contract stays editable after its vendor is archived (no new contracts for it).
+    let vendors = s.get("/api/v1/vendors").await.body;
+    let id = vendors["items"][0]["id"].clone();
+    assert_eq!(
+        s.post(&format!("/api/v1/vendors/{id}/archive"), json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let edited = s
+        .put(
+            "/api/v1/contracts/CW-2025-1",
+            json!({"vendor": "CoreWeave", "title": "renamed", "start_date": "2026-01-01",
+                   "end_date": "2027-12-31", "committed_amount": "1000000.00", "currency": "USD"}),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+
     // 401 without credentials, 403 for a role that may not write.
     let (status, headers, body) = send_full(
         &ctx,

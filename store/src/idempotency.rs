@@ -6,6 +6,9 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 pub const KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// A claim still unanswered after this long was abandoned (its process stopped half-way):
+/// the next retry takes it over instead of waiting a day.
+pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
 
 /// What to do with a request that carries a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +69,25 @@ pub async fn claim(
     };
     let hash: String = row.try_get("", "request_hash")?;
     let status: i32 = row.try_get("", "status")?;
+    if status == 0 && hash == request_hash {
+        let taken_over = db
+            .execute_raw(crate::db::statement(
+                backend,
+                "UPDATE api_idempotency SET created_at = ? \
+                 WHERE caller = ? AND key = ? AND status = 0 AND created_at < ?",
+                vec![
+                    now.into(),
+                    caller.into(),
+                    key.into(),
+                    (now - ABANDONED_AFTER).into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+        if taken_over == 1 {
+            return Ok(Claim::First);
+        }
+    }
     Ok(if hash != request_hash {
         Claim::OtherRequest
     } else if status == 0 {
@@ -113,4 +135,44 @@ pub async fn release(db: &DatabaseConnection, caller: &str, key: &str) -> Result
     ))
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_abandoned_claim_is_taken_over_by_the_next_retry() {
+        let db = crate::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(claim(&db, "token:1", "k", "h").await.unwrap(), Claim::First);
+        assert_eq!(
+            claim(&db, "token:1", "k", "h").await.unwrap(),
+            Claim::InProgress
+        );
+        assert_eq!(
+            claim(&db, "token:1", "k", "other").await.unwrap(),
+            Claim::OtherRequest
+        );
+        db.execute_unprepared(
+            "UPDATE api_idempotency SET created_at = '2000-01-01 00:00:00+00:00'",
+        )
+        .await
+        .unwrap();
+        // Older than a day: swept and claimed afresh; the same holds for any stale claim.
+        assert_eq!(claim(&db, "token:1", "k", "h").await.unwrap(), Claim::First);
+        let stale = chrono::Utc::now() - ABANDONED_AFTER - chrono::TimeDelta::seconds(5);
+        db.execute_raw(crate::db::statement(
+            db.get_database_backend(),
+            "UPDATE api_idempotency SET created_at = ?",
+            vec![stale.into()],
+        ))
+        .await
+        .unwrap();
+        assert_eq!(claim(&db, "token:1", "k", "h").await.unwrap(), Claim::First);
+        finish(&db, "token:1", "k", 201, None, "{}").await.unwrap();
+        assert!(matches!(
+            claim(&db, "token:1", "k", "h").await.unwrap(),
+            Claim::Replay { status: 201, .. }
+        ));
+    }
 }

@@ -70,26 +70,57 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         }
         Ok(Claim::First) => {}
     }
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    // Run to the end even if the client goes away, so the claim is always answered or given
+    // back (a dropped request would otherwise leave it "in progress").
+    let request = Request::from_parts(parts, Body::from(bytes));
+    match tokio::spawn(answer_and_keep(
+        state.db.clone(),
+        next,
+        request,
+        caller,
+        key,
+    ))
+    .await
+    {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "an idempotent request failed");
+            Problem::unavailable().into_response()
+        }
+    }
+}
+
+/// Runs the request and keeps its answer under the key (or gives the key back).
+async fn answer_and_keep(
+    db: store::DatabaseConnection,
+    next: Next,
+    request: Request,
+    caller: String,
+    key: String,
+) -> Response {
+    let response = next.run(request).await;
     let status = response.status();
     let (mut head, body) = response.into_parts();
     let Ok(answer) = to_bytes(body, MAX_BYTES).await else {
         // The answer cannot be kept, so nothing may claim the key: a retry runs again.
-        let _ = idempotency::release(&state.db, &caller, &key).await;
+        let _ = idempotency::release(&db, &caller, &key).await;
         return Problem::unavailable().into_response();
     };
-    // A failure on our side wrote nothing; let a retry run it again.
-    let kept = if status.is_server_error() {
-        idempotency::release(&state.db, &caller, &key).await
+    // A failure on our side wrote nothing, and a refusal for who the caller is (401/403) may
+    // change: let a retry run again. Entries written and entries refused for their content
+    // are answered the same way for the day.
+    let replayable = status.is_success()
+        || status == StatusCode::CONFLICT
+        || status == StatusCode::UNPROCESSABLE_ENTITY;
+    let kept = if !replayable {
+        idempotency::release(&db, &caller, &key).await
     } else {
         let location = head
             .headers
             .get(axum::http::header::LOCATION)
             .and_then(|v| v.to_str().ok());
         idempotency::finish(
-            &state.db,
+            &db,
             &caller,
             &key,
             status.as_u16(),

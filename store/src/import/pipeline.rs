@@ -85,7 +85,7 @@ impl Run {
         let mut insert_result = Ok(());
         while let Some(batch) = rx.recv().await {
             insert_result = match &raw {
-                Some(connection) => connection.insert(batch).await,
+                Some(connection) => connection.insert(batch),
                 None => insert_rows(txn, batch).await,
             };
             if insert_result.is_err() {

@@ -224,8 +224,12 @@ pub async fn update(
             "the reference cannot be changed (files and reports name the contract by it)",
         ));
     }
+    let before_vendor = vendor_name(&w.txn, before.vendor_id).await?;
+    let kept = new.vendor == before_vendor;
     let vendor = match vendors::require(&w.txn, &new.vendor, "vendor").await {
         Ok(v) => Some(v),
+        // Its own vendor, archived since, does not stop an edit of the contract.
+        Err(WriteError::Invalid(_)) if kept => vendors::find_by_name(&w.txn, &new.vendor).await?,
         Err(WriteError::Invalid(mut e)) => {
             errors.append(&mut e);
             None
@@ -253,7 +257,6 @@ pub async fn update(
     let Some(vendor) = vendor.filter(|_| errors.is_empty()) else {
         return Err(WriteError::Invalid(errors));
     };
-    let before_vendor = vendor_name(&w.txn, before.vendor_id).await?;
     let mut active = before.clone().into_active_model();
     active.vendor_id = Set(vendor.id);
     active.title = Set(new.title.clone());

@@ -64,7 +64,7 @@ impl PageRequest {
     }
 
     pub fn offset(&self) -> u64 {
-        (self.page - 1) * self.page_size
+        (self.page - 1).saturating_mul(self.page_size)
     }
 }
 
