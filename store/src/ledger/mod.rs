@@ -64,7 +64,10 @@ impl PageRequest {
     }
 
     pub fn offset(&self) -> u64 {
-        (self.page - 1).saturating_mul(self.page_size)
+        // Bound by what the databases take as an OFFSET (a signed 64-bit number).
+        (self.page - 1)
+            .saturating_mul(self.page_size)
+            .min(i64::MAX as u64)
     }
 }
 
