@@ -248,23 +248,34 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// How long until this account or address may try again, if either is over its limit.
-async fn locked(
+/// Counts this attempt for the account and the address, then how long until they may try
+/// again if either was already at its limit (then the attempt is taken back: a refusal
+/// unchecked is not a failure). Returns the attempts to take back if the password is right.
+async fn attempt(
     state: &AppState,
     account_key: &str,
     address_key: &str,
-) -> Result<Option<std::time::Duration>, store::DbErr> {
+) -> Result<(Vec<i64>, Option<std::time::Duration>), store::DbErr> {
+    let attempts = vec![
+        login_limit::attempt(&state.db, account_key).await?,
+        login_limit::attempt(&state.db, address_key).await?,
+    ];
+    // This attempt is counted, so the limit is reached past the limit.
     let account = login_limit::wait(
         &state.db,
         account_key,
-        login_limit::MAX_FAILURES_PER_ACCOUNT,
+        login_limit::MAX_FAILURES_PER_ACCOUNT + 1,
     );
     let address = login_limit::wait(
         &state.db,
         address_key,
-        login_limit::MAX_FAILURES_PER_ADDRESS,
+        login_limit::MAX_FAILURES_PER_ADDRESS + 1,
     );
-    Ok(account.await?.max(address.await?))
+    let wait = account.await?.max(address.await?);
+    if wait.is_some() {
+        login_limit::forget(&state.db, &attempts).await?;
+    }
+    Ok((attempts, wait))
 }
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
@@ -294,8 +305,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let account_key = format!("user:{}", form.username.trim().to_lowercase());
     let address = connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
     let address_key = format!("ip:{address}");
-    let wait = match locked(&state, &account_key, &address_key).await {
-        Ok(wait) => wait,
+    let (attempts, wait) = match attempt(&state, &account_key, &address_key).await {
+        Ok(counted) => counted,
         Err(e) => {
             tracing::error!(error = %e, "sign-in: cannot read the failure count");
             return plain(
@@ -324,11 +335,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         }
     };
     let Some(user) = user else {
-        for key in [&account_key, &address_key] {
-            if let Err(e) = login_limit::fail(&state.db, key).await {
-                tracing::error!(error = %e, "sign-in: cannot count the failure");
-            }
-        }
+        // The attempt, counted before the check, stays as the failure.
         tracing::info!(account = %account_key, "sign-in failed");
         // As typed, but bounded: the trail must not grow by whatever is pasted into the box.
         let tried: String = form.username.trim().chars().take(64).collect();
@@ -337,6 +344,9 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     };
     if let Err(e) = login_limit::clear(&state.db, &account_key).await {
         tracing::error!(error = %e, "sign-in: cannot clear the failures");
+    }
+    if let Err(e) = login_limit::forget(&state.db, &attempts).await {
+        tracing::error!(error = %e, "sign-in: cannot take back the attempt");
     }
     let session =
         match store::auth::create_session(&state.db, user.id, state.session_lifetime).await {

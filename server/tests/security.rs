@@ -978,3 +978,45 @@ async fn every_inline_script_carries_the_pages_csp_nonce() {
     seen.dedup();
     assert_eq!(seen.len(), 3, "a fresh nonce for each response");
 }
+
+/// Guesses sent in parallel cannot all pass a count below the limit: each is counted before
+/// its password is checked, so at most the limit of them are checked at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_limited_like_serial_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    store::auth::add_user(&ctx.db, "test", "cfo", Role::Viewer, PASSWORD)
+        .await
+        .unwrap();
+    let router = server::web::router(ctx.state.clone());
+    let guesses: Vec<_> = (0..12)
+        .map(|_| {
+            let router = router.clone();
+            tokio::spawn(async move { sign_in(&router, "cfo", "wrong password!").await.1 })
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        let location = guess.await.unwrap();
+        if location.starts_with("/login?error=invalid") {
+            checked += 1;
+        } else {
+            assert!(location.starts_with("/login?error=locked"), "{location}");
+        }
+    }
+    assert!(
+        checked <= store::login_limit::MAX_FAILURES_PER_ACCOUNT,
+        "{checked} guesses checked"
+    );
+    // Guesses refused unchecked are not failures; serial ones then reach the same limit.
+    for _ in 0..store::login_limit::MAX_FAILURES_PER_ACCOUNT * 2 {
+        let (_, location, _) = sign_in(&router, "cfo", "wrong password!").await;
+        if location.starts_with("/login?error=locked") {
+            break;
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, store::login_limit::MAX_FAILURES_PER_ACCOUNT);
+    let (_, location, _) = sign_in(&router, "cfo", PASSWORD).await;
+    assert!(location.starts_with("/login?error=locked"), "{location}");
+}

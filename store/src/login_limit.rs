@@ -34,14 +34,29 @@ pub async fn wait(
     Ok(Some((until - now).to_std().unwrap_or_default()))
 }
 
-pub async fn fail(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-    login_failure::ActiveModel {
+/// Counts an attempt as a failure before its password is checked, so attempts sent in
+/// parallel cannot all pass a count below the limit; [`forget`] takes it back when the
+/// attempt is refused unchecked or succeeds.
+pub async fn attempt(db: &impl ConnectionTrait, key: &str) -> Result<i64, DbErr> {
+    let row = login_failure::ActiveModel {
         key: Set(key.to_owned()),
         failed_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    Ok(row.id)
+}
+
+pub async fn fail(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    attempt(db, key).await.map(|_| ())
+}
+
+pub async fn forget(db: &impl ConnectionTrait, attempts: &[i64]) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Id.is_in(attempts.iter().copied()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
