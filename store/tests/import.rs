@@ -27,9 +27,8 @@ async fn import(
     import_files(db, sources, "tester", Arc::new(NoProgress)).await
 }
 
-/// Imports vendors and contracts, then asserts that `files` is rejected with exactly the
-/// expected error lines and that no table changed.
-async fn assert_rejected(files: Vec<ImportSource>, expected: &[&str]) {
+/// A fresh ledger holding `VENDORS` and `CONTRACTS`.
+async fn with_contracts() -> common::TestDb {
     let t = test_db().await;
     import(
         &t.db,
@@ -40,6 +39,13 @@ async fn assert_rejected(files: Vec<ImportSource>, expected: &[&str]) {
     )
     .await
     .unwrap();
+    t
+}
+
+/// Imports vendors and contracts, then asserts that `files` is rejected with exactly the
+/// expected error lines and that no table changed.
+async fn assert_rejected(files: Vec<ImportSource>, expected: &[&str]) {
+    let t = with_contracts().await;
     let before = table_counts(&t.db).await.unwrap();
     let err = import(&t.db, files)
         .await
@@ -280,16 +286,7 @@ async fn reimporting_the_same_usage_file_is_rejected() {
 
 #[tokio::test]
 async fn at_most_the_cap_of_errors_is_listed_and_the_rest_counted() {
-    let t = test_db().await;
-    import(
-        &t.db,
-        vec![
-            csv(LedgerFile::Vendors, VENDORS),
-            csv(LedgerFile::Contracts, CONTRACTS),
-        ],
-    )
-    .await
-    .unwrap();
+    let t = with_contracts().await;
     let mut usage = String::from("contract,date,amount,quantity,unit,sku\n");
     for _ in 0..150 {
         usage.push_str("C1,2026-01-05,x,1,h,s\n");
@@ -306,16 +303,7 @@ async fn at_most_the_cap_of_errors_is_listed_and_the_rest_counted() {
 
 #[tokio::test]
 async fn a_large_usage_file_is_streamed_in_batches() {
-    let t = test_db().await;
-    import(
-        &t.db,
-        vec![
-            csv(LedgerFile::Vendors, VENDORS),
-            csv(LedgerFile::Contracts, CONTRACTS),
-        ],
-    )
-    .await
-    .unwrap();
+    let t = with_contracts().await;
     let mut usage = String::from("contract,date,amount,quantity,unit,sku\n");
     let rows = 23_456;
     for i in 0..rows {
@@ -363,16 +351,7 @@ async fn a_large_usage_file_is_streamed_in_batches() {
 
 #[tokio::test]
 async fn a_bad_row_after_many_batches_leaves_nothing() {
-    let t = test_db().await;
-    import(
-        &t.db,
-        vec![
-            csv(LedgerFile::Vendors, VENDORS),
-            csv(LedgerFile::Contracts, CONTRACTS),
-        ],
-    )
-    .await
-    .unwrap();
+    let t = with_contracts().await;
     let before = table_counts(&t.db).await.unwrap();
     let mut usage = String::from("contract,date,amount,quantity,unit,sku\n");
     let rows = 23_456;

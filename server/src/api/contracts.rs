@@ -89,17 +89,7 @@ pub async fn list(
         status,
     };
     let list = store::ledger::contracts::list(&state.db, &filter, paging.request()).await?;
-    Ok(Json(Paged {
-        items: list
-            .page
-            .rows
-            .into_iter()
-            .map(ContractSummary::from)
-            .collect(),
-        total: list.page.total,
-        page: list.page.page,
-        page_size: list.page.page_size,
-    }))
+    Ok(Json(Paged::from_page(list.page, ContractSummary::from)))
 }
 
 #[utoipa::path(get, path = "/api/v1/contracts/{reference}", tag = "contracts",

@@ -21,6 +21,18 @@ pub struct Paged<T> {
     pub page_size: u64,
 }
 
+impl<T> Paged<T> {
+    /// A store page, each row in its API shape.
+    pub fn from_page<R>(page: domain::views::Page<R>, shape: impl FnMut(R) -> T) -> Self {
+        Self {
+            items: page.rows.into_iter().map(shape).collect(),
+            total: page.total,
+            page: page.page,
+            page_size: page.page_size,
+        }
+    }
+}
+
 fn amount(m: Money) -> String {
     m.amount_string()
 }

@@ -111,12 +111,7 @@ pub async fn list(
 ) -> Result<Json<Paged<Usage>>, Problem> {
     allow(caller.as_deref(), Permission::Read)?;
     let page = store::ledger::usage::list(&state.db, &filter.parse()?, paging.request()).await?;
-    Ok(Json(Paged {
-        items: page.rows.into_iter().map(Usage::from).collect(),
-        total: page.total,
-        page: page.page,
-        page_size: page.page_size,
-    }))
+    Ok(Json(Paged::from_page(page, Usage::from)))
 }
 
 #[utoipa::path(get, path = "/api/v1/usage/{id}", tag = "usage",
