@@ -48,6 +48,55 @@ pub fn session_meta() -> impl IntoView {
     view! { <meta name="ledger-session" content=json/> }
 }
 
+/// How this server lets people sign in (set when it starts; shown on the sign-in page).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInOptions {
+    /// User name and password (off when the company's identity provider is the only way in).
+    pub password: bool,
+    /// The button's label when OpenID Connect sign-in is configured.
+    pub single_sign_on: Option<String>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            password: true,
+            single_sign_on: None,
+        }
+    }
+}
+
+/// The sign-in options, read like [`initial_session`]: from the server's state, in the
+/// browser from the `<meta name="ledger-sign-in">` the server rendered.
+pub fn sign_in_options() -> SignInOptions {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::state::AppState>()
+            .map(|s| s.sign_in.clone())
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .query_selector("meta[name=ledger-sign-in]")
+            .ok()
+            .flatten()
+            .and_then(|meta| meta.get_attribute("content"))
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        SignInOptions::default()
+    }
+}
+
+/// For the page head (rendered on the server only): the options for [`sign_in_options`].
+pub fn sign_in_meta() -> impl IntoView {
+    let json = serde_json::to_string(&sign_in_options()).unwrap_or_default();
+    view! { <meta name="ledger-sign-in" content=json/> }
+}
+
 /// Provided by the app once the user is known; `None` while signed out.
 #[derive(Clone)]
 pub struct Session(pub Option<SignedIn>);
@@ -100,8 +149,26 @@ pub fn UserMenu() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let next = query.get("next").unwrap_or_default();
+    let options = sign_in_options();
     let message = match query.get("error").as_deref() {
         Some("invalid") => Some(("error", "Wrong user name or password.".to_owned())),
+        Some("sso") => Some((
+            "error",
+            "Single sign-on did not complete. Please try again.".to_owned(),
+        )),
+        Some("sso_expired") => Some((
+            "error",
+            "That sign-in was already used or took too long. Please sign in again.".to_owned(),
+        )),
+        Some("sso_email") => Some((
+            "error",
+            "Your identity provider did not vouch for an e-mail address, so no ledger user could be matched. Ask your administrator.".to_owned(),
+        )),
+        Some("disabled") => Some(("error", "Your account is disabled. Ask an administrator.".to_owned())),
+        Some("password_off") => Some((
+            "error",
+            "Sign-in with a password is turned off here; use single sign-on.".to_owned(),
+        )),
         Some("locked") => Some((
             "error",
             format!(
@@ -116,8 +183,15 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login">
             <h1>"Sign in"</h1>
             {message.map(|(class, text)| view! { <p class=format!("form-status {class}") role="alert" id="login-message">{text}</p> })}
+            {options.single_sign_on.clone().map(|label| {
+                let href = format!("/login/oidc{}", domain::links::query_string(&[("next", next.clone())]));
+                view! {
+                    <p class="sso"><a class="button" id="login-sso" href=href>{format!("Sign in with {label}")}</a></p>
+                }
+            })}
+            {options.password.then(|| view! {
             <form method="post" action="/login" class="form-grid compact">
-                <input type="hidden" name="next" value=next/>
+                <input type="hidden" name="next" value=next.clone()/>
                 <div class="field">
                     <label for="login-username">"User name"</label>
                     <input id="login-username" name="username" autocomplete="username" required autofocus/>
@@ -128,6 +202,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Sign in"</button>
             </form>
+            })}
         </section>
     }
 }

@@ -52,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 {auth::session_meta()}
+                {auth::sign_in_meta()}
                 <MetaTags/>
             </head>
             <body>

@@ -13,6 +13,8 @@ pub struct AppState {
     pub session_lifetime: chrono::Duration,
     /// Mark the session cookie `Secure` (also done per request behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Password and/or single sign-on, as the sign-in page offers them.
+    pub sign_in: crate::auth::SignInOptions,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             upload_limit_bytes: store::import::DEFAULT_UPLOAD_LIMIT_BYTES,
             session_lifetime: chrono::Duration::hours(store::auth::DEFAULT_SESSION_HOURS),
             secure_cookies: false,
+            sign_in: Default::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod m20261201_000008_vendor_spend;
 mod m20261202_000009_commitments;
 mod m20261205_000010_api;
 mod m20261205_000011_login_failures;
+mod m20261205_000012_single_sign_on;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_commitments::Migration),
             Box::new(m20261205_000010_api::Migration),
             Box::new(m20261205_000011_login_failures::Migration),
+            Box::new(m20261205_000012_single_sign_on::Migration),
         ]
     }
 }

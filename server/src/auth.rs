@@ -24,7 +24,10 @@ pub const CSRF_FIELD: &str = "csrf_token";
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 fn is_public(path: &str) -> bool {
-    path == "/login" || path == "/healthz" || path == "/favicon.png" || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/login" | "/healthz" | "/favicon.png" | crate::oidc::START | crate::oidc::CALLBACK
+    ) || path.starts_with("/pkg/")
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -55,7 +58,7 @@ fn session_cookie(secret: Option<&str>, lifetime_seconds: i64, secure: bool) -> 
 }
 
 /// Sign-ins, failed sign-ins and sign-outs in the audit trail: who, when and from where.
-async fn audit_session(state: &AppState, who: &str, action: &str, address: &str) {
+pub(crate) async fn audit_session(state: &AppState, who: &str, action: &str, address: &str) {
     let change = store::audit::Change {
         actor: who,
         entity: domain::AuditEntity::Session,
@@ -224,7 +227,7 @@ pub struct LoginForm {
 }
 
 /// Only a path on this site: never `//evil.example` or a full URL.
-fn local_target(next: &str) -> &str {
+pub(crate) fn local_target(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
         next
     } else {
@@ -232,7 +235,7 @@ fn local_target(next: &str) -> &str {
     }
 }
 
-fn back_to_login(pairs: &[(&str, String)]) -> Response {
+pub(crate) fn back_to_login(pairs: &[(&str, String)]) -> Response {
     Redirect::to(&format!("/login{}", domain::links::query_string(pairs))).into_response()
 }
 
@@ -302,6 +305,9 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         );
     }
     let next = local_target(&form.next).to_owned();
+    if !state.sign_in.password {
+        return back_to_login(&[("error", "password_off".into()), ("next", next)]);
+    }
     let account_key = format!("user:{}", form.username.trim().to_lowercase());
     let address = connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
     let address_key = format!("ip:{address}");
@@ -348,6 +354,19 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     if let Err(e) = login_limit::forget(&state.db, &attempts).await {
         tracing::error!(error = %e, "sign-in: cannot take back the attempt");
     }
+    start_session(&state, &user, &headers, &address, &next, "sign-in").await
+}
+
+/// The signed-in user's new session: the cookie set, the sign-in audited (`how`), and on to
+/// `next` (already checked to be local).
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: &store::entities::user::Model,
+    headers: &HeaderMap,
+    address: &str,
+    next: &str,
+    how: &str,
+) -> Response {
     let session =
         match store::auth::create_session(&state.db, user.id, state.session_lifetime).await {
             Ok(s) => s,
@@ -359,7 +378,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
                 );
             }
         };
-    tracing::info!(user = %user.username, "signed in");
+    tracing::info!(user = %user.username, how, "signed in");
     let secure = state.secure_cookies
         || headers
             .get("x-forwarded-proto")
@@ -369,8 +388,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         state.session_lifetime.num_seconds(),
         secure,
     );
-    audit_session(&state, &user.username, "sign-in", &address).await;
-    let mut response = Redirect::to(&next).into_response();
+    audit_session(state, &user.username, how, address).await;
+    let mut response = Redirect::to(next).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

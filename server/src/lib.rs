@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod download;
+pub mod oidc;
 pub mod progress;
 pub mod report_api;
 pub mod serve_args;

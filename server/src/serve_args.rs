@@ -29,6 +29,47 @@ pub struct ServeArgs {
     /// on every request.
     #[arg(long, env = "LEDGER_REPORT_MAX_AGE_MS", default_value_t = 250)]
     pub report_max_age_ms: u64,
+    #[command(flatten)]
+    pub single_sign_on: SingleSignOnArgs,
+}
+
+/// OpenID Connect sign-in with the company's identity provider (off unless an issuer is given).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SingleSignOnArgs {
+    /// The identity provider's issuer URL (its discovery document is read from
+    /// ISSUER/.well-known/openid-configuration); setting it turns single sign-on on.
+    #[arg(long, env = "LEDGER_OIDC_ISSUER", requires_all = ["oidc_client_id", "public_url"])]
+    pub oidc_issuer: Option<String>,
+    /// The client id this ledger is registered under at the provider.
+    #[arg(long, env = "LEDGER_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (better set in the environment than on the command line).
+    #[arg(long, env = "LEDGER_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The address users reach the ledger at, e.g. https://ledger.example.com; register
+    /// PUBLIC_URL/login/oidc/callback as the redirect URI at the provider.
+    #[arg(long, env = "LEDGER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The role of a user created at their first single sign-on when no group maps to one.
+    #[arg(long, env = "LEDGER_OIDC_DEFAULT_ROLE", default_value = "viewer", value_parser = domain::Role::parse)]
+    pub oidc_default_role: domain::Role,
+    /// The ID token claim that lists the user's groups (e.g. `groups`), read with --oidc-roles.
+    #[arg(long, env = "LEDGER_OIDC_ROLE_CLAIM")]
+    pub oidc_role_claim: Option<String>,
+    /// Which group gives which role, e.g. `ledger-admins=admin,finance=editor`; a user in
+    /// several gets the strongest, and the role is set again at every sign-in.
+    #[arg(long, env = "LEDGER_OIDC_ROLES")]
+    pub oidc_roles: Option<String>,
+    /// The name on the sign-in button ("Sign in with …").
+    #[arg(
+        long,
+        env = "LEDGER_OIDC_LABEL",
+        default_value = "your company account"
+    )]
+    pub oidc_label: String,
+    /// Turn password sign-in off (only with single sign-on configured).
+    #[arg(long, env = "LEDGER_NO_PASSWORD_LOGIN", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_password_login: bool,
 }
 
 impl ServeArgs {

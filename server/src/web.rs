@@ -21,6 +21,12 @@ use tower_http::trace::TraceLayer;
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    router_with(state, None)
+}
+
+/// The router, with OpenID Connect sign-in when a provider is configured.
+pub fn router_with(state: AppState, oidc: Option<crate::oidc::Oidc>) -> Router {
+    let single_sign_on = oidc.map(crate::oidc::Oidc::routes).unwrap_or_default();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     // Every body is capped; the CSV upload has its own, larger limit (see upload.rs).
@@ -46,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
+        .merge(single_sign_on)
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -99,8 +106,23 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
     state.secure_cookies = args.secure_cookies;
     state.reports =
         reports::ReportCache::coalescing(std::time::Duration::from_millis(args.report_max_age_ms));
+    let oidc = crate::oidc::OidcConfig::from_args(&args.single_sign_on)
+        .map_err(anyhow::Error::msg)?
+        .map(crate::oidc::Oidc::new)
+        .transpose()?;
+    state.sign_in = app::auth::SignInOptions {
+        password: !args.single_sign_on.no_password_login,
+        single_sign_on: oidc.as_ref().map(|o| o.label().to_owned()),
+    };
+    if let Some(oidc) = &oidc {
+        tracing::info!(
+            provider = oidc.label(),
+            password = state.sign_in.password,
+            "single sign-on is on"
+        );
+    }
     tokio::spawn(sweep_now_and_then(state.db.clone()));
-    let app = router(state);
+    let app = router_with(state, oidc);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");
     axum::serve(

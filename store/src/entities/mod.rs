@@ -8,6 +8,7 @@ pub mod delivery_phase;
 pub mod delivery_receipt;
 pub mod import;
 pub mod login_failure;
+pub mod oidc_login;
 pub mod revenue_entry;
 pub mod session;
 pub mod usage_entry;

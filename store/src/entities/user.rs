@@ -11,6 +11,9 @@ pub struct Model {
     pub role: String,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
+    /// Matches the user to an identity provider's (single sign-on); lower case.
+    #[sea_orm(unique)]
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
