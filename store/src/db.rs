@@ -1,4 +1,5 @@
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Expr, Func, InsertStatement, SelectStatement};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::collections::HashMap;
@@ -105,41 +106,23 @@ fn create_parent_dir(url: &str) -> Result<(), DbErr> {
     }
 }
 
-/// A raw statement written with `?` placeholders, numbered `$1, $2…` for PostgreSQL.
-/// Runs an `INSERT … RETURNING id` (SQLite and PostgreSQL both support it) and gives the id.
+/// Runs an insert with `RETURNING id` (SQLite and PostgreSQL both support it) and gives the id.
 pub(crate) async fn insert_returning_id(
     conn: &impl sea_orm::ConnectionTrait,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> Result<i64, sea_orm::DbErr> {
+    mut insert: InsertStatement,
+) -> Result<i64, DbErr> {
+    insert.returning_col("id");
     let row = conn
-        .query_one_raw(statement(conn.get_database_backend(), sql, values))
+        .query_one(&insert)
         .await?
-        .ok_or_else(|| sea_orm::DbErr::Custom("insert returned no id".into()))?;
+        .ok_or_else(|| DbErr::Custom("insert returned no id".into()))?;
     row.try_get_by_index(0)
 }
 
-pub(crate) fn statement(
-    backend: sea_orm::DatabaseBackend,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> sea_orm::Statement {
-    let sql = if backend == sea_orm::DatabaseBackend::Postgres {
-        let mut numbered = String::with_capacity(sql.len() + 16);
-        let mut n = 0;
-        for ch in sql.chars() {
-            if ch == '?' {
-                n += 1;
-                numbered.push_str(&format!("${n}"));
-            } else {
-                numbered.push(ch);
-            }
-        }
-        numbered
-    } else {
-        sql.to_owned()
-    };
-    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+/// `CAST(COALESCE(sum, 0) AS BIGINT)`: a sum of 64-bit columns as one, 0 over no rows
+/// (PostgreSQL sums BIGINT as NUMERIC).
+pub(crate) fn total_or_zero(sum: impl Into<Expr>) -> Expr {
+    Func::cast_as(Func::coalesce([sum.into(), Expr::val(0i64)]), "BIGINT").into()
 }
 
 /// Starts a transaction that will write, with this process's turn to write (hold the turn
@@ -214,18 +197,11 @@ fn sqlite_write_queue(db: &sea_orm::DatabaseConnection) -> Option<Arc<Semaphore>
     )
 }
 
-/// Whether a `SELECT CAST(COUNT(*) AS BIGINT) …` query counts anything.
-pub(crate) async fn counts_any(
+/// Whether the query finds any row (it is asked for one at most).
+pub(crate) async fn any_row(
     conn: &impl sea_orm::ConnectionTrait,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
+    mut query: SelectStatement,
 ) -> Result<bool, DbErr> {
-    let row = conn
-        .query_one_raw(statement(conn.get_database_backend(), sql, values))
-        .await?;
-    Ok(row
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0)
-        > 0)
+    query.limit(1);
+    Ok(conn.query_one(&query).await?.is_some())
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use domain::decimal::{format_scaled, format_scaled_trimmed};
 use domain::money::MINOR_PLACES;
 use domain::quantity::QUANTITY_PLACES;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement};
 use std::io::Write;
 use std::path::Path;
@@ -189,14 +190,27 @@ pub async fn export_table(
 }
 
 async fn has_spend_under_no_contract(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
-    let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM usage_entries WHERE contract_id IS NULL LIMIT 1) s";
-    crate::db::counts_any(db, sql, vec![]).await
+    let query = Query::select()
+        .column("id")
+        .from("usage_entries")
+        .and_where(Expr::col("contract_id").is_null())
+        .to_owned();
+    crate::db::any_row(db, query).await
 }
 
 async fn has_further_commitments(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
-    let sql = "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM commitments k \
-               JOIN contracts c ON c.id = k.contract_id WHERE k.reference <> c.reference LIMIT 1) s";
-    crate::db::counts_any(db, sql, vec![]).await
+    let query = Query::select()
+        .column(("k", "id"))
+        .from_as("commitments", "k")
+        .join_as(
+            JoinType::InnerJoin,
+            "contracts",
+            "c",
+            Expr::col(("c", "id")).equals(("k", "contract_id")),
+        )
+        .and_where(Expr::col(("k", "reference")).not_equals(("c", "reference")))
+        .to_owned();
+    crate::db::any_row(db, query).await
 }
 
 /// Writes all the ledger's files into `dir` (created if missing).

@@ -3,12 +3,15 @@
 //! A key belongs to whoever sent it (one API token, or one user's sessions) and is kept for
 //! [`KEPT_FOR`].
 
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 pub const KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 /// A claim still unanswered after this long was abandoned (its process stopped half-way):
 /// the next retry takes it over instead of waiting a day.
 pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
+const TABLE: &str = "api_idempotency";
 
 /// What to do with a request that carries a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,33 +38,53 @@ pub async fn claim(
     key: &str,
     request_hash: &str,
 ) -> Result<Claim, DbErr> {
-    let backend = db.get_database_backend();
     let now = chrono::Utc::now();
-    db.execute_raw(crate::db::statement(
-        backend,
-        "DELETE FROM api_idempotency WHERE caller = ? AND created_at < ?",
-        vec![caller.into(), (now - KEPT_FOR).into()],
-    ))
+    db.execute(
+        Query::delete()
+            .from_table(TABLE)
+            .and_where(Expr::col("caller").eq(caller))
+            .and_where(Expr::col("created_at").lt(now - KEPT_FOR)),
+    )
     .await?;
     // The unique (caller, key) index settles a race between two retries: one inserts.
     let inserted = db
-        .execute_raw(crate::db::statement(
-            backend,
-            "INSERT INTO api_idempotency (caller, key, request_hash, status, body, created_at) \
-             VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (caller, key) DO NOTHING",
-            vec![caller.into(), key.into(), request_hash.into(), now.into()],
-        ))
+        .execute(
+            Query::insert()
+                .into_table(TABLE)
+                .columns([
+                    "caller",
+                    "key",
+                    "request_hash",
+                    "status",
+                    "body",
+                    "created_at",
+                ])
+                .values_panic([
+                    caller.into(),
+                    key.into(),
+                    request_hash.into(),
+                    0i32.into(),
+                    "".into(),
+                    now.into(),
+                ])
+                .on_conflict(
+                    OnConflict::columns(["caller", "key"])
+                        .do_nothing()
+                        .to_owned(),
+                ),
+        )
         .await?
         .rows_affected();
     if inserted == 1 {
         return Ok(Claim::First);
     }
     let Some(row) = db
-        .query_one_raw(crate::db::statement(
-            backend,
-            "SELECT request_hash, status, location, body FROM api_idempotency WHERE caller = ? AND key = ?",
-            vec![caller.into(), key.into()],
-        ))
+        .query_one(
+            Query::select()
+                .columns(["request_hash", "status", "location", "body"])
+                .from(TABLE)
+                .and_where(of_key(caller, key)),
+        )
         .await?
     else {
         // Expired and swept between the two statements by another request: a fresh claim.
@@ -71,17 +94,14 @@ pub async fn claim(
     let status: i32 = row.try_get("", "status")?;
     if status == 0 && hash == request_hash {
         let taken_over = db
-            .execute_raw(crate::db::statement(
-                backend,
-                "UPDATE api_idempotency SET created_at = ? \
-                 WHERE caller = ? AND key = ? AND status = 0 AND created_at < ?",
-                vec![
-                    now.into(),
-                    caller.into(),
-                    key.into(),
-                    (now - ABANDONED_AFTER).into(),
-                ],
-            ))
+            .execute(
+                Query::update()
+                    .table(TABLE)
+                    .value("created_at", now)
+                    .and_where(of_key(caller, key))
+                    .and_where(Expr::col("status").eq(0i32))
+                    .and_where(Expr::col("created_at").lt(now - ABANDONED_AFTER)),
+            )
             .await?
             .rows_affected();
         if taken_over == 1 {
@@ -110,17 +130,14 @@ pub async fn finish(
     location: Option<&str>,
     body: &str,
 ) -> Result<(), DbErr> {
-    db.execute_raw(crate::db::statement(
-        db.get_database_backend(),
-        "UPDATE api_idempotency SET status = ?, location = ?, body = ? WHERE caller = ? AND key = ?",
-        vec![
-            i32::from(status).into(),
-            location.map(str::to_owned).into(),
-            body.into(),
-            caller.into(),
-            key.into(),
-        ],
-    ))
+    db.execute(
+        Query::update()
+            .table(TABLE)
+            .value("status", i32::from(status))
+            .value("location", location.map(str::to_owned))
+            .value("body", body)
+            .and_where(of_key(caller, key)),
+    )
     .await?;
     Ok(())
 }
@@ -128,13 +145,18 @@ pub async fn finish(
 /// Gives a claimed key back (the request failed before it could be answered for good), so a
 /// retry runs it.
 pub async fn release(db: &DatabaseConnection, caller: &str, key: &str) -> Result<(), DbErr> {
-    db.execute_raw(crate::db::statement(
-        db.get_database_backend(),
-        "DELETE FROM api_idempotency WHERE caller = ? AND key = ?",
-        vec![caller.into(), key.into()],
-    ))
+    db.execute(
+        Query::delete()
+            .from_table(TABLE)
+            .and_where(of_key(caller, key)),
+    )
     .await?;
     Ok(())
+}
+
+/// The row of `caller`'s `key`.
+fn of_key(caller: &str, key: &str) -> Expr {
+    Expr::col("caller").eq(caller).and(Expr::col("key").eq(key))
 }
 
 #[cfg(test)]
@@ -161,13 +183,9 @@ mod tests {
         // Older than a day: swept and claimed afresh; the same holds for any stale claim.
         assert_eq!(claim(&db, "token:1", "k", "h").await.unwrap(), Claim::First);
         let stale = chrono::Utc::now() - ABANDONED_AFTER - chrono::TimeDelta::seconds(5);
-        db.execute_raw(crate::db::statement(
-            db.get_database_backend(),
-            "UPDATE api_idempotency SET created_at = ?",
-            vec![stale.into()],
-        ))
-        .await
-        .unwrap();
+        db.execute(Query::update().table(TABLE).value("created_at", stale))
+            .await
+            .unwrap();
         assert_eq!(claim(&db, "token:1", "k", "h").await.unwrap(), Claim::First);
         finish(&db, "token:1", "k", 201, None, "{}").await.unwrap();
         assert!(matches!(

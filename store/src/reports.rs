@@ -8,13 +8,14 @@ use domain::snapshot::{
     ReceiptFacts,
 };
 use domain::Currency;
-use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 mod changed_days;
 
 pub async fn snapshot(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr> {
     let mut snapshot = small_tables(db).await?;
-    snapshot.usage = read_usage(db, "", Vec::new()).await?;
+    snapshot.usage = read_usage(db, None).await?;
     Ok(snapshot)
 }
 
@@ -44,8 +45,7 @@ pub async fn refresh(
     }
     let days: Vec<RollupDay> = days.into_iter().collect();
     for batch in days.chunks(DAYS_PER_QUERY) {
-        let (condition, values) = RollupDay::condition(batch);
-        let read = read_usage(db, &condition, values).await?;
+        let read = read_usage(db, Some(RollupDay::condition(batch))).await?;
         for i in 0..read.len() {
             fresh.usage.push(read.day(i));
         }
@@ -71,27 +71,21 @@ impl RollupDay {
         }
     }
 
-    /// The `WHERE` condition that selects these days' rows, and its values.
-    fn condition(days: &[Self]) -> (String, Vec<Value>) {
-        let mut values = Vec::new();
-        let terms: Vec<String> = days
-            .iter()
-            .map(|day| match *day {
-                Self::Contract(contract, date) => {
-                    values.extend([contract.into(), date.into()]);
-                    "(contract_id = ? AND date = ?)".to_owned()
-                }
-                Self::Vendor(vendor, date) => {
-                    values.extend([
-                        crate::rollup::NO_CONTRACT.into(),
-                        vendor.into(),
-                        date.into(),
-                    ]);
-                    "(contract_id = ? AND vendor_id = ? AND date = ?)".to_owned()
-                }
-            })
-            .collect();
-        (terms.join(" OR "), values)
+    /// The condition that selects these days' rows.
+    fn condition(days: &[Self]) -> Condition {
+        days.iter().fold(Condition::any(), |any, day| match *day {
+            Self::Contract(contract, date) => any.add(
+                Condition::all()
+                    .add(Expr::col("contract_id").eq(contract))
+                    .add(Expr::col("date").eq(date)),
+            ),
+            Self::Vendor(vendor, date) => any.add(
+                Condition::all()
+                    .add(Expr::col("contract_id").eq(crate::rollup::NO_CONTRACT))
+                    .add(Expr::col("vendor_id").eq(vendor))
+                    .add(Expr::col("date").eq(date)),
+            ),
+        })
     }
 }
 
@@ -117,31 +111,30 @@ fn rollup_days(
         .collect()
 }
 
-/// Daily usage: the rows meeting `condition` (empty: all).
+/// Daily usage: the rows meeting `condition` (`None`: all).
 async fn read_usage(
     db: &impl ConnectionTrait,
-    condition: &str,
-    values: Vec<Value>,
+    condition: Option<Condition>,
 ) -> Result<DailyUsage, DbErr> {
-    let mut sql =
-        "SELECT contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros FROM usage_daily"
-            .to_owned();
-    if !condition.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(condition);
+    let mut query = Query::select();
+    query
+        .columns([
+            "contract_id",
+            "commitment_id",
+            "date",
+            "vendor_id",
+            "amount_e6",
+            "quantity_micros",
+        ])
+        .from("usage_daily");
+    if let Some(condition) = condition {
+        query.cond_where(condition);
     }
     // The biggest read after an import (one row per contract and day). In table order, not key
     // order: SQLite then scans the table instead of walking the key index (half the time), and
     // every report groups and sorts the frame itself. Columns by position: no name lookups.
     let mut usage = DailyUsage::default();
-    for row in db
-        .query_all_raw(crate::db::statement(
-            db.get_database_backend(),
-            &sql,
-            values,
-        ))
-        .await?
-    {
+    for row in db.query_all(&query).await? {
         let contract_id: i64 = row.try_get_by_index(0)?;
         let commitment_id: i64 = row.try_get_by_index(1)?;
         usage.push(DaySum {

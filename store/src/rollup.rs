@@ -5,6 +5,7 @@
 
 use crate::import::insert::{insert_rows, InsertRow};
 use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
 /// The rollup's `contract_id` for spend under no contract (a key column cannot be NULL).
@@ -59,6 +60,9 @@ pub(crate) async fn add(conn: &impl ConnectionTrait, row: DailyUsageRow) -> Resu
     insert_rows(conn, vec![row]).await
 }
 
+/// Contract ids bound by one statement (well under what SQLite and PostgreSQL take).
+const CONTRACTS_PER_QUERY: usize = 1000;
+
 /// The (contract id, day, column) of each row whose addition would carry its day past the
 /// largest value the ledger holds. Checked before adding: SQLite would silently turn the sum
 /// into an inexact REAL, PostgreSQL would fail with a bare "out of range".
@@ -69,43 +73,54 @@ pub(crate) async fn overflows(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.contract_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let columns = "SELECT contract_id, commitment_id, date, vendor_id, amount_e6, quantity_micros \
-                   FROM usage_daily";
+    let days = || {
+        Query::select()
+            .columns([
+                "contract_id",
+                "commitment_id",
+                "date",
+                "vendor_id",
+                "amount_e6",
+                "quantity_micros",
+            ])
+            .from("usage_daily")
+            .to_owned()
+    };
     // One entry (a form): its day only. An import: the days of every contract it touches.
-    let statement = match rows {
-        [one] => crate::db::statement(
-            conn.get_database_backend(),
-            &format!(
-                "{columns} WHERE contract_id = ? AND commitment_id = ? AND date = ? AND vendor_id = ?"
-            ),
-            vec![
-                one.contract_id.into(),
-                one.commitment_id.into(),
-                one.date.into(),
-                one.vendor_id.into(),
-            ],
-        ),
-        _ => sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            format!("{columns} WHERE contract_id IN ({})", ids.join(",")),
-        ),
+    let queries = match rows {
+        [one] => vec![days()
+            .and_where(Expr::col("contract_id").eq(one.contract_id))
+            .and_where(Expr::col("commitment_id").eq(one.commitment_id))
+            .and_where(Expr::col("date").eq(one.date))
+            .and_where(Expr::col("vendor_id").eq(one.vendor_id))
+            .to_owned()],
+        _ => {
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.contract_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.chunks(CONTRACTS_PER_QUERY)
+                .map(|chunk| {
+                    days()
+                        .and_where(Expr::col("contract_id").is_in(chunk.iter().copied()))
+                        .to_owned()
+                })
+                .collect()
+        }
     };
     let mut existing = std::collections::HashMap::new();
-    for r in conn.query_all_raw(statement).await? {
-        let key: (i64, i64, NaiveDate, i64) = (
-            r.try_get_by_index(0)?,
-            r.try_get_by_index(1)?,
-            r.try_get_by_index(2)?,
-            r.try_get_by_index(3)?,
-        );
-        existing.insert(
-            key,
-            (r.try_get_by_index::<i64>(4)?, r.try_get_by_index::<i64>(5)?),
-        );
+    for query in &queries {
+        for r in conn.query_all(query).await? {
+            let key: (i64, i64, NaiveDate, i64) = (
+                r.try_get_by_index(0)?,
+                r.try_get_by_index(1)?,
+                r.try_get_by_index(2)?,
+                r.try_get_by_index(3)?,
+            );
+            existing.insert(
+                key,
+                (r.try_get_by_index::<i64>(4)?, r.try_get_by_index::<i64>(5)?),
+            );
+        }
     }
     let mut out = Vec::new();
     for row in rows {

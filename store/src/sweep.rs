@@ -3,6 +3,7 @@
 //! their window, API answers kept for idempotent retries past their day, and API tokens
 //! revoked long ago (their creation and revocation stay in the audit trail).
 
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 
 /// A revoked token's row is kept this long, so the Account page still shows it for a while.
@@ -20,23 +21,25 @@ pub struct Swept {
 pub async fn sweep(db: &impl ConnectionTrait) -> Result<Swept, DbErr> {
     let now = chrono::Utc::now();
     Ok(Swept {
-        sessions: delete(db, "DELETE FROM sessions WHERE expires_at <= ?", now).await?,
+        sessions: delete(db, "sessions", Expr::col("expires_at").lte(now)).await?,
         login_failures: delete(
             db,
-            "DELETE FROM login_failures WHERE failed_at <= ?",
-            now - crate::login_limit::WINDOW,
+            "login_failures",
+            Expr::col("failed_at").lte(now - crate::login_limit::WINDOW),
         )
         .await?,
         idempotency_keys: delete(
             db,
-            "DELETE FROM api_idempotency WHERE created_at < ?",
-            now - crate::idempotency::KEPT_FOR,
+            "api_idempotency",
+            Expr::col("created_at").lt(now - crate::idempotency::KEPT_FOR),
         )
         .await?,
         tokens: delete(
             db,
-            "DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < ?",
-            now - REVOKED_TOKENS_KEPT,
+            "api_tokens",
+            Expr::col("revoked_at")
+                .is_not_null()
+                .and(Expr::col("revoked_at").lt(now - REVOKED_TOKENS_KEPT)),
         )
         .await?,
     })
@@ -44,9 +47,12 @@ pub async fn sweep(db: &impl ConnectionTrait) -> Result<Swept, DbErr> {
 
 async fn delete(
     db: &impl ConnectionTrait,
-    sql: &str,
-    before: chrono::DateTime<chrono::Utc>,
+    table: &'static str,
+    expired: Expr,
 ) -> Result<u64, DbErr> {
-    let statement = crate::db::statement(db.get_database_backend(), sql, vec![before.into()]);
-    Ok(db.execute_raw(statement).await?.rows_affected())
+    let statement = Query::delete()
+        .from_table(table)
+        .and_where(expired)
+        .to_owned();
+    Ok(db.execute(&statement).await?.rows_affected())
 }

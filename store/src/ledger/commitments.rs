@@ -10,6 +10,7 @@ use domain::date::Term;
 use domain::entries::NewContract;
 use domain::views::CommitmentRow;
 use domain::{Currency, FieldError, Money, Quantity};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -240,21 +241,32 @@ pub async fn rows(
     conn: &impl ConnectionTrait,
     c: &contract::Model,
 ) -> Result<Vec<CommitmentRow>, DbErr> {
-    let sql = "SELECT k.id, \
-               CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d WHERE d.commitment_id = k.id), 0) AS BIGINT) AS applied, \
-               CAST(COALESCE((SELECT SUM(d.quantity_micros) FROM usage_daily d WHERE d.commitment_id = k.id), 0) AS BIGINT) AS applied_quantity, \
-               CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d WHERE d.contract_id = k.contract_id \
-                   AND d.commitment_id = 0 AND d.date >= k.start_date AND d.date <= k.end_date), 0) AS BIGINT) AS unapplied \
-               FROM commitments k WHERE k.contract_id = ?";
+    // The sum of a rollup column over the days that `days` picks, for each commitment `k`.
+    let sum = |column: &'static str, days: Expr| {
+        crate::db::total_or_zero(
+            Query::select()
+                .expr(Expr::col(("d", column)).sum())
+                .from_as("usage_daily", "d")
+                .and_where(days)
+                .to_owned(),
+        )
+    };
+    let applied = || Expr::col(("d", "commitment_id")).equals(("k", "id"));
+    let unapplied = Expr::col(("d", "contract_id"))
+        .equals(("k", "contract_id"))
+        .and(Expr::col(("d", "commitment_id")).eq(crate::rollup::NO_COMMITMENT))
+        .and(Expr::col(("d", "date")).gte(Expr::col(("k", "start_date"))))
+        .and(Expr::col(("d", "date")).lte(Expr::col(("k", "end_date"))));
+    let query = Query::select()
+        .column(("k", "id"))
+        .expr_as(sum("amount_e6", applied()), "applied")
+        .expr_as(sum("quantity_micros", applied()), "applied_quantity")
+        .expr_as(sum("amount_e6", unapplied), "unapplied")
+        .from_as("commitments", "k")
+        .and_where(Expr::col(("k", "contract_id")).eq(c.id))
+        .to_owned();
     let mut sums = std::collections::HashMap::new();
-    for row in conn
-        .query_all_raw(crate::db::statement(
-            conn.get_database_backend(),
-            sql,
-            vec![c.id.into()],
-        ))
-        .await?
-    {
+    for row in conn.query_all(&query).await? {
         let id: i64 = row.try_get("", "id")?;
         let applied: i64 = row.try_get("", "applied")?;
         let quantity: i64 = row.try_get("", "applied_quantity")?;
@@ -323,11 +335,12 @@ async fn further(
 /// Usage entries applied to the commitment.
 async fn applied_entries(conn: &impl ConnectionTrait, id: i64) -> Result<i64, DbErr> {
     let row = conn
-        .query_one_raw(crate::db::statement(
-            conn.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM usage_entries WHERE commitment_id = ?",
-            vec![id.into()],
-        ))
+        .query_one(
+            Query::select()
+                .expr_as(Expr::col(Asterisk).count(), "n")
+                .from("usage_entries")
+                .and_where(Expr::col("commitment_id").eq(id)),
+        )
         .await?;
     row.map_or(Ok(0), |r| r.try_get("", "n"))
 }
@@ -401,18 +414,16 @@ pub async fn remove(
             format!("{applied} usage entries are applied to it; correct them first"),
         )));
     }
-    for sql in [
-        "DELETE FROM usage_daily WHERE commitment_id = ?",
-        "DELETE FROM commitments WHERE id = ?",
-    ] {
-        w.txn
-            .execute_raw(crate::db::statement(
-                w.txn.get_database_backend(),
-                sql,
-                vec![before.id.into()],
-            ))
-            .await?;
-    }
+    w.txn
+        .execute(
+            Query::delete()
+                .from_table("usage_daily")
+                .and_where(Expr::col("commitment_id").eq(before.id)),
+        )
+        .await?;
+    commitment::Entity::delete_by_id(before.id)
+        .exec(&w.txn)
+        .await?;
     w.commit(
         domain::AuditEntity::Commitment,
         Some(format!("{}/{}", c.reference, before.reference)),

@@ -6,36 +6,66 @@ use crate::write::EntityWrite;
 use domain::entries::{NewPhase, NewReceipt};
 use domain::views::{PhaseProgress, ReceiptRow};
 use domain::{FieldError, Quantity};
+use sea_orm::sea_query::{Expr, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
+/// The phases (of one contract, or of all) joined with their receipts, in display order.
+fn phases_query(contract: Option<&str>) -> SelectStatement {
+    // In here only: its `max` and `min`, for anything that makes an expression, clash with
+    // `Ord`'s on the integers below.
+    use sea_orm::sea_query::ExprTrait;
+    Query::select()
+        .column(("p", "id"))
+        .column(("c", "reference"))
+        .expr_as(Expr::col(("v", "name")), "vendor")
+        .columns([
+            ("p", "phase"),
+            ("p", "resource"),
+            ("p", "region"),
+            ("p", "planned_date"),
+            ("p", "planned_quantity_micros"),
+        ])
+        .expr_as(Expr::col(("r", "id")), "receipt_id")
+        .expr_as(Expr::col(("r", "date")), "receipt_date")
+        .columns([("r", "quantity_micros"), ("r", "note")])
+        .from_as("delivery_phases", "p")
+        .join_as(
+            JoinType::InnerJoin,
+            "contracts",
+            "c",
+            Expr::col(("c", "id")).equals(("p", "contract_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "vendors",
+            "v",
+            Expr::col(("v", "id")).equals(("c", "vendor_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "delivery_receipts",
+            "r",
+            Expr::col(("r", "phase_id")).equals(("p", "id")),
+        )
+        .and_where_option(contract.map(|reference| Expr::col(("c", "reference")).eq(reference)))
+        .order_by(("p", "planned_date"), Order::Asc)
+        .order_by(("c", "reference"), Order::Asc)
+        .order_by(("p", "phase"), Order::Asc)
+        .order_by(("r", "date"), Order::Asc)
+        .order_by(("r", "id"), Order::Asc)
+        .to_owned()
+}
+
 /// Every phase (of one contract, or of all), by planned date, with its receipts.
 pub async fn phases(
     db: &impl ConnectionTrait,
     contract: Option<&str>,
 ) -> Result<Vec<PhaseProgress>, DbErr> {
-    let backend = db.get_database_backend();
-    let (filter, values) = match contract {
-        Some(reference) => ("WHERE c.reference = ?", vec![reference.into()]),
-        None => ("", vec![]),
-    };
-    let sql = format!(
-        "SELECT p.id, c.reference, v.name AS vendor, p.phase, p.resource, p.region, \
-                p.planned_date, p.planned_quantity_micros, \
-                r.id AS receipt_id, r.date AS receipt_date, r.quantity_micros, r.note \
-         FROM delivery_phases p \
-         JOIN contracts c ON c.id = p.contract_id \
-         JOIN vendors v ON v.id = c.vendor_id \
-         LEFT JOIN delivery_receipts r ON r.phase_id = p.id \
-         {filter} \
-         ORDER BY p.planned_date, c.reference, p.phase, r.date, r.id"
-    );
-    let rows = db
-        .query_all_raw(crate::db::statement(backend, &sql, values))
-        .await?;
+    let rows = db.query_all(&phases_query(contract)).await?;
     let mut phases: Vec<(i64, PhaseProgress)> = Vec::new();
     for row in rows {
         let id: i64 = row.try_get("", "id")?;

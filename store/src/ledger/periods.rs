@@ -7,10 +7,13 @@ use crate::write::EntityWrite;
 use chrono::{NaiveDate, Utc};
 use domain::date::month_start;
 use domain::FieldError;
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
 pub use domain::views::ClosedPeriod;
+
+const TABLE: &str = "closed_periods";
 
 /// The refusal for an entry dated in a closed month, on the entry's date field.
 pub fn closed_error(column: &str, date: NaiveDate) -> FieldError {
@@ -25,11 +28,12 @@ pub fn closed_error(column: &str, date: NaiveDate) -> FieldError {
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ClosedPeriod>, DbErr> {
     let rows = db
-        .query_all_raw(crate::db::statement(
-            db.get_database_backend(),
-            "SELECT month, closed_at, closed_by FROM closed_periods ORDER BY month DESC",
-            vec![],
-        ))
+        .query_all(
+            Query::select()
+                .columns(["month", "closed_at", "closed_by"])
+                .from(TABLE)
+                .order_by("month", Order::Desc),
+        )
         .await?;
     rows.iter()
         .map(|r| {
@@ -49,10 +53,13 @@ pub(crate) async fn closed_months(
 }
 
 async fn is_closed(conn: &impl ConnectionTrait, month: NaiveDate) -> Result<bool, DbErr> {
-    crate::db::counts_any(
+    crate::db::any_row(
         conn,
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM closed_periods WHERE month = ?",
-        vec![month.into()],
+        Query::select()
+            .column("month")
+            .from(TABLE)
+            .and_where(Expr::col("month").eq(month))
+            .to_owned(),
     )
     .await
 }
@@ -84,11 +91,12 @@ pub async fn close(
     }
     let at = Utc::now();
     w.txn
-        .execute_raw(crate::db::statement(
-            w.txn.get_database_backend(),
-            "INSERT INTO closed_periods (month, closed_at, closed_by) VALUES (?, ?, ?)",
-            vec![month.into(), at.into(), actor.into()],
-        ))
+        .execute(
+            Query::insert()
+                .into_table(TABLE)
+                .columns(["month", "closed_at", "closed_by"])
+                .values_panic([month.into(), at.into(), actor.into()]),
+        )
         .await?;
     commit_change(w, month, true).await
 }
@@ -107,11 +115,11 @@ pub async fn reopen(
         )));
     }
     w.txn
-        .execute_raw(crate::db::statement(
-            w.txn.get_database_backend(),
-            "DELETE FROM closed_periods WHERE month = ?",
-            vec![month.into()],
-        ))
+        .execute(
+            Query::delete()
+                .from_table(TABLE)
+                .and_where(Expr::col("month").eq(month)),
+        )
         .await?;
     commit_change(w, month, false).await
 }

@@ -8,6 +8,7 @@ use crate::write::EntityWrite;
 use chrono::{NaiveDate, Utc};
 use domain::views::Reconciliation;
 use domain::{FieldError, Money};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 
@@ -61,17 +62,27 @@ pub async fn record(
     let note = raw.note.trim().to_owned();
     let id = crate::db::insert_returning_id(
         &w.txn,
-        "INSERT INTO vendor_statements (contract_id, as_of, consumed_minor, tolerance_minor, note, recorded_at, recorded_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        vec![
-            contract.id.into(),
-            as_of.into(),
-            consumed.minor().into(),
-            tolerance.minor().into(),
-            note.clone().into(),
-            Utc::now().into(),
-            actor.into(),
-        ],
+        Query::insert()
+            .into_table("vendor_statements")
+            .columns([
+                "contract_id",
+                "as_of",
+                "consumed_minor",
+                "tolerance_minor",
+                "note",
+                "recorded_at",
+                "recorded_by",
+            ])
+            .values_panic([
+                contract.id.into(),
+                as_of.into(),
+                consumed.minor().into(),
+                tolerance.minor().into(),
+                note.clone().into(),
+                Utc::now().into(),
+                actor.into(),
+            ])
+            .to_owned(),
     )
     .await?;
     w.commit(
@@ -96,17 +107,37 @@ pub async fn for_contract(
     db: &impl ConnectionTrait,
     reference: &str,
 ) -> Result<Vec<Reconciliation>, DbErr> {
-    let backend = db.get_database_backend();
+    // Usage up to the statement's date.
+    let ledger = Query::select()
+        .expr(Expr::col(("d", "amount_e6")).sum())
+        .from_as("usage_daily", "d")
+        .and_where(Expr::col(("d", "contract_id")).equals(("s", "contract_id")))
+        .and_where(Expr::col(("d", "date")).lte(Expr::col(("s", "as_of"))))
+        .to_owned();
     let rows = db
-        .query_all_raw(crate::db::statement(
-            backend,
-            "SELECT s.id, s.as_of, s.consumed_minor, s.tolerance_minor, s.note, c.currency, c.start_date, \
-             CAST(COALESCE((SELECT SUM(d.amount_e6) FROM usage_daily d \
-                            WHERE d.contract_id = s.contract_id AND d.date <= s.as_of), 0) AS BIGINT) AS ledger_e6 \
-             FROM vendor_statements s JOIN contracts c ON c.id = s.contract_id \
-             WHERE c.reference = ? ORDER BY s.as_of, s.id",
-            vec![reference.into()],
-        ))
+        .query_all(
+            Query::select()
+                .columns([
+                    ("s", "id"),
+                    ("s", "as_of"),
+                    ("s", "consumed_minor"),
+                    ("s", "tolerance_minor"),
+                    ("s", "note"),
+                    ("c", "currency"),
+                    ("c", "start_date"),
+                ])
+                .expr_as(crate::db::total_or_zero(ledger), "ledger_e6")
+                .from_as("vendor_statements", "s")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "contracts",
+                    "c",
+                    Expr::col(("c", "id")).equals(("s", "contract_id")),
+                )
+                .and_where(Expr::col(("c", "reference")).eq(reference))
+                .order_by(("s", "as_of"), Order::Asc)
+                .order_by(("s", "id"), Order::Asc),
+        )
         .await?;
     let mut out = Vec::new();
     let mut previous: Option<NaiveDate> = None;

@@ -6,32 +6,31 @@ use crate::write::EntityWrite;
 use chrono::Utc;
 use domain::scenario::Scenario;
 use domain::FieldError;
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+
+const TABLE: &str = "scenarios";
 
 /// Every scenario, by name.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Scenario>, DbErr> {
-    select(db, "SELECT definition FROM scenarios ORDER BY name", vec![]).await
+    select(db, definitions().order_by("name", Order::Asc)).await
 }
 
 /// The scenario named `name`; asked for on every report or dashboard view under one.
 pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Option<Scenario>, DbErr> {
-    let found = select(
-        db,
-        "SELECT definition FROM scenarios WHERE name = ?",
-        vec![name.into()],
-    )
-    .await?;
+    let found = select(db, definitions().and_where(Expr::col("name").eq(name))).await?;
     Ok(found.into_iter().next())
+}
+
+fn definitions() -> SelectStatement {
+    Query::select().column("definition").from(TABLE).to_owned()
 }
 
 async fn select(
     db: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
+    query: &SelectStatement,
 ) -> Result<Vec<Scenario>, DbErr> {
-    let rows = db
-        .query_all_raw(crate::db::statement(db.get_database_backend(), sql, values))
-        .await?;
+    let rows = db.query_all(query).await?;
     rows.iter()
         .map(|row| {
             let text: String = row.try_get_by_index(0)?;
@@ -55,13 +54,16 @@ pub async fn create(
     let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
     let id = crate::db::insert_returning_id(
         &w.txn,
-        "INSERT INTO scenarios (name, definition, created_at, created_by) VALUES (?, ?, ?, ?) RETURNING id",
-        vec![
-            scenario.name.clone().into(),
-            definition.to_string().into(),
-            Utc::now().into(),
-            actor.into(),
-        ],
+        Query::insert()
+            .into_table(TABLE)
+            .columns(["name", "definition", "created_at", "created_by"])
+            .values_panic([
+                scenario.name.clone().into(),
+                definition.to_string().into(),
+                Utc::now().into(),
+                actor.into(),
+            ])
+            .to_owned(),
     )
     .await?;
     w.commit(
@@ -91,11 +93,12 @@ pub async fn update(
     }
     let definition = serde_json::to_value(&scenario).map_err(|e| DbErr::Custom(e.to_string()))?;
     w.txn
-        .execute_raw(crate::db::statement(
-            w.txn.get_database_backend(),
-            "UPDATE scenarios SET definition = ? WHERE name = ?",
-            vec![definition.to_string().into(), name.into()],
-        ))
+        .execute(
+            Query::update()
+                .table(TABLE)
+                .value("definition", definition.to_string())
+                .and_where(Expr::col("name").eq(name)),
+        )
         .await?;
     w.commit(
         domain::AuditEntity::Scenario,
@@ -114,11 +117,11 @@ pub async fn delete(db: &DatabaseConnection, actor: &str, name: &str) -> Result<
         return Err(WriteError::NotFound(format!("no scenario named {name:?}")));
     };
     w.txn
-        .execute_raw(crate::db::statement(
-            w.txn.get_database_backend(),
-            "DELETE FROM scenarios WHERE name = ?",
-            vec![name.into()],
-        ))
+        .execute(
+            Query::delete()
+                .from_table(TABLE)
+                .and_where(Expr::col("name").eq(name)),
+        )
         .await?;
     w.commit(
         domain::AuditEntity::Scenario,

@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 use domain::entries::NewUsage;
 use domain::views::{Page, UsageRow};
 use domain::{Currency, Quantity};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryResult, Set, Value,
+    QueryResult, Set,
 };
 use serde_json::json;
 
@@ -26,41 +27,73 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// The WHERE clause over a table with `contract_id` and `date`, and its values.
-    fn clause(&self, table: &str) -> (String, Vec<Value>) {
-        let mut parts = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
+    /// Restricts `query` to the filter's rows of `table` (an alias of a table with
+    /// `contract_id`, `vendor_id` and `date`).
+    fn restrict(&self, query: &mut SelectStatement, table: &'static str) {
         if let Some(reference) = &self.contract {
-            parts.push(format!(
-                "{table}.contract_id = (SELECT id FROM contracts WHERE reference = ?)"
-            ));
-            values.push(reference.clone().into());
+            query.and_where(
+                Expr::col((table, "contract_id")).eq(Query::select()
+                    .column("id")
+                    .from("contracts")
+                    .and_where(Expr::col("reference").eq(reference.as_str()))
+                    .to_owned()),
+            );
         }
         if let Some(vendor) = &self.vendor {
-            parts.push(format!(
-                "{table}.vendor_id = (SELECT id FROM vendors WHERE name = ?)"
-            ));
-            values.push(vendor.clone().into());
+            query.and_where(
+                Expr::col((table, "vendor_id")).eq(Query::select()
+                    .column("id")
+                    .from("vendors")
+                    .and_where(Expr::col("name").eq(vendor.as_str()))
+                    .to_owned()),
+            );
         }
         if let Some(from) = self.from {
-            parts.push(format!("{table}.date >= ?"));
-            values.push(from.into());
+            query.and_where(Expr::col((table, "date")).gte(from));
         }
         if let Some(to) = self.to {
-            parts.push(format!("{table}.date <= ?"));
-            values.push(to.into());
-        }
-        if parts.is_empty() {
-            (String::new(), values)
-        } else {
-            (format!("WHERE {}", parts.join(" AND ")), values)
+            query.and_where(Expr::col((table, "date")).lte(to));
         }
     }
 }
 
-const ROW_COLUMNS: &str = "u.id, c.reference, v.name AS vendor, u.date, u.amount_e6, \
-                           u.currency, u.quantity_micros, u.unit, u.sku, \
-                           (SELECT k.reference FROM commitments k WHERE k.id = u.commitment_id) AS commitment";
+/// The entries with their contract, vendor and commitment, as [`usage_row`] reads them.
+fn rows_query() -> SelectStatement {
+    Query::select()
+        .column(("u", "id"))
+        .column(("c", "reference"))
+        .expr_as(Expr::col(("v", "name")), "vendor")
+        .columns([
+            ("u", "date"),
+            ("u", "amount_e6"),
+            ("u", "currency"),
+            ("u", "quantity_micros"),
+            ("u", "unit"),
+            ("u", "sku"),
+        ])
+        .expr_as(
+            Query::select()
+                .column(("k", "reference"))
+                .from_as("commitments", "k")
+                .and_where(Expr::col(("k", "id")).equals(("u", "commitment_id")))
+                .to_owned(),
+            "commitment",
+        )
+        .from_as("usage_entries", "u")
+        .join_as(
+            JoinType::LeftJoin,
+            "contracts",
+            "c",
+            Expr::col(("c", "id")).equals(("u", "contract_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "vendors",
+            "v",
+            Expr::col(("v", "id")).equals(("u", "vendor_id")),
+        )
+        .to_owned()
+}
 
 fn usage_row(row: &QueryResult) -> Result<UsageRow, DbErr> {
     let currency: String = row.try_get("", "currency")?;
@@ -84,27 +117,24 @@ pub async fn list(
     filter: &Filter,
     page: PageRequest,
 ) -> Result<Page<UsageRow>, DbErr> {
-    let backend = db.get_database_backend();
-    let (clause, mut values) = filter.clause("u");
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
-         JOIN vendors v ON v.id = u.vendor_id \
-         {clause} ORDER BY u.date DESC, u.id DESC LIMIT ? OFFSET ?"
-    );
-    let count_values = values.clone();
-    values.push((page.page_size as i64).into());
-    values.push((page.offset() as i64).into());
-    let rows = db
-        .query_all_raw(crate::db::statement(backend, &sql, values))
-        .await?;
-    let (daily_clause, _) = filter.clause("d");
-    let count_sql = format!(
-        "SELECT CAST(COALESCE(SUM(d.entries), 0) AS BIGINT) AS n FROM usage_daily d {daily_clause}"
-    );
-    let total: i64 = match db
-        .query_one_raw(crate::db::statement(backend, &count_sql, count_values))
-        .await?
-    {
+    let mut query = rows_query();
+    filter.restrict(&mut query, "u");
+    query
+        .order_by(("u", "date"), Order::Desc)
+        .order_by(("u", "id"), Order::Desc)
+        // Both bounded by what the databases take (a signed 64-bit LIMIT and OFFSET).
+        .limit(std::cmp::min(page.page_size, i64::MAX as u64))
+        .offset(page.offset());
+    let rows = db.query_all(&query).await?;
+    let mut count = Query::select();
+    count
+        .expr_as(
+            crate::db::total_or_zero(Expr::col(("d", "entries")).sum()),
+            "n",
+        )
+        .from_as("usage_daily", "d");
+    filter.restrict(&mut count, "d");
+    let total: i64 = match db.query_one(&count).await? {
         Some(row) => row.try_get("", "n")?,
         None => 0,
     };
@@ -117,19 +147,11 @@ pub async fn list(
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<UsageRow>, DbErr> {
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM usage_entries u LEFT JOIN contracts c ON c.id = u.contract_id \
-         JOIN vendors v ON v.id = u.vendor_id WHERE u.id = ?"
-    );
-    db.query_one_raw(crate::db::statement(
-        db.get_database_backend(),
-        &sql,
-        vec![id.into()],
-    ))
-    .await?
-    .as_ref()
-    .map(usage_row)
-    .transpose()
+    db.query_one(rows_query().and_where(Expr::col(("u", "id")).eq(id)))
+        .await?
+        .as_ref()
+        .map(usage_row)
+        .transpose()
 }
 
 pub(crate) async fn recent(
@@ -149,11 +171,15 @@ pub(crate) async fn date_span(
     conn: &impl ConnectionTrait,
     contract_id: i64,
 ) -> Result<Option<(NaiveDate, NaiveDate)>, DbErr> {
-    let backend = conn.get_database_backend();
-    let sql = "SELECT MIN(date) AS first, MAX(date) AS last FROM usage_daily \
-               WHERE contract_id = ? AND entries > 0";
     let Some(row) = conn
-        .query_one_raw(crate::db::statement(backend, sql, vec![contract_id.into()]))
+        .query_one(
+            Query::select()
+                .expr_as(Expr::col("date").min(), "first")
+                .expr_as(Expr::col("date").max(), "last")
+                .from("usage_daily")
+                .and_where(Expr::col("contract_id").eq(contract_id))
+                .and_where(Expr::col("entries").gt(0i64)),
+        )
         .await?
     else {
         return Ok(None);

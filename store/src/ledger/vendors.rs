@@ -6,6 +6,7 @@ use crate::write::EntityWrite;
 use domain::entries::NewVendor;
 use domain::views::VendorRow;
 use domain::FieldError;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
@@ -13,12 +14,27 @@ use sea_orm::{
 use serde_json::json;
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<VendorRow>, DbErr> {
-    let sql = "SELECT v.id, v.name, v.kind, v.archived_at, COUNT(c.id) AS contracts \
-               FROM vendors v LEFT JOIN contracts c ON c.vendor_id = v.id \
-               GROUP BY v.id, v.name, v.kind, v.archived_at ORDER BY v.name";
-    let backend = db.get_database_backend();
+    let columns = [
+        ("v", "id"),
+        ("v", "name"),
+        ("v", "kind"),
+        ("v", "archived_at"),
+    ];
     let rows = db
-        .query_all_raw(crate::db::statement(backend, sql, vec![]))
+        .query_all(
+            Query::select()
+                .columns(columns)
+                .expr_as(Expr::col(("c", "id")).count(), "contracts")
+                .from_as("vendors", "v")
+                .join_as(
+                    JoinType::LeftJoin,
+                    "contracts",
+                    "c",
+                    Expr::col(("c", "vendor_id")).equals(("v", "id")),
+                )
+                .group_by_columns(columns)
+                .order_by(("v", "name"), Order::Asc),
+        )
         .await?;
     rows.into_iter()
         .map(|row| {

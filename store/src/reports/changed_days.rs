@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use domain::AuditEntity;
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashSet;
 
@@ -26,16 +27,15 @@ pub(super) async fn usage_days_changed_since(
     db: &impl ConnectionTrait,
     since: i64,
 ) -> Result<Option<HashSet<AuditedDay>>, DbErr> {
-    let sql = format!(
-        "SELECT entity, before, after FROM audit_log WHERE id > ? ORDER BY id LIMIT {}",
-        MAX_AUDIT_ENTRIES + 1
-    );
     let rows = db
-        .query_all_raw(crate::db::statement(
-            db.get_database_backend(),
-            &sql,
-            vec![since.into()],
-        ))
+        .query_all(
+            Query::select()
+                .columns(["entity", "before", "after"])
+                .from("audit_log")
+                .and_where(Expr::col("id").gt(since))
+                .order_by("id", Order::Asc)
+                .limit(MAX_AUDIT_ENTRIES as u64 + 1),
+        )
         .await?;
     if rows.len() > MAX_AUDIT_ENTRIES {
         return Ok(None);
