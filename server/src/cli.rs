@@ -62,7 +62,7 @@ pub enum Command {
         as_user: Option<String>,
     },
     /// Manage users: `user add NAME --role admin` (the password is read from standard input,
-    /// or asked for on a terminal), `user list`, `user disable NAME`.
+    /// or asked for on a terminal), `user list`, `user set-role NAME ROLE`, `user disable NAME`.
     #[command(subcommand)]
     User(UserCommand),
 }
@@ -80,6 +80,12 @@ pub enum UserCommand {
     List,
     /// Disable a user: their sessions end and their API tokens stop working.
     Disable { username: String },
+    /// Change a user's role (audited); their open sessions and tokens take it at once.
+    SetRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: domain::Role,
+    },
 }
 
 fn parse_role(raw: &str) -> Result<domain::Role, String> {
@@ -293,7 +299,19 @@ async fn user(db: &store::DatabaseConnection, command: UserCommand) -> anyhow::R
                 } else {
                     "active"
                 };
-                println!("{}\t{}\t{state}", u.username, u.role);
+                let email = u.email.as_deref().unwrap_or("-");
+                println!("{}\t{}\t{state}\t{email}", u.username, u.role);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::SetRole { username, role } => {
+            match store::roles::set_role(db, &operator, &username, role).await? {
+                Some(before) if before == role => println!("{username} is already {role}"),
+                Some(before) => println!("{username}: {before} → {role}"),
+                None => {
+                    eprintln!("no user {username:?}");
+                    return Ok(ExitCode::from(2));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

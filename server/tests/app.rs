@@ -338,3 +338,40 @@ async fn run(url: &str, args: Vec<String>) -> std::process::ExitCode {
         .await
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_set_role_command_changes_a_role_and_refuses_an_unknown_user() {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let db = store::connect(&url).await.unwrap();
+    store::auth::add_user(
+        &db,
+        "setup",
+        "lee",
+        domain::Role::Viewer,
+        "a long enough secret",
+    )
+    .await
+    .unwrap();
+    let set_role = |name: &str| {
+        server::cli::Cli::parse_from([
+            "compute-ledger",
+            "--database-url",
+            &url,
+            "user",
+            "set-role",
+            name,
+            "analyst",
+        ])
+    };
+    assert_eq!(
+        server::cli::run(set_role("lee")).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let lee = store::auth::find_user(&db, "lee").await.unwrap().unwrap();
+    assert_eq!(lee.role, "analyst");
+    assert_eq!(
+        server::cli::run(set_role("nobody")).await.unwrap(),
+        std::process::ExitCode::from(2)
+    );
+}

@@ -490,3 +490,40 @@ async fn the_sign_in_page_offers_the_provider_and_password_can_be_turned_off() {
     assert_eq!(location(&password), "/login?error=password_off&next=%2F");
     assert!(session_cookie(&password).is_none());
 }
+
+/// The two routes are the way in, so they answer before any session exists; a signed-in
+/// caller of any role is answered the same way.
+#[tokio::test]
+async fn the_sign_in_routes_answer_anonymous_and_every_role_alike() {
+    let provider = provider().await;
+    let ledger = ledger(&provider, Role::Viewer).await;
+    let issuer = provider.lock().unwrap().issuer.clone();
+    let mut callers: Vec<Option<&common::Caller>> = vec![None];
+    callers.extend(common::ROLES.iter().map(|r| Some(ledger.ctx.caller(*r))));
+    for caller in callers {
+        for (path, goes_to) in [
+            ("/login/oidc?next=/usage", format!("{issuer}/authorize?")),
+            (
+                "/login/oidc/callback?code=x&state=y",
+                "/login?error=sso_expired".to_owned(),
+            ),
+        ] {
+            let mut request = Request::get(path);
+            if let Some(c) = caller {
+                request = request.header(header::COOKIE, &c.cookie);
+            }
+            let response = ledger
+                .router
+                .clone()
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert!(
+                location(&response).starts_with(&goes_to),
+                "{path}: {}",
+                location(&response)
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! What expires is deleted on a schedule (the server runs [`sweep`] every few minutes), so
 //! the tables that grow with every visitor stay small: ended sessions, sign-in failures past
-//! their window, API answers kept for idempotent retries past their day, and API tokens
-//! revoked long ago (their creation and revocation stay in the audit trail).
+//! their window, API answers kept for idempotent retries past their day, single sign-ons never
+//! finished, and API tokens revoked long ago (their creation and revocation stay in the audit trail).
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DbErr};
@@ -16,6 +16,8 @@ pub struct Swept {
     pub login_failures: u64,
     pub idempotency_keys: u64,
     pub tokens: u64,
+    /// Single sign-ons started and never finished.
+    pub sign_ons: u64,
 }
 
 pub async fn sweep(db: &impl ConnectionTrait) -> Result<Swept, DbErr> {
@@ -40,6 +42,12 @@ pub async fn sweep(db: &impl ConnectionTrait) -> Result<Swept, DbErr> {
             Expr::col("revoked_at")
                 .is_not_null()
                 .and(Expr::col("revoked_at").lt(now - REVOKED_TOKENS_KEPT)),
+        )
+        .await?,
+        sign_ons: delete(
+            db,
+            "oidc_logins",
+            Expr::col("created_at").lt(now - crate::sso::LOGIN_LASTS),
         )
         .await?,
     })

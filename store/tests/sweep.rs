@@ -94,6 +94,22 @@ async fn expired_rows_are_swept_and_live_ones_kept() {
     .await
     .unwrap();
 
+    // A single sign-on under way and one abandoned.
+    for state in ["live", "abandoned"] {
+        let login = store::sso::PendingLogin {
+            nonce: "n".into(),
+            pkce_verifier: "v".into(),
+            next: "/".into(),
+        };
+        store::sso::begin(db, state, login).await.unwrap();
+    }
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "UPDATE oidc_logins SET created_at = '2000-01-01 00:00:00+00:00' WHERE state = 'abandoned'",
+    ))
+    .await
+    .unwrap();
+
     let swept = store::sweep::sweep(db).await.unwrap();
     assert_eq!(
         swept,
@@ -101,7 +117,8 @@ async fn expired_rows_are_swept_and_live_ones_kept() {
             sessions: 1,
             login_failures: 1,
             idempotency_keys: 1,
-            tokens: 1
+            tokens: 1,
+            sign_ons: 1,
         }
     );
     for (table, left) in [
@@ -109,6 +126,7 @@ async fn expired_rows_are_swept_and_live_ones_kept() {
         ("login_failures", 1),
         ("api_idempotency", 1),
         ("api_tokens", 2),
+        ("oidc_logins", 1),
     ] {
         assert_eq!(count(db, table).await, left, "{table}");
     }

@@ -139,6 +139,43 @@ mod tests {
         assert_eq!(c.role_for(&claims(serde_json::json!({}))), None);
     }
 
+    fn args(flags: &[&str]) -> SingleSignOnArgs {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            args: SingleSignOnArgs,
+        }
+        let argv = std::iter::once("compute-ledger").chain(flags.iter().copied());
+        <Flags as clap::Parser>::try_parse_from(argv).unwrap().args
+    }
+
+    #[test]
+    fn settings_that_would_lock_everyone_out_are_refused_at_start() {
+        let no_way_in = OidcConfig::from_args(&args(&["--no-password-login"])).unwrap_err();
+        assert!(no_way_in.contains("nobody could sign in"), "{no_way_in}");
+        let unmapped = args(&[
+            "--oidc-issuer=https://id.example.com",
+            "--oidc-client-id=ledger",
+            "--public-url=https://ledger.example.com/",
+            "--oidc-roles=finance=editor",
+        ]);
+        assert!(OidcConfig::from_args(&unmapped)
+            .unwrap_err()
+            .contains("--oidc-role-claim"));
+        let on = args(&[
+            "--oidc-issuer=https://id.example.com",
+            "--oidc-client-id=ledger",
+            "--public-url=https://ledger.example.com/",
+        ]);
+        let config = OidcConfig::from_args(&on).unwrap().unwrap();
+        assert_eq!(
+            config.redirect_url,
+            "https://ledger.example.com/login/oidc/callback"
+        );
+        assert_eq!(config.default_role, Role::Viewer);
+        assert!(OidcConfig::from_args(&args(&[])).unwrap().is_none());
+    }
+
     #[test]
     fn a_bad_role_map_is_refused_with_the_pair() {
         assert!(parse_role_map("finance=boss")
