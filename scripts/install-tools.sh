@@ -71,6 +71,12 @@ apt_install() {
 
 # The layout check of the test run is a Python script.
 command -v python3 >/dev/null || { log "installing python3"; apt_install python3; }
+# The alert e-mail test sends to a real SMTP server on loopback, Python's aiosmtpd. pip serves
+# a python3 of one's own (pyenv, venv); Debian's python3 refuses pip (PEP 668), so its package.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  log "installing aiosmtpd"
+  python3 -m pip install --quiet aiosmtpd 2>/dev/null || apt_install python3-aiosmtpd
+fi
 
 # wasm-opt for the size-optimised bundle: binaryen from the npm registry (Debian's is too old
 # for current rustc's wasm), pinned by tools/package-lock.json.

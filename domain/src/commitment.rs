@@ -139,7 +139,12 @@ impl NewCommitment {
             (Some(s), Some(e)) => c.field("end_date", Term::new(s, e)),
             _ => None,
         };
-        let scope = c.field("scope", Scope::parse(raw.scope));
+        // Free text first (no control characters: PostgreSQL refuses a NUL in text); a scope
+        // already stored is read with `Scope::parse` alone.
+        let scope = c.field(
+            "scope",
+            text::optional(raw.scope, LABEL_MAX * 4).and_then(|s| Scope::parse(&s)),
+        );
         c.finish(|| {
             Some(Self {
                 contract: contract?,

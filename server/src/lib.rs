@@ -1,5 +1,6 @@
 //! The compute-ledger binary's pieces, as a library so that tests can start the real app.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -99,14 +99,20 @@ async fn upload(
         Ok(p) => p.username.clone(),
         Err(response) => return response,
     };
-    // Only the last path component of what the browser says the file is called.
-    let name = query
+    // Only the last path component of what the browser says the file is called, without
+    // control characters (PostgreSQL refuses a NUL in text; a line break would split a log line).
+    let name: String = query
         .name
         .rsplit(['/', '\\'])
         .next()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or("upload.csv")
-        .to_owned();
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let name = match name.trim() {
+        "" => "upload.csv".to_owned(),
+        _ => name,
+    };
     let kind = if query.kind.trim().is_empty() {
         LedgerFile::from_path(std::path::Path::new(&name))
     } else {

@@ -53,13 +53,17 @@ pub async fn record(
             ));
         }
     }
-    let (Some(as_of), Some(consumed), Some(tolerance)) = (as_of, consumed, tolerance) else {
+    let note = domain::text::optional(raw.note, domain::text::NOTE_MAX)
+        .map_err(|e| errors.push(FieldError::new("note", e)))
+        .ok();
+    let (Some(as_of), Some(consumed), Some(tolerance), Some(note)) =
+        (as_of, consumed, tolerance, note)
+    else {
         return Err(WriteError::Invalid(errors));
     };
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));
     }
-    let note = raw.note.trim().to_owned();
     let id = crate::db::insert_returning_id(
         &w.txn,
         Query::insert()
