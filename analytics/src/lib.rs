@@ -3,6 +3,7 @@
 //! `domain::exact`; polars' Decimal has had aggregation bugs), rounded to cents only when a
 //! report table is written; only shares and ratios are floats. No database or web types here.
 
+pub mod anomaly;
 pub mod burn_down;
 pub mod columns;
 pub mod commitments;

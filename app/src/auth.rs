@@ -48,23 +48,7 @@ pub fn session_meta() -> impl IntoView {
     view! { <meta name="ledger-session" content=json/> }
 }
 
-/// How this server lets people sign in (set when it starts; shown on the sign-in page).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SignInOptions {
-    /// User name and password (off when the company's identity provider is the only way in).
-    pub password: bool,
-    /// The button's label when OpenID Connect sign-in is configured.
-    pub single_sign_on: Option<String>,
-}
-
-impl Default for SignInOptions {
-    fn default() -> Self {
-        Self {
-            password: true,
-            single_sign_on: None,
-        }
-    }
-}
+pub use domain::SignInOptions;
 
 /// The sign-in options, read like [`initial_session`]: from the server's state, in the
 /// browser from the `<meta name="ledger-sign-in">` the server rendered.

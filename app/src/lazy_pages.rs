@@ -31,6 +31,7 @@ pub enum WorkflowPage {
     Audit,
     Periods,
     Scenarios,
+    Alerts,
 }
 
 #[lazy]
@@ -59,6 +60,7 @@ fn workflow_pages(page: WorkflowPage) -> AnyView {
         WorkflowPage::Audit => history::AuditPage().into_any(),
         WorkflowPage::Periods => periods::PeriodsPage().into_any(),
         WorkflowPage::Scenarios => scenarios::ScenariosPage().into_any(),
+        WorkflowPage::Alerts => alerts::AlertsPage().into_any(),
     }
 }
 
@@ -87,5 +89,5 @@ lazy_pages! {
     ledger_pages(LedgerPage), __preload_ledger_pages:
         Contracts, NewContract, Contract, EditContract, Vendors, Deliveries, Usage, Revenue;
     workflow_pages(WorkflowPage), __preload_workflow_pages:
-        Account, Import, Reports, Formats, Audit, Periods, Scenarios;
+        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts;
 }

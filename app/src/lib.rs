@@ -2,6 +2,7 @@
 //! they parse input with the domain types and call `store` (and `analytics` for reports).
 
 pub mod account;
+pub mod alerts;
 pub mod auth;
 pub mod commitments;
 pub mod contracts;
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <A href="/audit">"Audit"</A>
                     <A href="/periods">"Periods"</A>
                     <A href="/scenarios">"Scenarios"</A>
+                    <alerts::AlertsLink/>
                 </nav>
                 <auth::UserMenu/>
             </header>
@@ -124,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view={Lazy::<lazy_pages::Audit>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/periods") view={Lazy::<lazy_pages::Periods>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/scenarios") view={Lazy::<lazy_pages::Scenarios>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/alerts") view={Lazy::<lazy_pages::Alerts>::new()} ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

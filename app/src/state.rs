@@ -14,7 +14,7 @@ pub struct AppState {
     /// Mark the session cookie `Secure` (also done per request behind a TLS proxy).
     pub secure_cookies: bool,
     /// Password and/or single sign-on, as the sign-in page offers them.
-    pub sign_in: crate::auth::SignInOptions,
+    pub sign_in: domain::SignInOptions,
 }
 
 impl AppState {

@@ -90,6 +90,24 @@ impl SignedIn {
     }
 }
 
+/// How this server lets people sign in (set when it starts; shown on the sign-in page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    /// User name and password (off when the company's identity provider is the only way in).
+    pub password: bool,
+    /// The button's label when OpenID Connect sign-in is configured.
+    pub single_sign_on: Option<String>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            password: true,
+            single_sign_on: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

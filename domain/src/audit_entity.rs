@@ -21,6 +21,7 @@ crate::kinds::word_enum!(
         User = "user",
         Token = "token",
         Session = "session",
+        AlertRule = "alert_rule",
     }
     default Ledger
 );
@@ -44,6 +45,7 @@ impl AuditEntity {
             Self::User => "Users",
             Self::Token => "API tokens",
             Self::Session => "Sign-ins",
+            Self::AlertRule => "Alert rules",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! set of error messages. No I/O: this crate also compiles to wasm for form validation.
 
 pub mod access;
+pub mod alerts;
 pub mod audit_entity;
 pub mod columns;
 pub mod commitment;
@@ -22,7 +23,7 @@ pub mod report_name;
 pub mod scenario;
 pub mod text;
 
-pub use access::{Permission, Role, SignedIn};
+pub use access::{Permission, Role, SignInOptions, SignedIn};
 pub use audit_entity::AuditEntity;
 pub use commitment::{CommitmentCategory, NewCommitment};
 pub use currency::Currency;

@@ -16,6 +16,7 @@ mod m20261202_000009_commitments;
 mod m20261205_000010_api;
 mod m20261205_000011_login_failures;
 mod m20261205_000012_single_sign_on;
+mod m20261205_000013_alerts;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_api::Migration),
             Box::new(m20261205_000011_login_failures::Migration),
             Box::new(m20261205_000012_single_sign_on::Migration),
+            Box::new(m20261205_000013_alerts::Migration),
         ]
     }
 }

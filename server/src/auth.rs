@@ -18,6 +18,9 @@ use store::auth::{same_secret, Principal};
 use store::login_limit;
 
 pub const SESSION_COOKIE: &str = "ledger_session";
+/// Single sign-on's two routes (see `crate::oidc`): public, as they are the way in.
+pub const OIDC_START: &str = "/login/oidc";
+pub const OIDC_CALLBACK: &str = "/login/oidc/callback";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Form bodies read to find the CSRF field; bigger bodies must send the header instead.
@@ -26,7 +29,7 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/healthz" | "/favicon.png" | crate::oidc::START | crate::oidc::CALLBACK
+        "/login" | "/healthz" | "/favicon.png" | OIDC_START | OIDC_CALLBACK
     ) || path.starts_with("/pkg/")
 }
 

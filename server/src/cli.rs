@@ -65,6 +65,10 @@ pub enum Command {
     /// or asked for on a terminal), `user list`, `user set-role NAME ROLE`, `user disable NAME`.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage alert rules: `alerts list`, `alerts add NAME --kind pace --threshold 10
+    /// --scope contract:REF`, `alerts remove NAME`.
+    #[command(subcommand)]
+    Alerts(crate::cli_alerts::AlertsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +239,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user(&db, command).await,
+        Command::Alerts(command) => crate::cli_alerts::alerts(&db, &default_actor(), command).await,
         Command::Backup { file } => {
             let started = Instant::now();
             match store::backup::backup(&db, &cli.database_url, &file).await {

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod cli_alerts;
 pub mod download;
 pub mod oidc;
 pub mod progress;

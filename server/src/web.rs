@@ -122,6 +122,10 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
         );
     }
     tokio::spawn(sweep_now_and_then(state.db.clone()));
+    let alerts =
+        crate::alerts::runner::AlertSettings::from_env(args.single_sign_on.public_url.as_deref())
+            .map_err(anyhow::Error::msg)?;
+    tokio::spawn(crate::alerts::runner::run(state.clone(), alerts));
     let app = router_with(state, oidc);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");

@@ -2,6 +2,7 @@
 //! CSV import/export and the demo ledger. The CLI, the server functions and the API all go
 //! through here.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -47,7 +47,11 @@ impl OidcConfig {
                 .clone()
                 .ok_or("--oidc-issuer needs --oidc-client-id")?,
             client_secret: args.oidc_client_secret.clone(),
-            redirect_url: format!("{}{}", public_url.trim_end_matches('/'), super::CALLBACK),
+            redirect_url: format!(
+                "{}{}",
+                public_url.trim_end_matches('/'),
+                crate::auth::OIDC_CALLBACK
+            ),
             default_role: args.oidc_default_role,
             role_claim: args.oidc_role_claim.clone(),
             role_map,

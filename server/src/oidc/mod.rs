@@ -31,8 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::sso::{Identity, PendingLogin, SignIn};
 
-pub const START: &str = "/login/oidc";
-pub const CALLBACK: &str = "/login/oidc/callback";
+pub use crate::auth::{OIDC_CALLBACK as CALLBACK, OIDC_START as START};
 
 /// The provider's discovery document and keys are read again after this, so a rotated
 /// signing key is picked up without a restart.

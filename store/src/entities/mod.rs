@@ -1,5 +1,9 @@
 //! sea-orm entities, one per table (see `migrations` for the constraints).
 
+pub mod alert_delivery;
+pub mod alert_event;
+pub mod alert_firing;
+pub mod alert_rule;
 pub mod api_token;
 pub mod audit_log;
 pub mod commitment;
