@@ -308,6 +308,11 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         );
     }
     let next = local_target(&form.next).to_owned();
+    // No user name holds a control character; a NUL would not even reach PostgreSQL.
+    let form = LoginForm {
+        username: form.username.chars().filter(|c| !c.is_control()).collect(),
+        ..form
+    };
     if !state.sign_in.password {
         return back_to_login(&[("error", "password_off".into()), ("next", next)]);
     }

@@ -866,6 +866,12 @@ fn every_server_function_is_covered_here() {
         "add_commitment",
         "list_scenarios",
         "create_scenario",
+        "list_alert_rules",
+        "create_alert_rule",
+        "remove_alert_rule",
+        "list_alert_events",
+        "unacknowledged_alerts",
+        "acknowledge_alert",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -1163,4 +1169,65 @@ async fn revenue_growth_in_a_scenario_lowers_the_outlook_ratio_beside_the_baseli
     )
     .await;
     assert!(!without.lines().next().unwrap().contains("Scenario"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_rule_made_on_the_page_fires_into_the_inbox_and_is_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let rule = |name: &'static str, scope: &'static str| {
+        [
+            ("name", name),
+            ("kind", "commitment_hhi"),
+            ("threshold", "1"),
+            ("scope", scope),
+            ("webhook", ""),
+            ("email", ""),
+        ]
+    };
+    assert_eq!(
+        columns(
+            &refused(
+                &state,
+                "create_alert_rule",
+                &rule("Concentrated", "vendor:AWS")
+            )
+            .await
+        ),
+        ["scope"],
+        "concentration is portfolio-wide"
+    );
+    saved(&state, "create_alert_rule", &rule("Concentrated", "all")).await;
+    assert_eq!(
+        columns(&refused(&state, "create_alert_rule", &rule("Concentrated", "all")).await),
+        ["name"],
+        "names are not reused"
+    );
+    let rules = read(&state, "list_alert_rules", &[]).await;
+    assert_eq!(rules[0]["name"], "Concentrated");
+    assert_eq!(rules[0]["threshold"], "1");
+    assert_eq!(read(&state, "unacknowledged_alerts", &[]).await, 0);
+
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let settings = server::alerts::runner::AlertSettings::default();
+    let fired = server::alerts::runner::evaluate_all(&state.state, &settings, as_of)
+        .await
+        .unwrap();
+    assert_eq!(fired, 1, "any portfolio's commitment HHI is above 1");
+    assert_eq!(read(&state, "unacknowledged_alerts", &[]).await, 1);
+    let events = read(&state, "list_alert_events", &[]).await;
+    assert_eq!(events[0]["rule"], "Concentrated");
+    let id = events[0]["id"].to_string();
+    saved(&state, "acknowledge_alert", &[("id", id.as_str())]).await;
+    assert_eq!(read(&state, "unacknowledged_alerts", &[]).await, 0);
+    let events = read(&state, "list_alert_events", &[]).await;
+    assert!(events[0]["acknowledged"]
+        .as_str()
+        .unwrap()
+        .ends_with("by admin"));
+    saved(&state, "remove_alert_rule", &[("name", "Concentrated")]).await;
+    assert_eq!(
+        read(&state, "list_alert_rules", &[]).await,
+        serde_json::json!([])
+    );
 }

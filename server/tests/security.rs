@@ -45,6 +45,7 @@ const PAGES: &[(&str, Needs)] = &[
     ("/dashboards/deliveries", Permission(Read)),
     ("/periods", Permission(Read)),
     ("/scenarios", Permission(Read)),
+    ("/alerts", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -84,6 +85,12 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("get_formats", Permission(Read)),
     ("add_commitment", Permission(WriteEntries)),
     ("record_statement", Permission(WriteEntries)),
+    ("list_alert_rules", Permission(Read)),
+    ("create_alert_rule", Permission(WriteEntries)),
+    ("remove_alert_rule", Permission(WriteEntries)),
+    ("list_alert_events", Permission(Read)),
+    ("unacknowledged_alerts", Permission(Read)),
+    ("acknowledge_alert", Permission(Read)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -248,6 +255,7 @@ fn is_read(endpoint: &str) -> bool {
         || endpoint.starts_with("get_")
         || [
             "current_user",
+            "unacknowledged_alerts",
             "contract_references",
             "upload_limit",
             "dashboard",
@@ -338,6 +346,9 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
             "scope",
         ],
         "record_statement" => vec!["contract", "as_of", "consumed", "tolerance", "note"],
+        "create_alert_rule" => vec!["name", "kind", "threshold", "scope", "webhook", "email"],
+        "remove_alert_rule" => vec!["name"],
+        "acknowledge_alert" => vec!["id"],
         _ => vec![],
     };
     if !is_read(endpoint) {
@@ -475,8 +486,9 @@ fn the_access_table_names_every_api_route() {
     assert_eq!(served, listed, "routes under /api/v1 vs the access table");
 }
 
-#[test]
-fn the_access_table_names_every_route() {
+// On a runtime: rendering the app to list its routes creates the top bar's resources.
+#[tokio::test]
+async fn the_access_table_names_every_route() {
     let mut pages: Vec<String> = leptos_axum::generate_route_list(app::App)
         .into_iter()
         .map(|r| r.path().to_owned())
@@ -559,6 +571,15 @@ async fn sign_in_checks_the_password_sets_a_safe_cookie_and_rate_limits() {
         location.starts_with("/login?error=invalid"),
         "unknown users look the same"
     );
+    // A NUL byte (which PostgreSQL refuses to store) is a wrong name, not a database error.
+    let (status, location, _) = sign_in(&router, "cf\0o", "wrong password!").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/login?error=invalid"), "{location}");
+    let nul_token = store::auth::create_token(&ctx.db, "test", 1, "script\0").await;
+    assert!(nul_token
+        .unwrap_err()
+        .to_string()
+        .contains("control characters"));
 
     let (status, location, cookie) = sign_in(&router, "cfo", PASSWORD).await;
     assert_eq!(

@@ -321,18 +321,22 @@ pub async fn create_token(
     user_id: i64,
     name: &str,
 ) -> Result<(i64, String), UserError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(UserError::Invalid(vec![FieldError::new(
-            "name",
-            "give the token a name of 1–100 characters (what script uses it)",
-        )]));
-    }
+    let name = match domain::text::required(name, 100) {
+        Ok(name) => name,
+        Err(reason) => {
+            return Err(UserError::Invalid(vec![FieldError::new(
+                "name",
+                format!(
+                    "{reason}: give the token a name of 1–100 characters (what script uses it)"
+                ),
+            )]))
+        }
+    };
     let secret = format!("cl_{}", new_secret());
     let (txn, _turn) = crate::db::begin_write(db).await?;
     let saved = api_token::ActiveModel {
         user_id: Set(user_id),
-        name: Set(name.to_owned()),
+        name: Set(name.clone()),
         token_hash: Set(digest(&secret)),
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
