@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod cli_alerts;
+pub mod cli_users;
 pub mod download;
 pub mod oidc;
 pub mod progress;
