@@ -14,8 +14,10 @@ test('a rule created in the browser fires on a usage entry, shows a badge, and i
   await signIn(page, 'editor');
   const id = unique();
   const vendor = `Alerted ${id}`;
-  const reference = `ALR-${id}`;
+  const reference = `WATCH-${id}`;
   // A term that began three days ago: nothing spent is on pace; a fifth spent is far ahead.
+  // (Bigger than the smallest demo contract and named after AWS-…, so the contracts page's
+  // first rows stay the demo's.)
   const now = new Date();
   const start = new Date(now.getTime() - 3 * 86400e3);
   const end = new Date(start.getTime() + 364 * 86400e3);
@@ -34,7 +36,7 @@ test('a rule created in the browser fires on a usage entry, shows a badge, and i
   await page.getByLabel('Title').fill('Capacity watched by an alert');
   await page.getByLabel('Start date').fill(isoDay(start));
   await page.getByLabel('End date').fill(isoDay(end));
-  await page.getByLabel('Committed amount').fill('1000000.00');
+  await page.getByLabel('Committed amount').fill('2000000000.00');
   await page.getByLabel('Currency').fill('USD');
   await page.getByRole('button', { name: 'Create contract' }).click();
   await expect(page).toHaveURL(new RegExp(`/contracts/${reference}$`));
@@ -62,11 +64,11 @@ test('a rule created in the browser fires on a usage entry, shows a badge, and i
   const usage = page.locator('form', { hasText: 'Add usage' });
   await usage.getByLabel('Contract').selectOption(reference);
   await usage.getByLabel('Date').fill(isoDay(yesterday));
-  await usage.getByLabel('Amount').fill('200000.00');
+  await usage.getByLabel('Amount').fill('400000000.00');
   await usage.getByLabel('Quantity').fill('10');
   await usage.getByLabel('Unit').fill('gpu_hour');
   await usage.getByRole('button', { name: 'Add usage' }).click();
-  await expect(page.locator('#usage tbody tr', { hasText: '200,000.00 USD' })).toBeVisible();
+  await expect(page.locator('#usage tbody tr', { hasText: '400,000,000.00 USD' })).toBeVisible();
 
   // The server evaluates after the write, in the background: the badge appears on a later page.
   const row = page.locator('#alert-inbox tbody tr', { hasText: `Pace of ${reference}` });

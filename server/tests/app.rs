@@ -375,3 +375,58 @@ async fn the_set_role_command_changes_a_role_and_refuses_an_unknown_user() {
         std::process::ExitCode::from(2)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_rules_are_added_listed_and_removed_from_the_command_line() {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let run = |args: &[&str]| {
+        let mut argv = vec!["compute-ledger", "--database-url", &url, "alerts"];
+        argv.extend_from_slice(args);
+        server::cli::Cli::parse_from(argv)
+    };
+    let add = run(&[
+        "add",
+        "Runway",
+        "--kind",
+        "exhaustion",
+        "--threshold",
+        "60",
+        "--scope",
+        "contract:AWS-1",
+        "--email",
+        "cfo@example.com",
+    ]);
+    assert_eq!(
+        server::cli::run(add).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let bad = run(&["add", "Odd", "--kind", "budget"]);
+    assert_eq!(
+        server::cli::run(bad).await.unwrap(),
+        std::process::ExitCode::from(2)
+    );
+    let db = store::connect(&url).await.unwrap();
+    let rules = store::alerts::rules::list(&db).await.unwrap();
+    assert_eq!(rules.len(), 1);
+    let view = rules[0].view();
+    assert_eq!(
+        (
+            view.name.as_str(),
+            view.threshold.as_str(),
+            view.scope.as_str()
+        ),
+        ("Runway", "60", "contract:AWS-1")
+    );
+    assert_eq!(view.email, ["cfo@example.com"]);
+    assert!(view.created_by.starts_with("cli:"));
+    assert_eq!(
+        server::cli::run(run(&["remove", "Runway"])).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    assert_eq!(
+        server::cli::run(run(&["remove", "Runway"])).await.unwrap(),
+        std::process::ExitCode::from(2)
+    );
+    assert!(store::alerts::rules::list(&db).await.unwrap().is_empty());
+}
