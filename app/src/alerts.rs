@@ -60,12 +60,8 @@ pub async fn create_alert_rule(
         webhook: &webhook,
         email: &email,
     };
-    let rule = match domain::alerts::AlertRule::parse(&raw) {
-        Ok(rule) => rule,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let name = rule.name.clone();
-    let result = store::alerts::rules::create(&state.db, &who.username, rule).await;
+    let result = store::alerts::rules::create_from(&state.db, &who.username, &raw).await;
+    let name = name.trim();
     crate::forms::answer(result.map(|_| format!("Rule {name:?} is watching.")))
 }
 

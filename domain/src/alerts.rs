@@ -197,6 +197,16 @@ fn webhook(raw: &str) -> Result<Option<String>, String> {
     Ok(Some(url))
 }
 
+/// A webhook as pages show it: its address up to the host. Chat webhooks (Slack, Teams) carry
+/// their secret in the path, and every role may read the Alerts page.
+pub fn webhook_label(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(slash) => format!("{}/…", &url[..after_scheme + slash]),
+        None => url.to_owned(),
+    }
+}
+
 /// Comma- or space-separated addresses; the mailer checks them fully when it sends.
 fn recipients(raw: &str) -> Result<Vec<String>, String> {
     let list: Vec<String> = raw
@@ -277,6 +287,18 @@ mod tests {
         }
         assert!(AlertScope::parse("commitment:MSFT-1").is_err());
         assert!(AlertScope::parse("vendor:").is_err());
+    }
+
+    #[test]
+    fn a_webhook_is_shown_without_its_secret_path() {
+        assert_eq!(
+            webhook_label("https://hooks.slack.com/services/T0/B0/secret"),
+            "https://hooks.slack.com/…"
+        );
+        assert_eq!(
+            webhook_label("http://127.0.0.1:9000"),
+            "http://127.0.0.1:9000"
+        );
     }
 
     #[test]

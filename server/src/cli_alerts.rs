@@ -78,11 +78,7 @@ pub async fn alerts(
                 webhook: &webhook,
                 email: &email,
             };
-            let rule = match domain::alerts::AlertRule::parse(&raw) {
-                Ok(rule) => rule,
-                Err(errors) => return refused(WriteError::Invalid(errors)),
-            };
-            match store::alerts::rules::create(db, actor, rule).await {
+            match store::alerts::rules::create_from(db, actor, &raw).await {
                 Ok(_) => {
                     println!("added alert rule {name}");
                     Ok(ExitCode::SUCCESS)

@@ -31,7 +31,10 @@ pub async fn list(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<AlertEven
                 .filter(|d| d.event_id == e.id)
                 .map(|d| DeliveryView {
                     channel: d.channel.clone(),
-                    target: d.target.clone(),
+                    target: match d.channel.as_str() {
+                        "webhook" => domain::alerts::webhook_label(&d.target),
+                        _ => d.target.clone(),
+                    },
                     state: d.state.clone(),
                     attempts: d.attempts,
                     last_error: d.last_error.clone(),

@@ -26,7 +26,11 @@ impl RuleRow {
             kind: self.rule.kind,
             threshold: self.rule.threshold_text(),
             scope: self.rule.scope.to_string(),
-            webhook: self.rule.webhook.clone(),
+            webhook: self
+                .rule
+                .webhook
+                .as_deref()
+                .map(domain::alerts::webhook_label),
             email: self.rule.email.clone(),
             created_by: self.created_by.clone(),
         }
@@ -42,6 +46,15 @@ fn audited(rule: &AlertRule) -> serde_json::Value {
         "webhook": rule.webhook,
         "email": rule.email.join(","),
     })
+}
+
+/// A rule as typed (the Alerts page, the CLI): parsed, then created.
+pub async fn create_from(
+    db: &DatabaseConnection,
+    actor: &str,
+    raw: &domain::alerts::RawAlertRule<'_>,
+) -> Result<i64, WriteError> {
+    create(db, actor, AlertRule::parse(raw)?).await
 }
 
 pub async fn create(
