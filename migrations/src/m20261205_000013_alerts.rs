@@ -93,7 +93,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["alert_deliveries", "alert_events", "alert_firing", "alert_rules"] {
+        for table in [
+            "alert_deliveries",
+            "alert_events",
+            "alert_firing",
+            "alert_rules",
+        ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

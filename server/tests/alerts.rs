@@ -52,7 +52,9 @@ async fn ledger(dir: &tempfile::TempDir) -> (common::Ctx, store::testing::TestDa
         } else {
             "1.00"
         };
-        usage.push_str(&format!("K1,{day},{k1},1,gpu_hour,gb200\nK2,{day},1.00,1,gpu_hour,h100\n"));
+        usage.push_str(&format!(
+            "K1,{day},{k1},1,gpu_hour,gb200\nK2,{day},1.00,1,gpu_hour,h100\n"
+        ));
     }
     usage.push_str("K3,2026-01-15,10.00,1,gpu_hour,gb200\nK3,2026-02-15,100.00,1,gpu_hour,gb200\nK3,2026-03-15,100.00,1,gpu_hour,gb200\n");
     write("usage.csv", usage);

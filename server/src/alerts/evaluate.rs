@@ -5,26 +5,31 @@ use analytics::Filters;
 use app::state::AppState;
 use chrono::{NaiveDate, TimeDelta};
 use domain::alerts::{AlertKind, AlertScope};
+use domain::views::ContractOverview;
 use domain::ReportName;
 use reports::ReportRequest;
 use std::collections::HashMap;
 use store::alerts::firing::Finding;
 use store::alerts::rules::RuleRow;
 
-/// The findings of one rule as of `as_of`.
+/// The findings of one rule as of `as_of`; `overviews` (every contract) is read once for all the rules.
 pub async fn findings(
     state: &AppState,
     rule: &RuleRow,
+    overviews: &[ContractOverview],
     as_of: NaiveDate,
 ) -> anyhow::Result<Vec<Finding>> {
     let r = &rule.rule;
     let x = r.threshold();
     let request = ReportRequest::new(filters(&r.scope, as_of));
     let report = |name| reports::run(&state.reports, &state.db, name, &request);
-    let currency = currencies(state).await?;
+    let currency: HashMap<&str, &str> = overviews
+        .iter()
+        .map(|c| (c.reference.as_str(), c.currency.as_str()))
+        .collect();
     let money = |contract: &str, e6: i64| {
         let minor = domain::exact::to_minor(e6);
-        let code = currency.get(contract).map_or("", String::as_str);
+        let code = currency.get(contract).copied().unwrap_or("");
         format!(
             "{} {code}",
             domain::decimal::format_scaled(minor, domain::money::MINOR_PLACES)
@@ -210,8 +215,9 @@ pub async fn findings(
             }
         }
         AlertKind::StatementDiffers => {
-            for (contract, _) in in_scope(state, &r.scope).await? {
-                for s in store::ledger::reconciliation::for_contract(&state.db, &contract).await? {
+            for contract in overviews.iter().filter(|c| in_scope(c, &r.scope)) {
+                let contract = &contract.reference;
+                for s in store::ledger::reconciliation::for_contract(&state.db, contract).await? {
                     if s.agrees || s.as_of > as_of {
                         continue;
                     }
@@ -297,26 +303,11 @@ fn filters(scope: &AlertScope, as_of: NaiveDate) -> Filters {
     f
 }
 
-/// Contract reference → currency code, to print amounts with their currency.
-async fn currencies(state: &AppState) -> anyhow::Result<HashMap<String, String>> {
-    Ok(in_scope(state, &AlertScope::All)
-        .await?
-        .into_iter()
-        .collect())
-}
-
-/// The contracts a scope covers, with their currencies.
-async fn in_scope(state: &AppState, scope: &AlertScope) -> anyhow::Result<Vec<(String, String)>> {
-    Ok(store::ledger::overview::all_contract_overviews(&state.db)
-        .await?
-        .into_iter()
-        .filter(|c| match scope {
-            AlertScope::All => true,
-            AlertScope::Vendor(v) => &c.vendor == v,
-            AlertScope::Contract(r) | AlertScope::Commitment { contract: r, .. } => {
-                &c.reference == r
-            }
-        })
-        .map(|c| (c.reference, c.currency.as_str().to_owned()))
-        .collect())
+/// Whether a scope covers a contract.
+fn in_scope(c: &ContractOverview, scope: &AlertScope) -> bool {
+    match scope {
+        AlertScope::All => true,
+        AlertScope::Vendor(v) => &c.vendor == v,
+        AlertScope::Contract(r) | AlertScope::Commitment { contract: r, .. } => &c.reference == r,
+    }
 }

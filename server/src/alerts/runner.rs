@@ -57,8 +57,13 @@ pub async fn evaluate_all(
     as_of: NaiveDate,
 ) -> anyhow::Result<usize> {
     let mut fired = 0;
-    for rule in rules::list(&state.db).await? {
-        match super::evaluate::findings(state, &rule, as_of).await {
+    let rules = rules::list(&state.db).await?;
+    if rules.is_empty() {
+        return Ok(0);
+    }
+    let contracts = store::ledger::overview::all_contract_overviews(&state.db).await?;
+    for rule in rules {
+        match super::evaluate::findings(state, &rule, &contracts, as_of).await {
             Ok(findings) => {
                 let events = settle(&state.db, &rule, &findings, &settings.channels).await?;
                 if !events.is_empty() {
