@@ -77,6 +77,8 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   log "installing aiosmtpd"
   python3 -m pip install --quiet aiosmtpd 2>/dev/null || apt_install python3-aiosmtpd
 fi
+# The board pack tests read the PDF back with poppler: pdftotext, pdfinfo, pdftoppm.
+command -v pdftotext >/dev/null || { log "installing poppler-utils"; apt_install poppler-utils; }
 
 # wasm-opt for the size-optimised bundle: binaryen from the npm registry (Debian's is too old
 # for current rustc's wasm), pinned by tools/package-lock.json.

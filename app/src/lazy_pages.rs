@@ -32,6 +32,7 @@ pub enum WorkflowPage {
     Periods,
     Scenarios,
     Alerts,
+    BoardPack,
 }
 
 #[lazy]
@@ -61,6 +62,7 @@ fn workflow_pages(page: WorkflowPage) -> AnyView {
         WorkflowPage::Periods => periods::PeriodsPage().into_any(),
         WorkflowPage::Scenarios => scenarios::ScenariosPage().into_any(),
         WorkflowPage::Alerts => alerts::AlertsPage().into_any(),
+        WorkflowPage::BoardPack => board_pack::BoardPackPage().into_any(),
     }
 }
 
@@ -89,5 +91,5 @@ lazy_pages! {
     ledger_pages(LedgerPage), __preload_ledger_pages:
         Contracts, NewContract, Contract, EditContract, Vendors, Deliveries, Usage, Revenue;
     workflow_pages(WorkflowPage), __preload_workflow_pages:
-        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts;
+        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts, BoardPack;
 }

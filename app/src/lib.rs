@@ -4,6 +4,7 @@
 pub mod account;
 pub mod alerts;
 pub mod auth;
+pub mod board_pack;
 pub mod commitments;
 pub mod contracts;
 pub mod csp;
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <A href="/audit">"Audit"</A>
                     <A href="/periods">"Periods"</A>
                     <A href="/scenarios">"Scenarios"</A>
+                    <A href="/board-pack">"Board pack"</A>
                     <alerts::AlertsLink/>
                 </nav>
                 <auth::UserMenu/>
@@ -127,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/periods") view={Lazy::<lazy_pages::Periods>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/scenarios") view={Lazy::<lazy_pages::Scenarios>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/alerts") view={Lazy::<lazy_pages::Alerts>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/board-pack") view={Lazy::<lazy_pages::BoardPack>::new()} ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

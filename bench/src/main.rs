@@ -7,11 +7,13 @@
 //!   the same files in the same run (ratio = ours ÷ DuckDB), and checks the numbers agree,
 //! - report latency from the live store (p50/p95 over repeated requests),
 //! - dashboard pages rendered by the real router over loopback HTTP (p50/p95),
-//! - the largest report exported as CSV, Excel and Parquet (time, peak memory, size).
+//! - the largest report exported as CSV, Excel and Parquet (time, peak memory, size),
+//! - a board pack made as a PDF, on the demo ledger and on each benchmark ledger.
 //!
 //! Timing assertions do not belong in tests; this prints figures and ratios instead.
 
 mod import_speed;
+mod pack_time;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -44,6 +46,13 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if !args.import_only {
+        let (month, seconds, bytes) = pack_time::demo_pack_seconds(args.runs).await?;
+        println!(
+            "board pack of the demo ledger ({month}, draft PDF of {} KB): {seconds:.2} s",
+            bytes / 1024
+        );
+    }
     let mut lines = Vec::new();
     for &rows in &args.rows {
         let dir = args.data.join(format!("rows-{rows}"));
@@ -71,6 +80,11 @@ async fn main() -> anyhow::Result<()> {
         println!("dashboard pages at {rows} usage rows (loopback HTTP, server-rendered): {pages}");
         let exports = exports(&args.bin, &dir)?;
         println!("largest export at {rows} usage rows (burn-down, CLI from the store): {exports}");
+        let (month, seconds, bytes) = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
+        println!(
+            "board pack at {rows} usage rows ({month}, draft PDF of {} KB): {seconds:.2} s",
+            bytes / 1024
+        );
         lines.push(format!(
             "| {rows} | {:.0} rows/s ({:.1} s) | {:.2}× | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
             import.rows_per_second,

@@ -22,6 +22,7 @@ crate::kinds::word_enum!(
         Token = "token",
         Session = "session",
         AlertRule = "alert_rule",
+        BoardPack = "board_pack",
     }
     default Ledger
 );
@@ -46,6 +47,7 @@ impl AuditEntity {
             Self::Token => "API tokens",
             Self::Session => "Sign-ins",
             Self::AlertRule => "Alert rules",
+            Self::BoardPack => "Board packs",
         }
     }
 }

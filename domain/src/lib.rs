@@ -5,6 +5,7 @@
 pub mod access;
 pub mod alerts;
 pub mod audit_entity;
+pub mod board_pack;
 pub mod columns;
 pub mod commitment;
 pub mod currency;

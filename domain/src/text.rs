@@ -8,6 +8,22 @@ pub fn required(raw: &str, max_len: usize) -> Result<String, String> {
     optional(s, max_len)
 }
 
+/// Text of several paragraphs (commentary): line breaks kept (`\r\n` read as `\n`), other
+/// control characters refused, surrounding blanks trimmed.
+pub fn paragraphs(raw: &str, max_len: usize) -> Result<String, String> {
+    let text = raw.replace("\r\n", "\n");
+    let lines: Vec<String> = text
+        .trim()
+        .split('\n')
+        .map(|line| optional(line, max_len))
+        .collect::<Result<_, _>>()?;
+    let joined = lines.join("\n");
+    if joined.chars().count() > max_len {
+        return Err(format!("is longer than {max_len} characters"));
+    }
+    Ok(joined)
+}
+
 pub fn optional(raw: &str, max_len: usize) -> Result<String, String> {
     let s = raw.trim();
     if s.chars().count() > max_len {

@@ -17,6 +17,7 @@ mod m20261205_000010_api;
 mod m20261205_000011_login_failures;
 mod m20261205_000012_single_sign_on;
 mod m20261205_000013_alerts;
+mod m20261206_000014_board_packs;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_login_failures::Migration),
             Box::new(m20261205_000012_single_sign_on::Migration),
             Box::new(m20261205_000013_alerts::Migration),
+            Box::new(m20261206_000014_board_packs::Migration),
         ]
     }
 }

@@ -69,6 +69,10 @@ pub enum Command {
     /// --scope contract:REF`, `alerts remove NAME`.
     #[command(subcommand)]
     Alerts(crate::cli_alerts::AlertsCommand),
+    /// Write a month's board pack as PDF: `board-pack --month 2026-11 -o pack.pdf` (the
+    /// newest published version, else a draft), `--draft`, `--pack-version N`, or `--publish-as
+    /// NAME` to publish the next version first. Never overwrites a file.
+    BoardPack(crate::board_pack::BoardPackArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -212,6 +216,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(command) => crate::cli_users::user(&db, &default_actor(), command).await,
         Command::Alerts(command) => crate::cli_alerts::alerts(&db, &default_actor(), command).await,
+        Command::BoardPack(args) => crate::board_pack::cli(db, args).await,
         Command::Backup { file } => {
             let started = Instant::now();
             match store::backup::backup(&db, &cli.database_url, &file).await {

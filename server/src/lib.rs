@@ -3,6 +3,8 @@
 pub mod alerts;
 pub mod api;
 pub mod auth;
+pub mod board_pack;
+pub mod board_pack_mail;
 pub mod cli;
 pub mod cli_alerts;
 pub mod cli_users;

@@ -50,6 +50,7 @@ pub fn router_with(state: AppState, oidc: Option<crate::oidc::Oidc>) -> Router {
             "/api/dashboards/{view}/{file}",
             get(crate::report_api::dashboard_csv),
         )
+        .route(crate::board_pack::ROUTE, get(crate::board_pack::download))
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
         .merge(single_sign_on)
@@ -126,6 +127,17 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
         crate::alerts::runner::AlertSettings::from_env(args.single_sign_on.public_url.as_deref())
             .map_err(anyhow::Error::msg)?;
     tokio::spawn(crate::alerts::runner::run(state.clone(), alerts));
+    match crate::board_pack_mail::PackMail::from_env().map_err(anyhow::Error::msg)? {
+        Some(mail) => {
+            tracing::info!(
+                recipients = mail.to.len(),
+                day = mail.day,
+                "published board packs are e-mailed"
+            );
+            tokio::spawn(crate::board_pack_mail::run(state.clone(), mail));
+        }
+        None => tracing::info!("board pack e-mail is off (LEDGER_BOARD_PACK_TO is not set)"),
+    }
     let app = router_with(state, oidc);
     tracing::info!("Compute Ledger is running at http://{bound}/");
     println!("Compute Ledger is running at http://{bound}/");

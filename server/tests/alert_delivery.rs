@@ -2,22 +2,21 @@
 //! webhook request, and Python's aiosmtpd as the SMTP relay (scripts/install-tools.sh installs
 //! it). Nothing of the sending code is replaced.
 
+mod common;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use chrono::{TimeZone, Utc};
+use common::smtp_relay::Relay;
 use hmac::{Hmac, Mac};
 use server::alerts::email::{self, SmtpSettings};
 use server::alerts::outgoing::Outgoing;
 use server::alerts::webhook;
 use sha2::Sha256;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 const SECRET: &str = "whsec-for-the-test";
 
@@ -233,129 +232,6 @@ fn free_port() -> u16 {
 
 // ---------------------------------------------------------------------------------------------
 // E-mail
-
-/// An aiosmtpd relay that appends each message it accepts, decoded, as a JSON line to a file.
-const RELAY: &str = r#"
-import json, sys, threading
-from email import message_from_bytes, policy
-from aiosmtpd.controller import Controller
-
-port, out = int(sys.argv[1]), sys.argv[2]
-
-class Record:
-    async def handle_DATA(self, server, session, envelope):
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        with open(out, "a") as f:
-            f.write(json.dumps({
-                "mail_from": envelope.mail_from,
-                "rcpt_tos": envelope.rcpt_tos,
-                "from": str(msg["From"]),
-                "to": str(msg["To"]),
-                "subject": str(msg["Subject"]),
-                "content_type": msg.get_content_type(),
-                "body": msg.get_content(),
-            }) + "\n")
-        return "250 OK"
-
-controller = Controller(Record(), hostname="127.0.0.1", port=port)
-controller.start()
-print("ready", flush=True)
-threading.Event().wait()
-"#;
-
-/// The running relay; killed when dropped, so a failing test does not leave it behind.
-struct Relay {
-    child: Child,
-    port: u16,
-    messages: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Relay {
-    fn start() -> Relay {
-        const INSTALL: &str = "run scripts/install-tools.sh to install python3 and aiosmtpd";
-        let check = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .output();
-        match check {
-            Ok(out) if out.status.success() => {}
-            Ok(out) => panic!(
-                "aiosmtpd is missing ({}): {INSTALL}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            Err(e) => panic!("python3 is missing ({e}): {INSTALL}"),
-        }
-
-        let dir = tempfile::tempdir().unwrap();
-        let script = dir.path().join("relay.py");
-        std::fs::write(&script, RELAY).unwrap();
-        let messages = dir.path().join("messages.jsonl");
-        // The port is released before the relay binds it; another process could take it in
-        // between, so a relay that does not come up is tried again on a new port.
-        let mut last_error = String::new();
-        for _ in 0..3 {
-            let port = free_port();
-            let mut child = Command::new("python3")
-                .arg(&script)
-                .arg(port.to_string())
-                .arg(&messages)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("python3 runs");
-            let stdout = child.stdout.take().unwrap();
-            let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                let first = BufReader::new(stdout).lines().next();
-                let _ = ready_tx.send(matches!(first, Some(Ok(ref line)) if line == "ready"));
-            });
-            if ready_rx.recv_timeout(Duration::from_secs(20)) == Ok(true) {
-                return Relay {
-                    child,
-                    port,
-                    messages,
-                    _dir: dir,
-                };
-            }
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            last_error = String::from_utf8_lossy(&output.stderr).into_owned();
-        }
-        panic!("the aiosmtpd relay did not start: {last_error}");
-    }
-
-    fn settings(&self, starttls: bool) -> SmtpSettings {
-        SmtpSettings {
-            host: "127.0.0.1".into(),
-            port: self.port,
-            starttls,
-            username: None,
-            password: None,
-            from: "Compute Ledger <ledger@example.com>".into(),
-        }
-    }
-
-    fn messages(&self) -> Vec<serde_json::Value> {
-        read_messages(&self.messages)
-    }
-}
-
-fn read_messages(path: &Path) -> Vec<serde_json::Value> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => text
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
 
 #[tokio::test]
 async fn email_reaches_the_relay() {

@@ -46,6 +46,7 @@ const PAGES: &[(&str, Needs)] = &[
     ("/periods", Permission(Read)),
     ("/scenarios", Permission(Read)),
     ("/alerts", Permission(Read)),
+    ("/board-pack", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -91,6 +92,9 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("list_alert_events", Permission(Read)),
     ("unacknowledged_alerts", Permission(Read)),
     ("acknowledge_alert", Permission(Read)),
+    ("board_pack", Permission(Read)),
+    ("save_pack_commentary", Permission(WriteEntries)),
+    ("publish_board_pack", Permission(WriteEntries)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -113,6 +117,7 @@ const API: &[(&str, &str, Needs)] = &[
         "/api/imports?name=vendors.csv&check=1",
         Permission(Import),
     ),
+    ("GET", "/board-pack/2026-10.pdf?draft", Permission(Read)),
 ];
 
 /// The JSON API (method, path template, needs). The OpenAPI document lists exactly what the
@@ -259,6 +264,7 @@ fn is_read(endpoint: &str) -> bool {
             "contract_references",
             "upload_limit",
             "dashboard",
+            "board_pack",
         ]
         .contains(&endpoint)
 }
@@ -349,6 +355,8 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "create_alert_rule" => vec!["name", "kind", "threshold", "scope", "webhook", "email"],
         "remove_alert_rule" => vec!["name"],
         "acknowledge_alert" => vec!["id"],
+        "board_pack" | "publish_board_pack" => vec!["month"],
+        "save_pack_commentary" => vec!["month", "section", "text"],
         _ => vec![],
     };
     if !is_read(endpoint) {

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod board_packs;
 pub mod db;
 pub mod demo;
 pub mod entities;

@@ -264,11 +264,11 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
 
 /// A version of the whole ledger: every write to it records an audit entry in the same
 /// transaction, so the newest audit id changes exactly when the ledger does (also when
-/// another server process wrote it). Sign-ins, sign-outs and alert rules are audited too but
+/// another server process wrote it). Sign-ins, sign-outs, alert rules and board packs are audited too but
 /// change no figure, so they do not count.
 pub async fn ledger_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     let sql = "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS version FROM audit_log \
-               WHERE entity NOT IN ('session', 'alert_rule')";
+               WHERE entity NOT IN ('session', 'alert_rule', 'board_pack')";
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),

@@ -3,123 +3,12 @@
 //! on click. Hand-written: the one Leptos 0.8 charting crate (leptos-chartistry 0.2) measures
 //! its container in the browser and renders only "Loading..." on the server.
 
+use super::chart_geometry::{self as geometry, series_class, Layout, BOTTOM, HEIGHT, TOP, WIDTH};
 use super::grid::Grid;
-use super::model::{Axis, Chart, Shape, XKind};
-use super::scale::{group_number, line_path, tick_label, ticks, x_date, Scale};
+use super::model::Chart;
+use super::scale::group_number;
 use super::FigureDownloads;
 use leptos::prelude::*;
-
-const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 320.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 36.0;
-const LEFT: f64 = 72.0;
-
-/// Where everything goes, computed once from the data.
-struct Layout {
-    x: Scale,
-    left: Scale,
-    left_ticks: Vec<f64>,
-    right: Option<(Scale, Vec<f64>)>,
-    /// Horizontal centre of each point, and the width of the strip around it.
-    centres: Vec<f64>,
-    band: f64,
-}
-
-fn value_range(chart: &Chart, axis: Axis) -> Option<(f64, f64)> {
-    let mut lo = 0f64;
-    let mut hi = f64::MIN;
-    let mut any = false;
-    let mut stacked = vec![0f64; chart.x.len()];
-    for series in chart.series.iter().filter(|s| s.axis == axis) {
-        for (i, value) in series.values.iter().enumerate() {
-            if let Some(v) = value {
-                let v = if series.shape == Shape::Stack {
-                    stacked[i] += v;
-                    stacked[i]
-                } else {
-                    *v
-                };
-                lo = lo.min(v);
-                hi = hi.max(v);
-                any = true;
-            }
-        }
-    }
-    any.then_some((lo, hi))
-}
-
-impl Layout {
-    fn new(chart: &Chart) -> Self {
-        let right_margin = if chart.right.is_some() { 64.0 } else { 16.0 };
-        let n = chart.x.len();
-        let (x_min, x_max, pad) = match chart.x_kind {
-            XKind::Category => (0.0, n.saturating_sub(1) as f64, 0.5),
-            XKind::Date => {
-                let all = chart.x.iter().chain(chart.marks.iter().map(|m| &m.x));
-                let lo = all.clone().copied().fold(f64::MAX, f64::min);
-                let hi = all.copied().fold(f64::MIN, f64::max);
-                let has_bars = chart
-                    .series
-                    .iter()
-                    .any(|s| matches!(s.shape, Shape::Bar | Shape::Stack));
-                let gap = chart
-                    .x
-                    .windows(2)
-                    .map(|w| w[1] - w[0])
-                    .fold(f64::MAX, f64::min);
-                let pad = if has_bars { gap.min(31.0) / 2.0 } else { 0.0 };
-                (lo, hi, if pad.is_finite() { pad } else { 15.0 })
-            }
-        };
-        let x = Scale {
-            from: (x_min - pad, x_max + pad),
-            to: (LEFT, WIDTH - right_margin),
-        };
-        let y_pixels = (HEIGHT - BOTTOM, TOP);
-        let axis = |range: Option<(f64, f64)>| {
-            let (lo, hi) = range.unwrap_or((0.0, 1.0));
-            let t = ticks(lo, hi, 5);
-            let scale = Scale {
-                from: (t[0], *t.last().unwrap_or(&1.0)),
-                to: y_pixels,
-            };
-            (scale, t)
-        };
-        let (left, left_ticks) = axis(value_range(chart, Axis::Left));
-        let right = chart.right.map(|_| axis(value_range(chart, Axis::Right)));
-        let centres: Vec<f64> = chart.x.iter().map(|v| x.at(*v)).collect();
-        let band = centres
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .fold(f64::MAX, f64::min)
-            .min(x.at(x_max + pad) - x.at(x_min - pad));
-        let band = if band.is_finite() && band > 0.0 {
-            band
-        } else {
-            40.0
-        };
-        Self {
-            x,
-            left,
-            left_ticks,
-            right,
-            centres,
-            band,
-        }
-    }
-
-    fn y(&self, axis: Axis) -> Scale {
-        match (axis, &self.right) {
-            (Axis::Right, Some((scale, _))) => *scale,
-            _ => self.left,
-        }
-    }
-}
-
-fn series_class(index: usize) -> String {
-    format!("series c{}", index % 8)
-}
 
 #[component]
 pub fn ChartView(chart: Chart, downloads: super::Downloads) -> impl IntoView {
@@ -184,64 +73,19 @@ fn Legend(chart: StoredValue<Chart>, hidden: RwSignal<Vec<bool>>) -> impl IntoVi
 }
 
 fn axes(chart: &Chart, layout: &Layout) -> impl IntoView {
-    let plot_left = layout.x.to.0;
-    let plot_right = layout.x.to.1;
-    let left = layout
-        .left_ticks
-        .iter()
-        .map(|t| {
-            let y = layout.left.at(*t);
-            view! {
-                <line class="grid" x1=plot_left x2=plot_right y1=y y2=y/>
-                <text class="tick" x=plot_left - 6.0 y=y + 4.0 text-anchor="end">{tick_label(chart.left, *t)}</text>
-            }
-        })
-        .collect_view();
-    let right = match (&layout.right, chart.right) {
-        (Some((scale, right_ticks)), Some(unit)) => right_ticks
-            .iter()
-            .map(|t| {
-                view! { <text class="tick" x=plot_right + 6.0 y=scale.at(*t) + 4.0>{tick_label(unit, *t)}</text> }
-            })
-            .collect_view()
-            .into_any(),
-        _ => ().into_any(),
-    };
-    let bottom = HEIGHT - BOTTOM;
-    let last_tick = match chart.x_kind {
-        XKind::Category => usize::MAX,
-        XKind::Date => 5,
-    };
-    let x_ticks: Vec<(f64, String)> = match chart.x_kind {
-        XKind::Category => chart
-            .x_labels
-            .iter()
-            .enumerate()
-            .map(|(i, label)| (layout.centres[i], label.chars().take(16).collect()))
-            .collect(),
-        XKind::Date => {
-            let (lo, hi) = layout.x.from;
-            (0..=5)
-                .map(|k| {
-                    let x = lo + (hi - lo) * k as f64 / 5.0;
-                    (layout.x.at(x), x_date(x).format("%Y-%m").to_string())
-                })
-                .collect()
-        }
-    };
+    let axes = geometry::axes(chart, layout);
+    let (plot_left, plot_right, bottom) = (axes.plot_left, axes.plot_right, axes.bottom);
+    let label = |tick: geometry::Tick| view! { <text class="tick" x=tick.x y=tick.y + 4.0 text-anchor=tick.anchor>{tick.text}</text> };
     view! {
         <g class="axes">
-            {left}
-            {right}
+            {axes.left.into_iter().map(|tick| view! {
+                <line class="grid" x1=plot_left x2=plot_right y1=tick.y y2=tick.y/>
+                {label(tick)}
+            }).collect_view()}
+            {axes.right.into_iter().map(label).collect_view()}
             <line class="axis" x1=plot_left x2=plot_right y1=bottom y2=bottom/>
-            {x_ticks.into_iter().enumerate().map(|(k, (x, label))| {
-                // Dates at the ends of the axis stay inside the picture.
-                let anchor = match k {
-                    0 if last_tick != usize::MAX => "start",
-                    k if k == last_tick => "end",
-                    _ => "middle",
-                };
-                view! { <text class="tick" x=x y=bottom + 18.0 text-anchor=anchor>{label}</text> }
+            {axes.below.into_iter().map(|tick| view! {
+                <text class="tick" x=tick.x y=tick.y text-anchor=tick.anchor>{tick.text}</text>
             }).collect_view()}
         </g>
     }
@@ -289,67 +133,25 @@ fn bands(
 
 /// Bars let the pointer through to the strip under them (see `bands`).
 fn bars(chart: &Chart, layout: &Layout, hidden: RwSignal<Vec<bool>>) -> impl IntoView {
-    let grouped: Vec<usize> = (0..chart.series.len())
-        .filter(|i| chart.series[*i].shape == Shape::Bar)
-        .collect();
-    let stacked: Vec<usize> = (0..chart.series.len())
-        .filter(|i| chart.series[*i].shape == Shape::Stack)
-        .collect();
-    let slots = grouped.len() + usize::from(!stacked.is_empty());
-    if slots == 0 {
-        return ().into_any();
-    }
-    let width = layout.band * 0.8 / slots as f64;
-    let mut rects = Vec::new();
-    for (slot, index) in grouped.iter().enumerate() {
-        let y = layout.y(chart.series[*index].axis);
-        for (i, value) in chart.series[*index].values.iter().enumerate() {
-            if let Some(v) = value {
-                let x = layout.centres[i] - layout.band * 0.4 + slot as f64 * width;
-                rects.push((*index, i, x, y.at(v.max(0.0)), y.at(v.min(0.0))));
-            }
-        }
-    }
-    let mut base = vec![0f64; chart.x.len()];
-    for index in &stacked {
-        let y = layout.y(chart.series[*index].axis);
-        for (i, value) in chart.series[*index].values.iter().enumerate() {
-            if let Some(v) = value {
-                let x = layout.centres[i] - layout.band * 0.4 + grouped.len() as f64 * width;
-                rects.push((*index, i, x, y.at(base[i] + v), y.at(base[i])));
-                base[i] += v;
-            }
-        }
-    }
-    rects
+    geometry::bars(chart, layout)
         .into_iter()
-        .map(|(series, _point, x, top, bottom)| {
+        .map(|bar| {
+            let series = bar.series;
             view! {
-                <rect class=format!("bar {}", series_class(series)) x=x y=top width=width.max(1.0) height=(bottom - top).max(0.5)
+                <rect class=format!("bar {}", series_class(series)) x=bar.x y=bar.y width=bar.width height=bar.height
                     style:display=move || if hidden.get()[series] { "none" } else { "" }/>
             }
         })
         .collect_view()
-        .into_any()
 }
 
 fn lines(chart: &Chart, layout: &Layout, hidden: RwSignal<Vec<bool>>) -> impl IntoView {
-    chart
-        .series
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| matches!(s.shape, Shape::Line | Shape::Dashed))
-        .map(|(index, series)| {
-            let y = layout.y(series.axis);
-            let points: Vec<(f64, f64)> = series
-                .values
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (layout.centres[i], y.at(v))))
-                .collect();
-            let dashed = series.shape == Shape::Dashed;
+    geometry::lines(chart, layout)
+        .into_iter()
+        .map(|line| {
+            let index = line.series;
             view! {
-                <path class=format!("line {}", series_class(index)) class:dashed=dashed d=line_path(&points)
+                <path class=format!("line {}", series_class(index)) class:dashed=line.dashed d=line.d
                     style:display=move || if hidden.get()[index] { "none" } else { "" }/>
             }
         })
@@ -357,17 +159,14 @@ fn lines(chart: &Chart, layout: &Layout, hidden: RwSignal<Vec<bool>>) -> impl In
 }
 
 fn marks(chart: &Chart, layout: &Layout) -> impl IntoView {
-    chart
-        .marks
-        .iter()
+    geometry::marks(chart, layout)
+        .into_iter()
         .map(|mark| {
-            let x = layout.x.at(mark.x);
-            let anchor = if x > WIDTH * 0.7 { "end" } else { "start" };
-            let text_x = if anchor == "end" { x - 4.0 } else { x + 4.0 };
+            let caption = mark.caption;
             view! {
                 <g class="mark">
-                    <line x1=x x2=x y1=TOP y2=HEIGHT - BOTTOM/>
-                    <text x=text_x y=TOP + 12.0 text-anchor=anchor>{mark.text.clone()}</text>
+                    <line x1=mark.x x2=mark.x y1=TOP y2=HEIGHT - BOTTOM/>
+                    <text x=caption.x y=caption.y text-anchor=caption.anchor>{caption.text}</text>
                 </g>
             }
         })
@@ -427,66 +226,5 @@ fn DataTable(chart: StoredValue<Chart>) -> impl IntoView {
             <summary>"Data (" {rows.len()} " rows)"</summary>
             <Grid columns=columns kinds=kinds rows=rows links=drill row_heads=true/>
         </details>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dashboards::model::{Point, Series, Unit};
-
-    fn points(values: &[&str]) -> Vec<Point> {
-        values
-            .iter()
-            .map(|v| Point {
-                value: v.parse().ok(),
-                label: v.to_string(),
-            })
-            .collect()
-    }
-
-    fn chart(values: Vec<&str>, shape: Shape) -> Chart {
-        let n = values.len();
-        Chart {
-            id: "t".into(),
-            title: "t".into(),
-            x_kind: XKind::Category,
-            x_title: "x".into(),
-            x: (0..n).map(|i| i as f64).collect(),
-            x_labels: (0..n).map(|i| format!("p{i}")).collect(),
-            drill: vec![None; n],
-            left: Unit::Money,
-            right: None,
-            series: ["a", "b"]
-                .map(|name| Series::new(name, shape, Axis::Left, points(&values)))
-                .to_vec(),
-            marks: vec![],
-            empty: String::new(),
-        }
-    }
-
-    #[test]
-    fn stacked_series_set_the_axis_by_their_sum() {
-        assert_eq!(
-            value_range(&chart(vec!["10", "30"], Shape::Stack), Axis::Left),
-            Some((0.0, 60.0))
-        );
-        assert_eq!(
-            value_range(&chart(vec!["10", "30"], Shape::Bar), Axis::Left),
-            Some((0.0, 30.0))
-        );
-        assert_eq!(
-            value_range(&chart(vec!["", ""], Shape::Bar), Axis::Left),
-            None
-        );
-    }
-
-    #[test]
-    fn categories_get_equal_strips_inside_the_plot() {
-        let layout = Layout::new(&chart(vec!["1", "2", "3", "4"], Shape::Bar));
-        assert_eq!(layout.centres.len(), 4);
-        assert!((layout.band - (layout.centres[1] - layout.centres[0])).abs() < 1e-9);
-        assert!(layout.centres[0] > LEFT && layout.centres[3] < WIDTH);
-        assert_eq!(layout.left_ticks.first(), Some(&0.0));
     }
 }

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod build;
+pub mod chart_geometry;
+pub mod chart_svg;
 pub mod chart_view;
 pub mod grid;
 pub mod model;

@@ -119,8 +119,11 @@ impl SmtpSettings {
 /// connection stays in clear (a relay on localhost). Transport and relay errors are an `Err`
 /// with the relay's reason.
 pub async fn send(settings: &SmtpSettings, to: &[String], alert: &Outgoing) -> Result<(), String> {
-    let message = compose(settings, to, alert)?;
+    transmit(settings, compose(settings, to, alert)?).await
+}
 
+/// Sends a composed message through the relay.
+pub async fn transmit(settings: &SmtpSettings, message: Message) -> Result<(), String> {
     let builder = if settings.starttls {
         AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
             .map_err(|e| format!("SMTP host {:?}: {e}", settings.host))?
@@ -139,7 +142,20 @@ pub async fn send(settings: &SmtpSettings, to: &[String], alert: &Outgoing) -> R
         .map_err(|e| format!("SMTP {}:{}: {e}", settings.host, settings.port))
 }
 
-fn compose(settings: &SmtpSettings, to: &[String], alert: &Outgoing) -> Result<Message, String> {
+/// An address as a mailbox, or why it is not one.
+pub fn check_address(address: &str) -> Result<Mailbox, String> {
+    address
+        .trim()
+        .parse()
+        .map_err(|e| format!("bad recipient address {address:?}: {e}"))
+}
+
+/// A message from the configured sender to every address in `to`, with its subject.
+pub fn addressed(
+    settings: &SmtpSettings,
+    to: &[String],
+    subject: String,
+) -> Result<lettre::message::MessageBuilder, String> {
     let from: Mailbox = settings
         .from
         .parse()
@@ -147,20 +163,20 @@ fn compose(settings: &SmtpSettings, to: &[String], alert: &Outgoing) -> Result<M
     if to.is_empty() {
         return Err("no recipients".into());
     }
-    let mut message = Message::builder()
-        .from(from)
-        .subject(format!(
-            "[Compute Ledger] {}: {}",
-            alert.rule, alert.subject
-        ))
-        .header(ContentType::TEXT_PLAIN);
+    let mut message = Message::builder().from(from).subject(subject);
     for address in to {
-        let mailbox: Mailbox = address
-            .trim()
-            .parse()
-            .map_err(|e| format!("bad recipient address {address:?}: {e}"))?;
-        message = message.to(mailbox);
+        message = message.to(check_address(address)?);
     }
+    Ok(message)
+}
+
+fn compose(settings: &SmtpSettings, to: &[String], alert: &Outgoing) -> Result<Message, String> {
+    let message = addressed(
+        settings,
+        to,
+        format!("[Compute Ledger] {}: {}", alert.rule, alert.subject),
+    )?
+    .header(ContentType::TEXT_PLAIN);
     let body = format!(
         "{message}\n\n{figure}\n\nLook at: {link}\n\nFired at {fired_at} (rule \"{rule}\", {kind}, event {event_id}).\n",
         message = alert.message,

@@ -2,6 +2,8 @@
 //! a signed-in session for each role.
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub mod smtp_relay;
+
 use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

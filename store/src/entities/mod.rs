@@ -6,6 +6,8 @@ pub mod alert_firing;
 pub mod alert_rule;
 pub mod api_token;
 pub mod audit_log;
+pub mod board_pack;
+pub mod board_pack_commentary;
 pub mod commitment;
 pub mod contract;
 pub mod delivery_phase;

@@ -18,6 +18,7 @@ mod currencies;
 mod deliveries;
 mod outlook;
 mod overview;
+pub mod pack;
 mod ratio;
 mod report_columns;
 

@@ -1,0 +1,57 @@
+//! How long a board pack takes to make (the figures from the reports, the layout and the PDF)
+//! on the demo ledger and on a benchmark ledger, as a draft from the ledger as it is.
+
+use anyhow::Context;
+use domain::board_pack::Month;
+use sea_orm::{ConnectionTrait, Statement};
+use std::time::Instant;
+
+fn state(db: sea_orm::DatabaseConnection) -> app::state::AppState {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("compute-ledger")
+        .build();
+    app::state::AppState::new(options, db)
+}
+
+/// The month before the newest usage entry's: the last complete month of the data.
+async fn last_month(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Month> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT CAST(MAX(date) AS TEXT) AS newest FROM usage_entries".to_owned(),
+        ))
+        .await?
+        .context("no usage")?;
+    let newest: String = row.try_get("", "newest")?;
+    Ok(Month::parse(&newest[..10])
+        .map_err(anyhow::Error::msg)?
+        .previous())
+}
+
+/// (month, best of `runs` in seconds, PDF bytes, pages is left to the reader).
+pub async fn pack_seconds(db_url: &str, runs: u32) -> anyhow::Result<(Month, f64, usize)> {
+    let db = store::connect(db_url).await?;
+    let month = last_month(&db).await?;
+    let state = state(db);
+    let mut best = f64::MAX;
+    let mut size = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let pdf = app::board_pack::generate::draft(&state, month, "")
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        best = best.min(started.elapsed().as_secs_f64());
+        size = pdf.len();
+    }
+    Ok((month, best, size))
+}
+
+/// The same on a fresh demo ledger in a temporary SQLite file.
+pub async fn demo_pack_seconds(runs: u32) -> anyhow::Result<(Month, f64, usize)> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+    let db = store::connect(&url).await?;
+    store::demo::load_if_empty(&db, chrono::Utc::now().date_naive()).await?;
+    drop(db);
+    pack_seconds(&url, runs).await
+}
