@@ -872,6 +872,10 @@ fn every_server_function_is_covered_here() {
         "list_alert_events",
         "unacknowledged_alerts",
         "acknowledge_alert",
+        // Called in server/tests/board_pack.rs.
+        "board_pack",
+        "save_pack_commentary",
+        "publish_board_pack",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
