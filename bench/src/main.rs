@@ -41,6 +41,10 @@ struct Args {
     /// Measure the imports only (and check the imported ledgers).
     #[arg(long)]
     import_only: bool,
+    /// Time the board pack only (on the demo ledger and on each size's ledger, imported with
+    /// SQLite when not there yet).
+    #[arg(long)]
+    pack_only: bool,
 }
 
 #[tokio::main]
@@ -60,6 +64,17 @@ async fn main() -> anyhow::Result<()> {
             run(Command::new("python3")
                 .args(["bench/gen_ledger.py", "--rows", &rows.to_string(), "--out"])
                 .arg(&dir))?;
+        }
+        if args.pack_only {
+            if !dir.join("bench.db").exists() {
+                import(&args.bin, &dir, &db_url(&dir), rows)?;
+            }
+            let (month, seconds, bytes) = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
+            println!(
+                "board pack at {rows} usage rows ({month}, draft PDF of {} KB): {seconds:.2} s",
+                bytes / 1024
+            );
+            continue;
         }
         let (import, against_sqlite3) = if args.skip_import {
             let none = Import {
