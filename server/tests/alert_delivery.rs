@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use chrono::{TimeZone, Utc};
+use common::free_port;
 use common::smtp_relay::Relay;
 use hmac::{Hmac, Mac};
 use server::alerts::email::{self, SmtpSettings};
@@ -219,15 +220,6 @@ async fn webhook_to_a_closed_port_is_an_error() {
         !err.contains("T0K3N-IN-PATH"),
         "the URL's secret path stays out: {err}"
     );
-}
-
-/// A loopback port that nothing listens on (bound, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 // ---------------------------------------------------------------------------------------------

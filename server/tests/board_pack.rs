@@ -76,6 +76,17 @@ async fn overview(ctx: &Ctx) -> Value {
     serde_json::from_slice(&body).unwrap()
 }
 
+/// The "Burned to date" card's exact figure as of the month's last day.
+async fn burned(ctx: &Ctx) -> String {
+    let dashboard = overview(ctx).await;
+    let card = dashboard["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == "burned");
+    card.unwrap()["value"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_pack_repeats_the_dashboards_figures_and_every_page_renders() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,15 +239,7 @@ async fn a_published_pack_is_frozen_and_a_reissue_lists_the_correction() {
     assert!(answer.contains("Version 1"), "{answer}");
     let first = download(&ctx, "").await;
     assert!(pdf_text(&first).contains("Version 1, published"));
-    let burned_before = overview(&ctx).await["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == "burned")
-        .unwrap()["value"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let burned_before = burned(&ctx).await;
 
     // A correction to October after publishing.
     saved(
@@ -259,15 +262,7 @@ async fn a_published_pack_is_frozen_and_a_reissue_lists_the_correction() {
     );
     assert_eq!(download(&ctx, "?version=1").await, first);
     let draft = pdf_text(&download(&ctx, "?draft").await);
-    let burned_after = overview(&ctx).await["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == "burned")
-        .unwrap()["value"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let burned_after = burned(&ctx).await;
     assert_ne!(burned_before, burned_after);
     assert!(
         draft.replace('\n', " ").contains(&burned_after),

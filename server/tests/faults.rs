@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::free_port;
 use sea_orm::{ConnectionTrait, Statement};
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -168,14 +169,6 @@ async fn get_status(addr: &str, path: &str) -> Option<u16> {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.ok()?;
     response.get(9..12)?.parse().ok()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn start_server(url: &str, site: &std::path::Path, addr: &str) -> Child {

@@ -90,6 +90,15 @@ impl Ctx {
     }
 }
 
+/// A loopback port that nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub fn options(dir: &tempfile::TempDir) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("compute-ledger")

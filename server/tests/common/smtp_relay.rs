@@ -1,20 +1,12 @@
 //! An SMTP relay on loopback for the e-mail tests: Python's aiosmtpd (scripts/install-tools.sh
 //! installs it), recording each message it accepts, decoded, with its attachments' digests.
 
+use super::free_port;
 use server::alerts::email::SmtpSettings;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-/// A loopback port that nothing listens on (bound, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// An aiosmtpd relay that appends each message it accepts, decoded, as a JSON line to a file.
 const RELAY: &str = r#"
