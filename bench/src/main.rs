@@ -51,11 +51,8 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if !args.import_only {
-        let (month, seconds, bytes) = pack_time::demo_pack_seconds(args.runs).await?;
-        println!(
-            "board pack of the demo ledger ({month}, draft PDF of {} KB): {seconds:.2} s",
-            bytes / 1024
-        );
+        let pack = pack_time::demo_pack_seconds(args.runs).await?;
+        println!("board pack of the demo ledger: {pack}");
     }
     let mut lines = Vec::new();
     for &rows in &args.rows {
@@ -69,11 +66,8 @@ async fn main() -> anyhow::Result<()> {
             if !dir.join("bench.db").exists() {
                 import(&args.bin, &dir, &db_url(&dir), rows)?;
             }
-            let (month, seconds, bytes) = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
-            println!(
-                "board pack at {rows} usage rows ({month}, draft PDF of {} KB): {seconds:.2} s",
-                bytes / 1024
-            );
+            let pack = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
+            println!("board pack at {rows} usage rows: {pack}");
             continue;
         }
         let (import, against_sqlite3) = if args.skip_import {
@@ -95,11 +89,8 @@ async fn main() -> anyhow::Result<()> {
         println!("dashboard pages at {rows} usage rows (loopback HTTP, server-rendered): {pages}");
         let exports = exports(&args.bin, &dir)?;
         println!("largest export at {rows} usage rows (burn-down, CLI from the store): {exports}");
-        let (month, seconds, bytes) = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
-        println!(
-            "board pack at {rows} usage rows ({month}, draft PDF of {} KB): {seconds:.2} s",
-            bytes / 1024
-        );
+        let pack = pack_time::pack_seconds(&db_url(&dir), args.runs).await?;
+        println!("board pack at {rows} usage rows: {pack}");
         lines.push(format!(
             "| {rows} | {:.0} rows/s ({:.1} s) | {:.2}× | {} MB | {ours:.3} s | {duck:.3} s | {:.2}× | {} |",
             import.rows_per_second,
