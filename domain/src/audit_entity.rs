@@ -23,6 +23,7 @@ crate::kinds::word_enum!(
         Session = "session",
         AlertRule = "alert_rule",
         BoardPack = "board_pack",
+        Rate = "rate",
     }
     default Ledger
 );
@@ -48,6 +49,7 @@ impl AuditEntity {
             Self::Session => "Sign-ins",
             Self::AlertRule => "Alert rules",
             Self::BoardPack => "Board packs",
+            Self::Rate => "Exchange rates",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod entries;
 pub mod error;
 pub mod exact;
 pub mod fulfillment;
+pub mod fx;
 pub mod kinds;
 pub mod links;
 pub mod money;

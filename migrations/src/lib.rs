@@ -18,6 +18,7 @@ mod m20261205_000011_login_failures;
 mod m20261205_000012_single_sign_on;
 mod m20261205_000013_alerts;
 mod m20261206_000014_board_packs;
+mod m20261206_000015_exchange_rates;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_single_sign_on::Migration),
             Box::new(m20261205_000013_alerts::Migration),
             Box::new(m20261206_000014_board_packs::Migration),
+            Box::new(m20261206_000015_exchange_rates::Migration),
         ]
     }
 }

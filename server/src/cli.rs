@@ -73,6 +73,10 @@ pub enum Command {
     /// newest published version, else a draft), `--draft`, `--pack-version N`, or `--publish-as
     /// NAME` to publish the next version first. Never overwrites a file.
     BoardPack(crate::board_pack::BoardPackArgs),
+    /// Exchange rates: `rates import FILE [--base EUR]` (date,currency,rate; all or nothing,
+    /// audited), `rates list`.
+    #[command(subcommand)]
+    Rates(crate::cli_rates::RatesCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,6 +221,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => crate::cli_users::user(&db, &default_actor(), command).await,
         Command::Alerts(command) => crate::cli_alerts::alerts(&db, &default_actor(), command).await,
         Command::BoardPack(args) => crate::board_pack::cli(db, args).await,
+        Command::Rates(command) => crate::cli_rates::rates(&db, &default_actor(), command).await,
         Command::Backup { file } => {
             let started = Instant::now();
             match store::backup::backup(&db, &cli.database_url, &file).await {

@@ -430,3 +430,56 @@ async fn alert_rules_are_added_listed_and_removed_from_the_command_line() {
     );
     assert!(store::alerts::rules::list(&db).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn exchange_rates_are_imported_all_or_nothing_from_the_command_line() {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("eurofxref.csv");
+    std::fs::write(
+        &good,
+        "date,currency,rate\n2026-11-27,USD,1.0812\n2026-11-27,GBP,0.8468\n",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,currency,rate\n2026-11-30,USD,1.0830\n2026-11-30,GBP,zero\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut argv = vec!["compute-ledger", "--database-url", &url, "rates"];
+        argv.extend_from_slice(args);
+        server::cli::Cli::parse_from(argv)
+    };
+    let import = |file: &std::path::Path| run(&["import", file.to_str().unwrap()]);
+    assert_eq!(
+        server::cli::run(import(&bad)).await.unwrap(),
+        std::process::ExitCode::from(2)
+    );
+    let db = store::connect(&url).await.unwrap();
+    assert!(
+        store::fx::list(&db, 10).await.unwrap().is_empty(),
+        "a bad line stores nothing"
+    );
+    assert_eq!(
+        server::cli::run(import(&good)).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let stored: Vec<String> = store::fx::list(&db, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}/{} {}", r.date, r.base, r.currency, r.text()))
+        .collect();
+    assert_eq!(
+        stored,
+        ["2026-11-27 EUR/GBP 0.8468", "2026-11-27 EUR/USD 1.0812"]
+    );
+    let odd_base = run(&["import", good.to_str().unwrap(), "--base", "euro"]);
+    assert!(
+        server::cli::run(odd_base).await.is_err(),
+        "a bad --base is an error"
+    );
+}

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod export;
 pub mod focus;
 pub mod formats;
+pub mod fx;
 pub mod idempotency;
 pub mod import;
 pub mod ledger;

@@ -12,6 +12,7 @@ pub mod commitment;
 pub mod contract;
 pub mod delivery_phase;
 pub mod delivery_receipt;
+pub mod exchange_rate;
 pub mod import;
 pub mod login_failure;
 pub mod oidc_login;

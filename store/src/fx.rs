@@ -1,0 +1,239 @@
+//! Exchange rates: imported from a CSV (`date,currency,rate`, optionally `base`; the shape of
+//! the ECB reference rates in long form), all or nothing with every bad line named, each new
+//! or changed rate audited; and the rate in force on a day (the latest on or before it).
+
+use crate::entities::exchange_rate as rate;
+use crate::import::{ImportError, RowError, MAX_REPORTED_ERRORS};
+use chrono::{NaiveDate, Utc};
+use domain::fx::{Rate, RawRate};
+use domain::{AuditEntity, Currency};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+/// What an import of rates did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatesImported {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+/// Reads every row of a rates file; a row without a `base` column is against `default_base`.
+/// Returns the rates, or every bad line (header problems as a line-less error).
+pub fn parse_csv(
+    file: &str,
+    reader: impl std::io::Read,
+    default_base: Currency,
+) -> Result<Vec<Rate>, ImportError> {
+    let reject = |errors: Vec<RowError>, omitted: usize| ImportError::Rejected { errors, omitted };
+    let mut csv = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let header = match csv.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(reject(
+                vec![RowError {
+                    file: file.to_owned(),
+                    line: None,
+                    column: None,
+                    reason: format!("cannot be read as CSV: {e}"),
+                }],
+                0,
+            ))
+        }
+    };
+    let position = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (date, currency, value, base) = (
+        position("date"),
+        position("currency"),
+        position("rate"),
+        position("base"),
+    );
+    let (Some(date), Some(currency), Some(value)) = (date, currency, value) else {
+        return Err(reject(
+            vec![RowError {
+                file: file.to_owned(),
+                line: Some(1),
+                column: None,
+                reason: "the header must name date, currency and rate (and may name base)".into(),
+            }],
+            0,
+        ));
+    };
+    let default_base = default_base.to_string();
+    let mut rates = Vec::new();
+    let mut errors = Vec::new();
+    let mut omitted = 0;
+    let mut seen: HashMap<(NaiveDate, Currency, Currency), u64> = HashMap::new();
+    for (i, record) in csv.records().enumerate() {
+        let line = i as u64 + 2;
+        let mut fail = |column: Option<String>, reason: String| {
+            if errors.len() < MAX_REPORTED_ERRORS {
+                errors.push(RowError {
+                    file: file.to_owned(),
+                    line: Some(line),
+                    column,
+                    reason,
+                });
+            } else {
+                omitted += 1;
+            }
+        };
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                fail(None, format!("cannot be read as CSV: {e}"));
+                continue;
+            }
+        };
+        let cell = |at: usize| record.get(at).unwrap_or("");
+        let raw = RawRate {
+            date: cell(date),
+            currency: cell(currency),
+            rate: cell(value),
+            base: base
+                .map(cell)
+                .filter(|b| !b.is_empty())
+                .unwrap_or(&default_base),
+        };
+        match Rate::parse(&raw) {
+            Ok(parsed) => {
+                let key = (parsed.date, parsed.base, parsed.currency);
+                if let Some(first) = seen.insert(key, line) {
+                    fail(
+                        Some("date".into()),
+                        format!(
+                            "{} {} against {} is already on line {first}",
+                            parsed.date, parsed.currency, parsed.base
+                        ),
+                    );
+                } else {
+                    rates.push(parsed);
+                }
+            }
+            Err(field_errors) => {
+                for e in field_errors {
+                    fail(Some(e.column), e.reason);
+                }
+            }
+        }
+    }
+    if errors.is_empty() && omitted == 0 {
+        Ok(rates)
+    } else {
+        Err(reject(errors, omitted))
+    }
+}
+
+/// Stores the rates in one transaction: new ones added, changed ones updated (the audit
+/// entry keeps the rate before), equal ones left alone.
+pub async fn store(
+    db: &DatabaseConnection,
+    actor: &str,
+    rates: &[Rate],
+) -> Result<RatesImported, DbErr> {
+    let (txn, _turn) = crate::db::begin_write(db).await?;
+    let mut done = RatesImported::default();
+    for r in rates {
+        let existing = rate::Entity::find()
+            .filter(rate::Column::Date.eq(r.date))
+            .filter(rate::Column::Base.eq(r.base.as_str()))
+            .filter(rate::Column::Currency.eq(r.currency.as_str()))
+            .one(&txn)
+            .await?;
+        let text =
+            |scaled: i64| domain::decimal::format_scaled_trimmed(scaled, domain::fx::RATE_PLACES);
+        let (action, before) = match existing {
+            Some(row) if row.rate_e10 == r.scaled => {
+                done.unchanged += 1;
+                continue;
+            }
+            Some(row) => {
+                let before = text(row.rate_e10);
+                let mut active = row.into_active_model();
+                active.rate_e10 = Set(r.scaled);
+                active.recorded_at = Set(Utc::now());
+                active.recorded_by = Set(actor.to_owned());
+                active.update(&txn).await?;
+                done.changed += 1;
+                ("update", Some(serde_json::json!({ "rate": before })))
+            }
+            None => {
+                rate::ActiveModel {
+                    date: Set(r.date),
+                    base: Set(r.base.to_string()),
+                    currency: Set(r.currency.to_string()),
+                    rate_e10: Set(r.scaled),
+                    recorded_at: Set(Utc::now()),
+                    recorded_by: Set(actor.to_owned()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                done.added += 1;
+                ("create", None)
+            }
+        };
+        crate::audit::record(
+            &txn,
+            crate::audit::Change {
+                actor,
+                entity: AuditEntity::Rate,
+                entity_id: Some(format!("{} {}/{}", r.date, r.base, r.currency)),
+                action,
+                before,
+                after: Some(serde_json::json!({ "rate": text(r.scaled) })),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(done)
+}
+
+fn model_rate(row: rate::Model) -> Result<Rate, DbErr> {
+    let currency = |raw: &str| Currency::parse(raw).map_err(DbErr::Custom);
+    Ok(Rate {
+        date: row.date,
+        base: currency(&row.base)?,
+        currency: currency(&row.currency)?,
+        scaled: row.rate_e10,
+    })
+}
+
+/// The rate of `currency` against `base` in force on `date`: the latest on or before it.
+/// `None` when there is none that early.
+pub async fn rate_on(
+    db: &impl ConnectionTrait,
+    base: Currency,
+    currency: Currency,
+    date: NaiveDate,
+) -> Result<Option<Rate>, DbErr> {
+    rate::Entity::find()
+        .filter(rate::Column::Base.eq(base.as_str()))
+        .filter(rate::Column::Currency.eq(currency.as_str()))
+        .filter(rate::Column::Date.lte(date))
+        .order_by_desc(rate::Column::Date)
+        .one(db)
+        .await?
+        .map(model_rate)
+        .transpose()
+}
+
+/// The newest `limit` rates, newest day first.
+pub async fn list(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Rate>, DbErr> {
+    rate::Entity::find()
+        .order_by_desc(rate::Column::Date)
+        .order_by_asc(rate::Column::Base)
+        .order_by_asc(rate::Column::Currency)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(model_rate)
+        .collect()
+}
