@@ -33,6 +33,7 @@ pub enum WorkflowPage {
     Scenarios,
     Alerts,
     BoardPack,
+    Rates,
 }
 
 #[lazy]
@@ -63,6 +64,7 @@ fn workflow_pages(page: WorkflowPage) -> AnyView {
         WorkflowPage::Scenarios => scenarios::ScenariosPage().into_any(),
         WorkflowPage::Alerts => alerts::AlertsPage().into_any(),
         WorkflowPage::BoardPack => board_pack::BoardPackPage().into_any(),
+        WorkflowPage::Rates => rates::RatesPage().into_any(),
     }
 }
 
@@ -91,5 +93,5 @@ lazy_pages! {
     ledger_pages(LedgerPage), __preload_ledger_pages:
         Contracts, NewContract, Contract, EditContract, Vendors, Deliveries, Usage, Revenue;
     workflow_pages(WorkflowPage), __preload_workflow_pages:
-        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts, BoardPack;
+        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts, BoardPack, Rates;
 }

@@ -16,6 +16,7 @@ pub mod history;
 mod lazy_pages;
 pub mod paging;
 pub mod periods;
+pub mod rates;
 pub mod reconciliation;
 pub mod reports_page;
 pub mod revenue;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <A href="/periods">"Periods"</A>
                     <A href="/scenarios">"Scenarios"</A>
                     <A href="/board-pack">"Board pack"</A>
+                    <A href="/rates">"Rates"</A>
                     <alerts::AlertsLink/>
                 </nav>
                 <auth::UserMenu/>
@@ -130,6 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/scenarios") view={Lazy::<lazy_pages::Scenarios>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/alerts") view={Lazy::<lazy_pages::Alerts>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/board-pack") view={Lazy::<lazy_pages::BoardPack>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/rates") view={Lazy::<lazy_pages::Rates>::new()} ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

@@ -876,6 +876,9 @@ fn every_server_function_is_covered_here() {
         "board_pack",
         "save_pack_commentary",
         "publish_board_pack",
+        // Called below (exchange_rates_are_entered_and_listed).
+        "list_rates",
+        "add_rate",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -1234,4 +1237,47 @@ async fn an_alert_rule_made_on_the_page_fires_into_the_inbox_and_is_acknowledged
         read(&state, "list_alert_rules", &[]).await,
         serde_json::json!([])
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exchange_rates_are_entered_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    let form = |date, currency, rate| {
+        vec![
+            ("date", date),
+            ("base", "EUR"),
+            ("currency", currency),
+            ("rate", rate),
+        ]
+    };
+    let answer = saved(&state, "add_rate", &form("2026-11-30", "USD", "1.0812")).await;
+    assert_eq!(answer, "1.0812 USD per EUR on 2026-11-30 recorded.");
+    let answer = saved(&state, "add_rate", &form("2026-11-30", "USD", "1.08120")).await;
+    assert!(answer.ends_with("was already recorded."), "{answer}");
+    let answer = saved(&state, "add_rate", &form("2026-11-30", "USD", "1.0813")).await;
+    assert!(
+        answer.ends_with("replaces the rate before (audited)."),
+        "{answer}"
+    );
+    assert_eq!(
+        columns(&refused(&state, "add_rate", &form("2026-11-31", "usd", "0")).await),
+        ["date", "currency", "rate"]
+    );
+    assert_eq!(
+        columns(&refused(&state, "add_rate", &form("2026-11-30", "EUR", "1")).await),
+        ["currency"]
+    );
+    let rates = read(&state, "list_rates", &[]).await;
+    assert_eq!(rates.as_array().unwrap().len(), 1);
+    assert_eq!(rates[0]["currency"], "USD");
+    assert_eq!(rates[0]["scaled"], 10_813_000_000_i64);
+    let (status, _) = common::call_as(
+        &state,
+        Some(domain::Role::Viewer),
+        "add_rate",
+        &form("2026-11-30", "GBP", "0.85"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -47,6 +47,7 @@ const PAGES: &[(&str, Needs)] = &[
     ("/scenarios", Permission(Read)),
     ("/alerts", Permission(Read)),
     ("/board-pack", Permission(Read)),
+    ("/rates", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -95,6 +96,8 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("board_pack", Permission(Read)),
     ("save_pack_commentary", Permission(WriteEntries)),
     ("publish_board_pack", Permission(WriteEntries)),
+    ("list_rates", Permission(Read)),
+    ("add_rate", Permission(WriteEntries)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -359,6 +362,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "acknowledge_alert" => vec!["id"],
         "board_pack" | "publish_board_pack" => vec!["month"],
         "save_pack_commentary" => vec!["month", "section", "text"],
+        "add_rate" => vec!["date", "base", "currency", "rate"],
         _ => vec![],
     };
     if !is_read(endpoint) {
