@@ -85,6 +85,11 @@ impl Flow {
         }
     }
 
+    /// The page being filled (0 = the first).
+    pub fn page_index(&self) -> usize {
+        self.pages.len().saturating_sub(1)
+    }
+
     pub fn new_page(&mut self) {
         if self.pages.last().is_some_and(|p| !p.is_empty()) {
             self.pages.push(vec![]);

@@ -40,11 +40,14 @@ pub fn render(content: &PackContent, label: &str) -> Result<Vec<u8>, String> {
         10.0,
         MUTED,
     );
+    // The PDF's bookmarks: each section and the page it starts on.
+    let mut outline = Vec::new();
     for section in &content.sections {
         if section.section != Section::Cover {
             flow.new_page();
             flow.title(section.section.title(), 16.0);
         }
+        outline.push((section.section.title().to_owned(), flow.page_index()));
         if !section.commentary.is_empty() {
             flow.paragraph(&section.commentary, 10.0, INK);
             flow.gap(4.0);
@@ -61,7 +64,7 @@ pub fn render(content: &PackContent, label: &str) -> Result<Vec<u8>, String> {
         }
     }
     let pages = flow.finish(&format!("Compute Ledger · Board pack · {month}"), label);
-    draw(&pages, &format!("Board pack {month}"))
+    draw(&pages, &format!("Board pack {month}"), outline)
 }
 
 struct Fonts {
@@ -113,9 +116,19 @@ fn fill(c: Rgb) -> Fill {
     }
 }
 
-fn draw(pages: &[Vec<Item>], title: &str) -> Result<Vec<u8>, String> {
+fn draw(
+    pages: &[Vec<Item>],
+    title: &str,
+    sections: Vec<(String, usize)>,
+) -> Result<Vec<u8>, String> {
     let fonts = fonts()?;
     let mut document = Document::new();
+    let mut outline = krilla::outline::Outline::new();
+    for (text, page) in sections {
+        let at = krilla::destination::XyzDestination::new(page, Point::from_xy(0.0, 0.0));
+        outline.push_child(krilla::outline::OutlineNode::new(text, at));
+    }
+    document.set_outline(outline);
     document.set_metadata(
         krilla::metadata::Metadata::new()
             .title(title.to_owned())
@@ -210,4 +223,41 @@ fn draw_item(surface: &mut Surface, fonts: &Fonts, item: &Item) -> Result<(), St
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board_pack::content::PackSection;
+    use domain::board_pack::Month;
+
+    #[test]
+    fn a_pack_is_a_pdf_with_a_bookmark_per_section() {
+        let section = |section: Section| PackSection {
+            section,
+            commentary: "Burn is on plan.".into(),
+            kpis: vec![],
+            charts: vec![],
+            tables: vec![],
+            lines: vec!["Nothing changed.".into()],
+        };
+        let content = PackContent {
+            month: Month::parse("2026-11").unwrap(),
+            scenario: String::new(),
+            sections: vec![
+                section(Section::Cover),
+                section(Section::Commitments),
+                section(Section::Changes),
+            ],
+        };
+        let pdf = render(&content, "Draft").unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Outlines"), "no bookmarks");
+        assert_eq!(
+            text.matches("/Title(").count(),
+            4,
+            "the document title and three bookmarks"
+        );
+    }
 }
