@@ -32,6 +32,15 @@ impl AppState {
 }
 
 impl AppState {
+    /// The state of a command that reads the ledger as a page does but serves no site (the
+    /// board pack from the command line, the benchmark).
+    pub fn offline(db: DatabaseConnection) -> Self {
+        let options = LeptosOptions::builder()
+            .output_name("compute-ledger")
+            .build();
+        Self::new(options, db)
+    }
+
     /// The state for one caller's requests: the reports they see always include their own
     /// writes (see `reports::ReportCache::viewed_by`).
     pub fn seen_by(mut self, principal: Option<&store::auth::Principal>) -> Self {

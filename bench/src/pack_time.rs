@@ -6,13 +6,6 @@ use domain::board_pack::Month;
 use sea_orm::{ConnectionTrait, Statement};
 use std::time::Instant;
 
-fn state(db: sea_orm::DatabaseConnection) -> app::state::AppState {
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("compute-ledger")
-        .build();
-    app::state::AppState::new(options, db)
-}
-
 /// The month before the newest usage entry's: the last complete month of the data.
 async fn last_month(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Month> {
     let row = db
@@ -53,7 +46,7 @@ impl std::fmt::Display for PackTime {
 pub async fn pack_seconds(db_url: &str, runs: u32) -> anyhow::Result<PackTime> {
     let db = store::connect(db_url).await?;
     let month = last_month(&db).await?;
-    let state = state(db);
+    let state = app::state::AppState::offline(db);
     let mut times = Vec::new();
     let mut bytes = 0;
     for _ in 0..runs.max(2) {

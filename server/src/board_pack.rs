@@ -117,14 +117,6 @@ pub struct BoardPackArgs {
     pub publish_as: Option<String>,
 }
 
-/// The server's state for a command that reads like a page does.
-fn cli_state(db: store::DatabaseConnection) -> AppState {
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("compute-ledger")
-        .build();
-    AppState::new(options, db)
-}
-
 pub async fn cli(db: store::DatabaseConnection, args: BoardPackArgs) -> anyhow::Result<ExitCode> {
     let month = match &args.month {
         Some(raw) => Month::parse(raw).map_err(|e| anyhow::anyhow!("--month {e}"))?,
@@ -136,7 +128,7 @@ pub async fn cli(db: store::DatabaseConnection, args: BoardPackArgs) -> anyhow::
             args.output.display()
         );
     }
-    let state = cli_state(db);
+    let state = AppState::offline(db);
     if let Some(actor) = &args.publish_as {
         let (version, changes) = generate::publish(&state, actor, month)
             .await

@@ -130,31 +130,40 @@ pub fn parse_csv(
 }
 
 /// Stores the rates in one transaction: new ones added, changed ones updated (the audit
-/// entry keeps the rate before), equal ones left alone.
+/// entry keeps the rate before), equal ones left alone. The stored rates of the file's days
+/// are read once, not once per row (a rates history is tens of thousands of rows).
 pub async fn store(
     db: &DatabaseConnection,
     actor: &str,
     rates: &[Rate],
 ) -> Result<RatesImported, DbErr> {
-    let (txn, _turn) = crate::db::begin_write(db).await?;
     let mut done = RatesImported::default();
+    let (Some(first), Some(last)) = (
+        rates.iter().map(|r| r.date).min(),
+        rates.iter().map(|r| r.date).max(),
+    ) else {
+        return Ok(done);
+    };
+    let (txn, _turn) = crate::db::begin_write(db).await?;
+    let stored: HashMap<(NaiveDate, String, String), rate::Model> = rate::Entity::find()
+        .filter(rate::Column::Date.between(first, last))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| ((row.date, row.base.clone(), row.currency.clone()), row))
+        .collect();
+    let text =
+        |scaled: i64| domain::decimal::format_scaled_trimmed(scaled, domain::fx::RATE_PLACES);
     for r in rates {
-        let existing = rate::Entity::find()
-            .filter(rate::Column::Date.eq(r.date))
-            .filter(rate::Column::Base.eq(r.base.as_str()))
-            .filter(rate::Column::Currency.eq(r.currency.as_str()))
-            .one(&txn)
-            .await?;
-        let text =
-            |scaled: i64| domain::decimal::format_scaled_trimmed(scaled, domain::fx::RATE_PLACES);
-        let (action, before) = match existing {
+        let key = (r.date, r.base.to_string(), r.currency.to_string());
+        let (action, before) = match stored.get(&key) {
             Some(row) if row.rate_e10 == r.scaled => {
                 done.unchanged += 1;
                 continue;
             }
             Some(row) => {
                 let before = text(row.rate_e10);
-                let mut active = row.into_active_model();
+                let mut active = row.clone().into_active_model();
                 active.rate_e10 = Set(r.scaled);
                 active.recorded_at = Set(Utc::now());
                 active.recorded_by = Set(actor.to_owned());
@@ -163,10 +172,11 @@ pub async fn store(
                 ("update", Some(serde_json::json!({ "rate": before })))
             }
             None => {
+                let (_, base, currency) = key;
                 rate::ActiveModel {
                     date: Set(r.date),
-                    base: Set(r.base.to_string()),
-                    currency: Set(r.currency.to_string()),
+                    base: Set(base),
+                    currency: Set(currency),
                     rate_e10: Set(r.scaled),
                     recorded_at: Set(Utc::now()),
                     recorded_by: Set(actor.to_owned()),
