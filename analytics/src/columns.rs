@@ -58,6 +58,16 @@ impl<'f> Columns<'f> {
             .collect())
     }
 
+    /// Money exactly, in millionths (to sum before rounding once).
+    pub fn exact(&self, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+        Ok(self
+            .frame
+            .column(&format!("{name}_e6"))?
+            .i64()?
+            .iter()
+            .collect())
+    }
+
     /// A quantity in millionths of its unit.
     pub fn micros(&self, name: &str) -> PolarsResult<Vec<Option<i64>>> {
         Ok(self

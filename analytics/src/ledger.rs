@@ -5,7 +5,8 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 /// The ledger as frames, keyed by contract and commitment reference; money exact in
-/// millionths (`*_e6`):
+/// millionths (`*_e6`), each amount's currency in a `currency` column (frames read from CSV
+/// by `raw` have none: one currency):
 /// - `contracts`, one row per contract (with commitments or without): `contract`, `vendor` str
 /// - `commitments`, one row per commitment: `contract`, `commitment`, `vendor`, `category`
 ///   (`spend`/`usage`) str, `committed_e6` i64, `start_date`, `end_date` date (the
@@ -28,6 +29,8 @@ pub struct LedgerFrames {
     pub receipts: DataFrame,
     /// How projections carry spend forward (changed only by a what-if scenario).
     pub outlook: crate::outlook::Outlook,
+    /// The exchange rates, for a consolidated view (see `consolidate`).
+    pub rates: std::sync::Arc<domain::rate_book::RateBook>,
 }
 
 impl LedgerFrames {
@@ -77,7 +80,13 @@ impl LedgerFrames {
         let contracts = df!(
             "contract" => snapshot.contracts.iter().map(|c| c.reference.as_str()).collect::<Vec<_>>(),
             "vendor" => snapshot.contracts.iter().map(|c| c.vendor.as_str()).collect::<Vec<_>>(),
+            "currency" => snapshot.contracts.iter().map(|c| c.currency.as_str()).collect::<Vec<_>>(),
         )?;
+        let currency_of: HashMap<i64, &str> = snapshot
+            .contracts
+            .iter()
+            .map(|c| (c.id, c.currency.as_str()))
+            .collect();
         let commitment: HashMap<i64, &str> = c
             .iter()
             .map(|k| (k.commitment_id, k.commitment.as_str()))
@@ -105,6 +114,7 @@ impl LedgerFrames {
             "commitment_model" => c.iter().map(|c| c.commitment_model.as_str()).collect::<Vec<_>>(),
             "fulfillment_interval" => c.iter().map(|c| c.fulfillment_interval.as_str()).collect::<Vec<_>>(),
             "scoped" => c.iter().map(|c| c.scoped).collect::<Vec<_>>(),
+            "currency" => c.iter().map(|c| c.currency.as_str()).collect::<Vec<_>>(),
         )?;
         let u = &snapshot.usage;
         let usage = df!(
@@ -114,10 +124,15 @@ impl LedgerFrames {
             "date" => &u.date,
             "amount_e6" => &u.amount_e6,
             "quantity_micros" => &u.quantity_micros,
+            "currency" => u.contract_id.iter().zip(&u.currency).map(|(id, own)| match id {
+                Some(id) => currency_of.get(id).copied(),
+                None => own.as_ref().map(|c| c.as_str()),
+            }).collect::<Vec<_>>(),
         )?;
         let revenue = df!(
             "period_start" => &snapshot.revenue.period_start,
             "amount_e6" => snapshot.revenue.amount_minor.iter().map(|m| exact(*m)).collect::<PolarsResult<Vec<_>>>()?,
+            "currency" => snapshot.revenue.currency.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         )?;
         let p = &snapshot.phases;
         let phases = df!(
@@ -142,6 +157,9 @@ impl LedgerFrames {
             phases,
             receipts,
             outlook: Default::default(),
+            rates: std::sync::Arc::new(domain::rate_book::RateBook::new(
+                snapshot.rates.iter().copied(),
+            )),
         })
     }
 
@@ -322,6 +340,7 @@ pub(crate) mod worked_example {
             phases,
             receipts,
             outlook: Default::default(),
+            rates: Default::default(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod burn_down;
 pub mod columns;
 pub mod commitments;
 pub mod concentration;
+pub mod consolidate;
 pub mod figures;
 pub mod fulfilment;
 pub mod hhi;

@@ -169,6 +169,7 @@ mod tests {
             phases,
             receipts,
             outlook: Default::default(),
+            rates: Default::default(),
         }
     }
 

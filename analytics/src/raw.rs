@@ -132,6 +132,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         phases,
         receipts,
         outlook: Default::default(),
+        rates: Default::default(),
     })
 }
 

@@ -31,6 +31,7 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
             "commitment_model" => [k.commitment_model.as_str()],
             "fulfillment_interval" => [k.fulfillment_interval.as_str()],
             "scoped" => [k.scoped],
+            "currency" => [k.currency.as_str()],
         )?;
         let names: Vec<PlSmallStr> = out
             .commitments

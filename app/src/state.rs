@@ -15,6 +15,13 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Password and/or single sign-on, as the sign-in page offers them.
     pub sign_in: domain::SignInOptions,
+    /// The currency dashboards consolidate into unless asked for another.
+    pub reporting_currency: domain::Currency,
+}
+
+/// USD: the currency the boards of this ledger's users speak, unless configured otherwise.
+pub fn default_reporting_currency() -> domain::Currency {
+    domain::Currency::parse("USD").unwrap_or_else(|_| unreachable!("USD is a currency code"))
 }
 
 impl AppState {
@@ -27,6 +34,7 @@ impl AppState {
             session_lifetime: chrono::Duration::hours(store::auth::DEFAULT_SESSION_HOURS),
             secure_cookies: false,
             sign_in: Default::default(),
+            reporting_currency: default_reporting_currency(),
         }
     }
 }

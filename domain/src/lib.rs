@@ -20,6 +20,7 @@ pub mod kinds;
 pub mod links;
 pub mod money;
 pub mod quantity;
+pub mod rate_book;
 mod raw;
 pub mod report_name;
 pub mod scenario;

@@ -13,6 +13,7 @@ pub struct ContractFacts {
     pub id: i64,
     pub reference: String,
     pub vendor: String,
+    pub currency: Currency,
 }
 
 /// One commitment of a contract, with the contract's reference, vendor and currency.
@@ -41,12 +42,14 @@ pub struct CommitmentFacts {
 }
 
 /// Usage per vendor, contract, commitment and day: spend under no contract has `contract_id`
-/// `None`, spend applied to no commitment `commitment_id` `None`.
+/// `None` and its own `currency` (spend under a contract is in the contract's, `None` here),
+/// spend applied to no commitment `commitment_id` `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DailyUsage {
     pub vendor_id: Vec<i64>,
     pub contract_id: Vec<Option<i64>>,
     pub commitment_id: Vec<Option<i64>>,
+    pub currency: Vec<Option<Currency>>,
     pub date: Vec<NaiveDate>,
     /// Exact sums, in millionths (see [`crate::exact`]).
     pub amount_e6: Vec<i64>,
@@ -60,6 +63,7 @@ pub struct DaySum {
     pub vendor_id: i64,
     pub contract_id: Option<i64>,
     pub commitment_id: Option<i64>,
+    pub currency: Option<Currency>,
     pub date: NaiveDate,
     pub amount_e6: i64,
     pub quantity_micros: i64,
@@ -70,6 +74,7 @@ impl DailyUsage {
         self.vendor_id.push(day.vendor_id);
         self.contract_id.push(day.contract_id);
         self.commitment_id.push(day.commitment_id);
+        self.currency.push(day.currency);
         self.date.push(day.date);
         self.amount_e6.push(day.amount_e6);
         self.quantity_micros.push(day.quantity_micros);
@@ -81,6 +86,7 @@ impl DailyUsage {
             vendor_id: self.vendor_id[i],
             contract_id: self.contract_id[i],
             commitment_id: self.commitment_id[i],
+            currency: self.currency[i],
             date: self.date[i],
             amount_e6: self.amount_e6[i],
             quantity_micros: self.quantity_micros[i],
@@ -107,11 +113,12 @@ impl DailyUsage {
     }
 }
 
-/// Revenue per month (first day of the month).
+/// Revenue per month (first day of the month), in its currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MonthlyRevenue {
     pub period_start: Vec<NaiveDate>,
     pub amount_minor: Vec<i64>,
+    pub currency: Vec<Currency>,
 }
 
 /// A delivery phase: what the contract promises, by when.
@@ -145,4 +152,6 @@ pub struct LedgerSnapshot {
     pub revenue: MonthlyRevenue,
     pub phases: Vec<PhaseFacts>,
     pub receipts: Vec<ReceiptFacts>,
+    /// Every stored exchange rate.
+    pub rates: Vec<crate::fx::Rate>,
 }

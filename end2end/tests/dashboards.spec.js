@@ -25,8 +25,9 @@ async function hydrated(page) {
   await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
 }
 
-// A report as rows of objects keyed by the CSV header.
-async function report(page, name, query = '') {
+// A report as rows of objects keyed by the CSV header; consolidated in USD, as the dashboards
+// show the demo's EUR and GBP contracts by default.
+async function report(page, name, query = '?currency=USD') {
   const response = await page.request.get(`/api/reports/${name}.csv${query}`);
   expect(response.ok()).toBeTruthy();
   const [header, ...lines] = (await response.text()).trim().split('\n');
@@ -68,6 +69,46 @@ test('the overview shows the figures the reports API gives', async ({ page }) =>
   await page.goto('/');
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'dashboard-overview.png'), fullPage: true });
+});
+
+test('choosing EUR in the filter bar converts every card and chart, and the CSV follows', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.locator('.currency-view')).toHaveAttribute('data-currency', 'USD');
+  const money = async () => (await page.locator('[data-kpi]').evaluateAll(
+    (cards) => cards.map((card) => card.dataset.value),
+  )).filter((value) => /^[A-Z]{3} /.test(value));
+  expect((await money()).length).toBeGreaterThan(2);
+  await page.getByLabel('Currency', { exact: true }).selectOption('EUR');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/currency=EUR/);
+  await expect(page.locator('.currency-view')).toHaveAttribute('data-currency', 'EUR');
+  // Every money card is in euros, and the same sums as the reports API converted into EUR.
+  const projection = await report(page, 'projection', '?currency=EUR');
+  await expect(kpi(page, 'committed')).toHaveAttribute('data-value', `EUR ${sumMoney(projection, 'committed')}`);
+  const cards = await money();
+  expect(cards.length).toBeGreaterThan(2);
+  for (const value of cards) expect(value.startsWith('EUR ')).toBeTruthy();
+  await expect(page.locator('[data-chart="portfolio-burndown"] .chart-title')).toContainText('EUR');
+  // The choice travels with the tabs; the ratio chart and its CSV are in euros too.
+  await page.getByRole('link', { name: 'Infra ÷ revenue' }).click();
+  await expect(page).toHaveURL(/\/dashboards\/ratio\?currency=EUR/);
+  await hydrated(page);
+  await expect(kpi(page, 'fx-revenue')).toHaveAttribute('data-value', /^EUR /);
+  const chart = page.locator('[data-chart="ratio"]');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    chart.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  const revenue = csv[0].split(',').indexOf('Revenue');
+  expect(revenue).toBeGreaterThan(0);
+  const inEur = Object.fromEntries((await report(page, 'ratio-ttm', '?currency=EUR')).map((r) => [r.month, r.revenue]));
+  const inUsd = Object.fromEntries((await report(page, 'ratio-ttm', '?currency=USD')).map((r) => [r.month, r.revenue]));
+  const last = csv[csv.length - 1].split(',');
+  expect(last[revenue]).toBe(inEur[last[0]]);
+  expect(inEur[last[0]]).not.toBe(inUsd[last[0]]);
+  await page.screenshot({ path: path.join(shots, 'dashboard-ratio-eur.png'), fullPage: true });
 });
 
 test('the vendor filter changes the charts and the URL', async ({ page }) => {

@@ -19,6 +19,7 @@ mod m20261205_000012_single_sign_on;
 mod m20261205_000013_alerts;
 mod m20261206_000014_board_packs;
 mod m20261206_000015_exchange_rates;
+mod m20261206_000016_pricing_currency;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_alerts::Migration),
             Box::new(m20261206_000014_board_packs::Migration),
             Box::new(m20261206_000015_exchange_rates::Migration),
+            Box::new(m20261206_000016_pricing_currency::Migration),
         ]
     }
 }

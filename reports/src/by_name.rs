@@ -1,6 +1,7 @@
 //! The reports by name: which analytics function answers each.
 
 use crate::{Report, ReportError, ReportName, ReportRequest};
+use analytics::consolidate::{consolidate, ConsolidateError, Consolidation, RatesOn};
 use analytics::{LedgerFrames, ReportTable};
 
 pub(crate) fn compute(
@@ -20,6 +21,23 @@ pub(crate) fn compute(
     };
     // The as-of date and trailing window of the reports that look forward.
     let as_of = request.as_of_or_today();
+    let (consolidated, stale) = match &request.currency {
+        Some(view) => {
+            let how = Consolidation {
+                currency: view.currency,
+                commitments: view.commitments,
+                rates_on: view.constant_at.map_or(RatesOn::EachDay, RatesOn::Constant),
+                as_of,
+            };
+            let (frames, stale) = consolidate(frames, &how).map_err(|e| match e {
+                ConsolidateError::Polars(e) => ReportError::Compute(e),
+                readable => ReportError::BadRequest(readable.to_string()),
+            })?;
+            (Some(frames), stale)
+        }
+        None => (None, Vec::new()),
+    };
+    let frames = consolidated.as_ref().unwrap_or(frames);
     let window = request
         .window_days
         .unwrap_or(analytics::projection::DEFAULT_WINDOW_DAYS);
@@ -44,5 +62,6 @@ pub(crate) fn compute(
         frame,
         table,
         version,
+        stale_rates: stale,
     })
 }

@@ -65,9 +65,32 @@ struct Asked {
 /// rows can be labelled without a query of their own) and how current the figures are.
 pub struct LedgerView {
     pub commitments: Vec<CommitmentFacts>,
+    /// The currencies the ledger's amounts are in, and those any exchange rate names.
+    pub currencies: LedgerCurrencies,
     pub version: i64,
     /// The figures include every write that finished before this time.
     pub as_of: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerCurrencies {
+    pub amounts: std::collections::BTreeSet<domain::Currency>,
+    pub rated: std::collections::BTreeSet<domain::Currency>,
+}
+
+impl LedgerCurrencies {
+    fn of(snapshot: &LedgerSnapshot) -> Self {
+        let amounts = (snapshot.contracts.iter().map(|c| c.currency))
+            .chain(snapshot.usage.currency.iter().flatten().copied())
+            .chain(snapshot.revenue.currency.iter().copied())
+            .collect();
+        let rated = snapshot
+            .rates
+            .iter()
+            .flat_map(|r| [r.base, r.currency])
+            .collect();
+        Self { amounts, rated }
+    }
 }
 
 /// Distinct report requests kept per ledger version; beyond it they are dropped and computed
@@ -125,6 +148,7 @@ impl ReportCache {
         let as_of = lock(&generation.confirmed).1;
         Ok(LedgerView {
             commitments: generation.snapshot.commitments.clone(),
+            currencies: LedgerCurrencies::of(&generation.snapshot),
             version: generation.version,
             as_of,
         })
@@ -364,6 +388,7 @@ mod tests {
                                 frame,
                                 table,
                                 version: 1,
+                                stale_rates: Vec::new(),
                             })
                         })
                         .await

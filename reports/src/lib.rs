@@ -17,9 +17,9 @@ mod request;
 pub mod workbook;
 
 pub use analytics::{Filters, ReportTable};
-pub use cache::{LedgerView, ReportCache};
+pub use cache::{LedgerCurrencies, LedgerView, ReportCache};
 pub use domain::ReportName;
 pub use error::ReportError;
 pub use registry::run;
 pub use report::Report;
-pub use request::{parse_filters, ReportRequest};
+pub use request::{parse_filters, CommitmentRates, CurrencyView, ReportRequest};

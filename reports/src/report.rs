@@ -9,6 +9,9 @@ pub struct Report {
     pub table: ReportTable,
     /// The ledger version the numbers come from (an export's Query sheet names it).
     pub version: i64,
+    /// In a consolidated view, the rates older than a week that converted an amount (the
+    /// stalest per currency): every figure built on them says so.
+    pub stale_rates: Vec<analytics::consolidate::StaleRate>,
 }
 
 /// The report's table, for code that prints it.

@@ -43,7 +43,73 @@ pub struct ReportRequest {
     pub window_days: Option<i64>,
     /// A what-if scenario laid over the ledger (None: the baseline).
     pub scenario: Option<Arc<domain::scenario::Scenario>>,
+    /// Every amount in one currency (None: each in its own).
+    pub currency: Option<CurrencyView>,
 }
+
+/// A consolidated view: the currency, which rate converts commitments, and for
+/// constant-currency figures the one day whose rates convert everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CurrencyView {
+    pub currency: domain::Currency,
+    pub commitments: CommitmentRates,
+    pub constant_at: Option<chrono::NaiveDate>,
+}
+
+impl CurrencyView {
+    pub fn new(currency: domain::Currency) -> Self {
+        Self {
+            currency,
+            commitments: CommitmentRates::default(),
+            constant_at: None,
+        }
+    }
+
+    /// From raw text: a currency code (blank: none), `commitments_at` (`start`, the default,
+    /// or `as_of`) and `constant_at` (an ISO day, blank: each amount at its own day's rate).
+    pub fn parse(
+        currency: &str,
+        commitments_at: &str,
+        constant_at: &str,
+    ) -> Result<Option<Self>, ReportError> {
+        let currency = match currency.trim() {
+            "" => return Ok(None),
+            code => domain::Currency::parse(code)
+                .map_err(|e| ReportError::BadRequest(format!("currency {e}")))?,
+        };
+        let commitments = match commitments_at.trim() {
+            "" | "start" => CommitmentRates::AtStart,
+            "as_of" => CommitmentRates::AtAsOf,
+            other => {
+                return Err(ReportError::BadRequest(format!(
+                    "commitments_at must be start or as_of (got {other:?})"
+                )))
+            }
+        };
+        let constant_at = match constant_at.trim() {
+            "" => None,
+            raw => Some(
+                parse_iso_date(raw)
+                    .map_err(|e| ReportError::BadRequest(format!("constant_at {e}")))?,
+            ),
+        };
+        Ok(Some(Self {
+            currency,
+            commitments,
+            constant_at,
+        }))
+    }
+
+    /// The same view at constant rates: every amount at the rates of `day`.
+    pub fn at_constant_rates(self, day: chrono::NaiveDate) -> Self {
+        Self {
+            constant_at: Some(day),
+            ..self
+        }
+    }
+}
+
+pub use analytics::consolidate::CommitmentRates;
 
 impl ReportRequest {
     pub fn new(filters: Filters) -> Self {
@@ -51,7 +117,14 @@ impl ReportRequest {
             filters,
             window_days: None,
             scenario: None,
+            currency: None,
         }
+    }
+
+    /// The same request with every amount in one currency (None: each in its own).
+    pub fn in_currency(mut self, view: Option<CurrencyView>) -> Self {
+        self.currency = view;
+        self
     }
 
     /// The same request under the saved scenario named `name` (blank: unchanged).

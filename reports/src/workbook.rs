@@ -48,11 +48,30 @@ pub fn query_rows(
                 |s| s.name.clone(),
             ),
         ),
-        ("Currency".into(), "as recorded (per row)".into()),
+        ("Currency".into(), currency_row(request)),
     ]
     .into_iter()
     .chain(provenance_rows(version, generated_at))
     .collect()
+}
+
+fn currency_row(request: &ReportRequest) -> String {
+    match request.currency {
+        None => "as recorded (per row)".into(),
+        Some(view) => {
+            let commitments = match view.commitments {
+                crate::CommitmentRates::AtStart => "commitments at the rate of their start",
+                crate::CommitmentRates::AtAsOf => "commitments at the as-of rate",
+            };
+            match view.constant_at {
+                Some(day) => format!("{} at constant rates of {day}", view.currency),
+                None => format!(
+                    "{}: spend and revenue at their day's rate, {commitments}",
+                    view.currency
+                ),
+            }
+        }
+    }
 }
 
 /// The rows every Query sheet ends with: when the file was made, from which ledger version.

@@ -115,6 +115,10 @@ pub struct BoardPackArgs {
     /// Publish the next version of the month's pack (as this user) before writing it.
     #[arg(long = "publish-as")]
     pub publish_as: Option<String>,
+    /// Every amount in this currency at the stored exchange rates (default: the reporting
+    /// currency, LEDGER_REPORTING_CURRENCY or USD).
+    #[arg(long, env = "LEDGER_REPORTING_CURRENCY", default_value = "USD", value_parser = crate::serve_args::parse_currency)]
+    pub currency: domain::Currency,
 }
 
 pub async fn cli(db: store::DatabaseConnection, args: BoardPackArgs) -> anyhow::Result<ExitCode> {
@@ -128,7 +132,8 @@ pub async fn cli(db: store::DatabaseConnection, args: BoardPackArgs) -> anyhow::
             args.output.display()
         );
     }
-    let state = AppState::offline(db);
+    let mut state = AppState::offline(db);
+    state.reporting_currency = args.currency;
     if let Some(actor) = &args.publish_as {
         let (version, changes) = generate::publish(&state, actor, month)
             .await

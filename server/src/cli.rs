@@ -152,6 +152,18 @@ pub struct ReportArgs {
     /// Compute the report under this saved what-if scenario (see the app's Scenarios page).
     #[arg(long, default_value = "")]
     pub scenario: String,
+    /// Every amount converted into this currency (e.g. USD) at the stored exchange rates;
+    /// without it each amount stays in its own currency.
+    #[arg(long, default_value = "")]
+    pub currency: String,
+    /// With --currency: convert commitments at the rate of their start (start, the default)
+    /// or of the as-of date (as_of).
+    #[arg(long, default_value = "")]
+    pub commitments_at: String,
+    /// With --currency: convert every amount at the rates of this one day (YYYY-MM-DD), for
+    /// constant-currency figures.
+    #[arg(long, default_value = "")]
+    pub constant_at: String,
 }
 
 const FOCUS_COMMITMENTS_FILE: &str = "focus-contract-commitments.csv";
@@ -353,9 +365,17 @@ async fn report(db: &store::DatabaseConnection, args: ReportArgs) -> anyhow::Res
         &args.commitment,
     )?)
     .with_window(args.window_days.as_deref())?
+    .in_currency(reports::CurrencyView::parse(
+        &args.currency,
+        &args.commitments_at,
+        &args.constant_at,
+    )?)
     .with_scenario(db, &args.scenario)
     .await?;
     let report = reports::run(&reports::ReportCache::default(), db, name, &request).await?;
+    for stale in &report.stale_rates {
+        tracing::warn!("stale exchange rate: {stale}");
+    }
     let table = &report.table;
     let format = reports::export::ExportFormat::parse(&args.format);
     if format.is_some_and(|f| f.is_binary()) && args.output.is_none() {

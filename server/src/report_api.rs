@@ -128,18 +128,34 @@ async fn render(state: &AppState, file: &str, query: &str) -> Result<Response, R
     }
     let name = ReportName::parse(name).map_err(ReportError::BadRequest)?;
     let report = reports::run(&state.reports, &state.db, name, &request).await?;
-    let Some(format) = format else {
-        return Ok(axum::Json(report.table.to_json()).into_response());
+    let stale = stale_rates_header(&report);
+    let mut response = match format {
+        None => axum::Json(report.table.to_json()).into_response(),
+        Some(format) => download::stream(name.as_str(), format, move |out| {
+            export::write_report(format, name, &report, &request, out)
+        }),
     };
-    Ok(download::stream(name.as_str(), format, move |out| {
-        export::write_report(format, name, &report, &request, out)
-    }))
+    if let Some(stale) = stale {
+        response.headers_mut().insert("x-stale-rates", stale);
+    }
+    Ok(response)
+}
+
+/// The stale rates a consolidated report rests on, for the `X-Stale-Rates` header (a CSV or
+/// JSON body keeps its shape).
+fn stale_rates_header(report: &reports::Report) -> Option<axum::http::HeaderValue> {
+    let text: Vec<String> = report.stale_rates.iter().map(|s| s.to_string()).collect();
+    (!text.is_empty())
+        .then(|| axum::http::HeaderValue::from_str(&text.join("; ")).ok())
+        .flatten()
 }
 
 async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, ReportError> {
     let (mut as_of, mut vendors, mut contracts, mut window) = (None, Vec::new(), Vec::new(), None);
     let mut commitments = Vec::new();
     let mut scenario = String::new();
+    let (mut currency, mut commitments_at, mut constant_at) =
+        (String::new(), String::new(), String::new());
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|e| ReportError::BadRequest(format!("cannot read the query string: {e}")))?;
     for (key, value) in pairs {
@@ -152,9 +168,12 @@ async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, R
             // A blank value (an empty form field) leaves the choice as it was.
             "scenario" if value.trim().is_empty() => {}
             "scenario" => scenario = value,
+            "currency" => currency = value,
+            "commitments_at" => commitments_at = value,
+            "constant_at" => constant_at = value,
             other => {
                 return Err(ReportError::BadRequest(format!(
-                "unknown parameter {other:?}; use as_of, vendor, contract, commitment, window_days, scenario"
+                "unknown parameter {other:?}; use as_of, vendor, contract, commitment, window_days, scenario, currency, commitments_at, constant_at"
             )))
             }
         }
@@ -166,6 +185,11 @@ async fn parse_request(state: &AppState, query: &str) -> Result<ReportRequest, R
         &commitments,
     )?)
     .with_window(window.as_deref())?
+    .in_currency(reports::CurrencyView::parse(
+        &currency,
+        &commitments_at,
+        &constant_at,
+    )?)
     .with_scenario(&state.db, &scenario)
     .await
 }

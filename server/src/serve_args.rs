@@ -29,8 +29,16 @@ pub struct ServeArgs {
     /// on every request.
     #[arg(long, env = "LEDGER_REPORT_MAX_AGE_MS", default_value_t = 250)]
     pub report_max_age_ms: u64,
+    /// The currency the dashboards consolidate every amount into at the stored exchange
+    /// rates unless the filter bar asks for another (or for each currency on its own).
+    #[arg(long, env = "LEDGER_REPORTING_CURRENCY", default_value = "USD", value_parser = parse_currency)]
+    pub reporting_currency: domain::Currency,
     #[command(flatten)]
     pub single_sign_on: SingleSignOnArgs,
+}
+
+pub(crate) fn parse_currency(raw: &str) -> Result<domain::Currency, String> {
+    domain::Currency::parse(raw)
 }
 
 /// OpenID Connect sign-in with the company's identity provider (off unless an issuer is given).

@@ -105,6 +105,7 @@ pub async fn serve(db: DatabaseConnection, args: ServeArgs) -> anyhow::Result<()
     state.upload_limit_bytes = args.max_upload_mb.saturating_mul(1024 * 1024);
     state.session_lifetime = chrono::Duration::hours(args.session_hours);
     state.secure_cookies = args.secure_cookies;
+    state.reporting_currency = args.reporting_currency;
     state.reports =
         reports::ReportCache::coalescing(std::time::Duration::from_millis(args.report_max_age_ms));
     let oidc = crate::oidc::OidcConfig::from_args(&args.single_sign_on)

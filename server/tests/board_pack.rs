@@ -62,6 +62,10 @@ async fn saved(ctx: &Ctx, endpoint: &str, form: &[(&str, &str)]) -> String {
 
 /// The overview dashboard as of the month's last day: what the pack's cover must repeat.
 async fn overview(ctx: &Ctx) -> Value {
+    overview_in(ctx, "").await
+}
+
+async fn overview_in(ctx: &Ctx, currency: &str) -> Value {
     let query = serde_urlencoded::to_string([
         ("view", "overview"),
         ("as_of", "2026-10-31"),
@@ -69,6 +73,7 @@ async fn overview(ctx: &Ctx) -> Value {
         ("to", ""),
         ("vendor", ""),
         ("contract", ""),
+        ("currency", currency),
     ])
     .unwrap();
     let (status, headers, body) = get_bytes(ctx, &format!("/api/dashboard?{query}")).await;
@@ -85,6 +90,39 @@ async fn burned(ctx: &Ctx) -> String {
         .iter()
         .find(|k| k["id"] == "burned");
     card.unwrap()["value"].as_str().unwrap().to_owned()
+}
+
+/// `board-pack --currency EUR`: the cover's money cards are the overview's in euros.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_pack_in_another_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, db) = demo_state(&dir).await;
+    let output = dir.path().join("pack-eur.pdf");
+    let args = server::board_pack::BoardPackArgs {
+        month: Some(MONTH.to_owned()),
+        output: output.clone(),
+        pack_version: None,
+        draft: true,
+        scenario: String::new(),
+        publish_as: None,
+        currency: domain::Currency::parse("EUR").unwrap(),
+    };
+    let conn = store::connect(&db.url).await.unwrap();
+    server::board_pack::cli(conn, args).await.unwrap();
+    let text = pdf_text(&std::fs::read(&output).unwrap());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let dashboard = overview_in(&ctx, "EUR").await;
+    for id in ["committed", "burned"] {
+        let card = dashboard["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["id"] == id)
+            .unwrap();
+        let value = card["value"].as_str().unwrap();
+        assert!(value.starts_with("EUR "), "{value}");
+        assert!(flat.contains(value), "{value} not in the pack");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

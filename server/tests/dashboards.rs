@@ -11,8 +11,16 @@ use common::{call, demo_state, get, options, Ctx};
 use serde_json::Value;
 use store::testing::fresh_database;
 
-const FIELDS: [&str; 7] = [
-    "view", "as_of", "from", "to", "vendor", "contract", "scenario",
+const FIELDS: [&str; 9] = [
+    "view",
+    "as_of",
+    "from",
+    "to",
+    "vendor",
+    "contract",
+    "scenario",
+    "currency",
+    "commitments_at",
 ];
 
 async fn dashboard(ctx: &Ctx, view: &str, set: &[(&str, &str)]) -> Result<Value, String> {
@@ -87,12 +95,57 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The demo holds EUR and GBP contracts: by default every card is in USD (the reporting
+/// currency), `currency=EUR` converts into euros, `currency=each` lists each currency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_convert_into_the_chosen_currency_or_show_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let each = dashboard(&ctx, "overview", &[("currency", "each")])
+        .await
+        .unwrap();
+    let committed = kpi(&each, "committed");
+    let lines: Vec<String> = std::iter::once(committed["value"].as_str().unwrap().to_owned())
+        .chain(strings(&committed["detail"]))
+        .collect();
+    for code in ["EUR ", "GBP ", "USD "] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(code)),
+            "{code} in {lines:?}"
+        );
+    }
+    let eur = dashboard(&ctx, "overview", &[("currency", "EUR")])
+        .await
+        .unwrap();
+    let projection = report(&ctx, "/api/reports/projection.csv?currency=EUR").await;
+    let committed: i64 = projection.iter().map(|r| cents(&r["committed"])).sum();
+    assert_eq!(
+        kpi(&eur, "committed")["value"],
+        format!("EUR {}", domain::decimal::format_scaled(committed, 2))
+    );
+    assert_eq!(eur["currency"], "EUR");
+    // No yen rate: the message names the currency.
+    let refused = dashboard(&ctx, "overview", &[("currency", "JPY")])
+        .await
+        .unwrap_err();
+    assert!(refused.contains("no exchange rate for JPY"), "{refused}");
+    // The FX effect on the burn-down: at each day's rates minus at constant rates.
+    let burn = dashboard(&ctx, "burndown", &[]).await.unwrap();
+    let fx = kpi(&burn, "fx-burned");
+    let detail = strings(&fx["detail"]);
+    let converted = cents(fx["value"].as_str().unwrap().trim_start_matches("USD "));
+    let constant = cents(detail[0].rsplit("USD ").next().unwrap());
+    let effect = cents(detail[1].trim_start_matches("FX effect: USD "));
+    assert_eq!(converted - constant, effect);
+    assert_ne!(effect, 0, "the demo's rates move");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_overview_cards_are_the_reports_figures() {
     let dir = tempfile::tempdir().unwrap();
     let (ctx, _db) = demo_state(&dir).await;
     let d = dashboard(&ctx, "overview", &[]).await.unwrap();
-    let projection = report(&ctx, "/api/reports/projection.csv").await;
+    let projection = report(&ctx, "/api/reports/projection.csv?currency=USD").await;
     let sum = |column: &str| projection.iter().map(|r| cents(&r[column])).sum::<i64>();
     let usd = |minor: i64| format!("USD {}", domain::decimal::format_scaled(minor, 2));
     assert_eq!(kpi(&d, "committed")["value"], usd(sum("committed")));
@@ -106,7 +159,7 @@ async fn the_overview_cards_are_the_reports_figures() {
         usd(sum("projected_shortfall"))
     );
     // The true-up card: the trueup report's true-ups, summed exactly.
-    let trueup = report(&ctx, "/api/reports/trueup.csv").await;
+    let trueup = report(&ctx, "/api/reports/trueup.csv?currency=USD").await;
     let true_ups = trueup.iter().map(|r| cents(&r["true_up"])).sum::<i64>();
     assert_eq!(kpi(&d, "trueup")["value"], usd(true_ups));
     // The contracts driving the shortfall, largest first.
@@ -116,7 +169,7 @@ async fn the_overview_cards_are_the_reports_figures() {
         .unwrap();
     assert!(strings(&kpi(&d, "shortfall")["detail"])[0].starts_with(&top["contract"]));
 
-    let ttm = report(&ctx, "/api/reports/ratio-ttm.csv").await;
+    let ttm = report(&ctx, "/api/reports/ratio-ttm.csv?currency=USD").await;
     let last = ttm.last().unwrap();
     assert_eq!(kpi(&d, "ratio-month")["value"], last["ratio"].as_str());
     assert_eq!(kpi(&d, "ratio-ttm")["value"], last["ttm_ratio"].as_str());
@@ -124,7 +177,7 @@ async fn the_overview_cards_are_the_reports_figures() {
         kpi(&d, "commitments-to-revenue")["value"],
         last["commitments_to_revenue"].as_str()
     );
-    let spend = report(&ctx, "/api/reports/concentration.csv").await;
+    let spend = report(&ctx, "/api/reports/concentration.csv?currency=USD").await;
     assert_eq!(
         kpi(&d, "hhi-spend")["value"],
         spend.last().unwrap()["hhi"].as_str()
@@ -189,7 +242,11 @@ async fn a_charts_csv_is_the_numbers_it_shows() {
     }
     assert_eq!(csv.lines().collect::<Vec<_>>(), expected);
     // And those are the ratio-ttm report's cells for the same filters, from January on.
-    let ttm = report(&ctx, "/api/reports/ratio-ttm.csv?vendor=Microsoft%20Azure").await;
+    let ttm = report(
+        &ctx,
+        "/api/reports/ratio-ttm.csv?vendor=Microsoft%20Azure&currency=USD",
+    )
+    .await;
     let from_january: Vec<String> = ttm
         .iter()
         .filter(|r| r["month"].as_str() >= "2026-01-01")
@@ -436,7 +493,7 @@ async fn every_dashboard_shows_a_scenario_beside_the_baseline() {
     );
     let projection = report(
         &ctx,
-        "/api/reports/projection.csv?as_of=2026-06-30&scenario=Stress",
+        "/api/reports/projection.csv?as_of=2026-06-30&scenario=Stress&currency=USD",
     )
     .await;
     let shortfall: i64 = projection

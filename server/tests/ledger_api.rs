@@ -1268,8 +1268,16 @@ async fn exchange_rates_are_entered_and_listed() {
         columns(&refused(&state, "add_rate", &form("2026-11-30", "EUR", "1")).await),
         ["currency"]
     );
+    // Newest first: the demo's rates end on 2026-11-23, the one recorded here is a week later.
     let rates = read(&state, "list_rates", &[]).await;
-    assert_eq!(rates.as_array().unwrap().len(), 1);
+    let recorded: Vec<&Value> = rates
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["date"] == "2026-11-30")
+        .collect();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(rates[0], *recorded[0]);
     assert_eq!(rates[0]["currency"], "USD");
     assert_eq!(rates[0]["scaled"], 10_813_000_000_i64);
     let (status, _) = common::call_as(

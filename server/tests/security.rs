@@ -316,7 +316,15 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "log_receipt" => vec!["contract", "phase", "date", "quantity", "note"],
         "list_usage" => vec!["contract", "vendor", "from", "to", "page"],
         "dashboard" => vec![
-            "view", "as_of", "from", "to", "vendor", "contract", "scenario",
+            "view",
+            "as_of",
+            "from",
+            "to",
+            "vendor",
+            "contract",
+            "scenario",
+            "currency",
+            "commitments_at",
         ],
         "create_scenario" => vec![
             "name",

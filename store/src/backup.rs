@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "closed_periods",
     "vendor_statements",
     "scenarios",
+    "exchange_rates",
 ];
 
 #[derive(Debug, thiserror::Error)]

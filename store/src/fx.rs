@@ -234,6 +234,18 @@ pub async fn rate_on(
         .transpose()
 }
 
+/// Every stored rate (the reports' rate book; a daily history of a dozen currencies over
+/// years is tens of thousands of rows).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Rate>, DbErr> {
+    rate::Entity::find()
+        .order_by_asc(rate::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(model_rate)
+        .collect()
+}
+
 /// The newest `limit` rates, newest day first.
 pub async fn list(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Rate>, DbErr> {
     rate::Entity::find()

@@ -45,7 +45,7 @@ pub async fn refresh(
     }
     let days: Vec<RollupDay> = days.into_iter().collect();
     for batch in days.chunks(DAYS_PER_QUERY) {
-        let read = read_usage(db, Some(RollupDay::condition(batch))).await?;
+        let read = read_usage(db, Some(batch)).await?;
         for i in 0..read.len() {
             fresh.usage.push(read.day(i));
         }
@@ -79,9 +79,9 @@ impl RollupDay {
                     .add(Expr::col("contract_id").eq(contract))
                     .add(Expr::col("date").eq(date)),
             ),
+            // Read from the entries (see `read_usage`), whose contract is NULL.
             Self::Vendor(vendor, date) => any.add(
                 Condition::all()
-                    .add(Expr::col("contract_id").eq(crate::rollup::NO_CONTRACT))
                     .add(Expr::col("vendor_id").eq(vendor))
                     .add(Expr::col("date").eq(date)),
             ),
@@ -111,40 +111,76 @@ fn rollup_days(
         .collect()
 }
 
-/// Daily usage: the rows meeting `condition` (`None`: all).
+/// Daily usage of the given days (`None`: all). Spend under a contract comes from the rollup;
+/// spend under no contract is summed from its entries per vendor, day and currency (the rollup
+/// keeps no currency, and a vendor can bill outside its contracts in more than one; these rows
+/// are few and reached through the entries' contract index).
 async fn read_usage(
     db: &impl ConnectionTrait,
-    condition: Option<Condition>,
+    days: Option<&[RollupDay]>,
 ) -> Result<DailyUsage, DbErr> {
-    let mut query = Query::select();
-    query
-        .columns([
-            "contract_id",
-            "commitment_id",
-            "date",
-            "vendor_id",
-            "amount_e6",
-            "quantity_micros",
-        ])
-        .from("usage_daily");
-    if let Some(condition) = condition {
-        query.cond_where(condition);
-    }
-    // The biggest read after an import (one row per contract and day). In table order, not key
-    // order: SQLite then scans the table instead of walking the key index (half the time), and
-    // every report groups and sorts the frame itself. Columns by position: no name lookups.
+    let (contract_days, vendor_days): (Vec<RollupDay>, Vec<RollupDay>) = days
+        .unwrap_or_default()
+        .iter()
+        .partition(|day| matches!(day, RollupDay::Contract(..)));
     let mut usage = DailyUsage::default();
-    for row in db.query_all(&query).await? {
-        let contract_id: i64 = row.try_get_by_index(0)?;
-        let commitment_id: i64 = row.try_get_by_index(1)?;
-        usage.push(DaySum {
-            vendor_id: row.try_get_by_index(3)?,
-            contract_id: (contract_id != crate::rollup::NO_CONTRACT).then_some(contract_id),
-            commitment_id: (commitment_id != crate::rollup::NO_COMMITMENT).then_some(commitment_id),
-            date: row.try_get_by_index::<NaiveDate>(2)?,
-            amount_e6: row.try_get_by_index(4)?,
-            quantity_micros: row.try_get_by_index(5)?,
-        });
+    if days.is_none() || !contract_days.is_empty() {
+        let mut query = Query::select();
+        query
+            .columns([
+                "contract_id",
+                "commitment_id",
+                "date",
+                "vendor_id",
+                "amount_e6",
+                "quantity_micros",
+            ])
+            .from("usage_daily");
+        match days {
+            Some(_) => query.cond_where(RollupDay::condition(&contract_days)),
+            None => query.and_where(Expr::col("contract_id").ne(crate::rollup::NO_CONTRACT)),
+        };
+        // The biggest read after an import (one row per contract and day). In table order, not
+        // key order: SQLite then scans the table instead of walking the key index (half the
+        // time), and every report groups and sorts the frame itself. Columns by position.
+        for row in db.query_all(&query).await? {
+            let commitment_id: i64 = row.try_get_by_index(1)?;
+            usage.push(DaySum {
+                vendor_id: row.try_get_by_index(3)?,
+                contract_id: Some(row.try_get_by_index(0)?),
+                commitment_id: (commitment_id != crate::rollup::NO_COMMITMENT)
+                    .then_some(commitment_id),
+                currency: None,
+                date: row.try_get_by_index::<NaiveDate>(2)?,
+                amount_e6: row.try_get_by_index(4)?,
+                quantity_micros: row.try_get_by_index(5)?,
+            });
+        }
+    }
+    if days.is_none() || !vendor_days.is_empty() {
+        let mut query = Query::select();
+        query
+            .columns(["vendor_id", "date", "currency"])
+            .expr(crate::db::total_or_zero(Expr::col("amount_e6").sum()))
+            .expr(crate::db::total_or_zero(Expr::col("quantity_micros").sum()))
+            .from("usage_entries")
+            .and_where(Expr::col("contract_id").is_null())
+            .group_by_columns(["vendor_id", "date", "currency"]);
+        if days.is_some() {
+            query.cond_where(RollupDay::condition(&vendor_days));
+        }
+        for row in db.query_all(&query).await? {
+            let currency: String = row.try_get_by_index(2)?;
+            usage.push(DaySum {
+                vendor_id: row.try_get_by_index(0)?,
+                contract_id: None,
+                commitment_id: None,
+                currency: Some(Currency::parse(&currency).map_err(DbErr::Custom)?),
+                date: row.try_get_by_index::<NaiveDate>(1)?,
+                amount_e6: row.try_get_by_index(3)?,
+                quantity_micros: row.try_get_by_index(4)?,
+            });
+        }
     }
     Ok(usage)
 }
@@ -157,14 +193,16 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
     let mut contracts = Vec::new();
     for row in db
         .query_all_raw(query(
-            "SELECT c.id, c.reference, v.name FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
+            "SELECT c.id, c.reference, v.name, c.currency FROM contracts c JOIN vendors v ON v.id = c.vendor_id ORDER BY c.id",
         ))
         .await?
     {
+        let currency: String = row.try_get_by_index(3)?;
         contracts.push(ContractFacts {
             id: row.try_get_by_index(0)?,
             reference: row.try_get_by_index(1)?,
             vendor: row.try_get_by_index(2)?,
+            currency: Currency::parse(&currency).map_err(DbErr::Custom)?,
         });
     }
     let commitments = db
@@ -211,12 +249,16 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
     let mut revenue = MonthlyRevenue::default();
     for row in db
         .query_all_raw(query(
-            "SELECT period_start, amount_minor FROM revenue_entries ORDER BY period_start",
+            "SELECT period_start, amount_minor, currency FROM revenue_entries ORDER BY period_start",
         ))
         .await?
     {
+        let currency: String = row.try_get("", "currency")?;
         revenue.period_start.push(row.try_get("", "period_start")?);
         revenue.amount_minor.push(row.try_get("", "amount_minor")?);
+        revenue
+            .currency
+            .push(Currency::parse(&currency).map_err(DbErr::Custom)?);
     }
     let phases = db
         .query_all_raw(query(
@@ -259,6 +301,7 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         revenue,
         phases,
         receipts,
+        rates: crate::fx::all(db).await?,
     })
 }
 

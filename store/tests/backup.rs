@@ -91,6 +91,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
                 .map(|s| format!("{s:?}"))
                 .collect()
         }),
+        ("exchange_rates", rows::<exchange_rate::Entity>(db).await),
     ];
     let names: Vec<&str> = tables.iter().map(|(t, _)| *t).collect();
     assert_eq!(

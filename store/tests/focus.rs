@@ -579,3 +579,68 @@ async fn a_providers_commitments_and_costs_add_up_per_commitment() {
         String::from_utf8(out).unwrap()
     );
 }
+
+/// Priced in euros, billed in dollars (as FOCUS 1.2+ and Azure's exports write a contract
+/// priced in one currency and invoiced in another): the ledger records the billed cost under
+/// the USD contract and keeps the pricing currency and cost on the entry; a bad pricing
+/// currency is a line-numbered error.
+#[tokio::test]
+async fn a_row_priced_in_another_currency_keeps_its_pricing_cost() {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let t = ledger().await;
+    let file = "BilledCost,BillingCurrency,ChargeCategory,ChargePeriodStart,ContractId,\
+EffectiveCost,PricingCurrency,PricingCurrencyEffectiveCost,ServiceProviderName\n\
+108.12,USD,Usage,2026-02-01T00:00:00Z,CW-2026,108.12,EUR,100.00,CoreWeave\n\
+50.00,USD,Usage,2026-02-02T00:00:00Z,CW-2026,50.00,NULL,NULL,CoreWeave\n";
+    let source = || {
+        ImportSource::from_bytes(
+            LedgerFile::FocusUsage,
+            "priced.csv",
+            file.as_bytes().to_vec(),
+        )
+    };
+    import_focus(&t.db, source()).await.unwrap();
+    let entries = store::entities::usage_entry::Entity::find()
+        .order_by_asc(store::entities::usage_entry::Column::Id)
+        .all(&t.db)
+        .await
+        .unwrap();
+    let kept: Vec<(i64, &str, &str, Option<i64>)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.amount_e6,
+                e.currency.as_str(),
+                e.pricing_currency.as_str(),
+                e.pricing_cost_e6,
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (108_120_000, "USD", "EUR", Some(100_000_000)),
+            (50_000_000, "USD", "", None),
+        ]
+    );
+    assert_eq!(burned(&t.db).await["CW-2026"], 15_812);
+
+    let bad = file.replace(",EUR,100.00,", ",euro,about 100,");
+    let Err(ImportError::Rejected { errors, .. }) = import_focus(
+        &t.db,
+        ImportSource::from_bytes(LedgerFile::FocusUsage, "bad.csv", bad.into_bytes()),
+    )
+    .await
+    else {
+        panic!("accepted a bad pricing currency");
+    };
+    let columns: Vec<Option<&str>> = errors.iter().map(|e| e.column.as_deref()).collect();
+    assert_eq!(
+        columns,
+        [
+            Some("PricingCurrency"),
+            Some("PricingCurrencyEffectiveCost")
+        ]
+    );
+    assert!(errors.iter().all(|e| e.line == Some(2)));
+}

@@ -85,6 +85,11 @@ pub struct DashboardQuery {
     pub contract: String,
     /// A what-if scenario shown beside the baseline.
     pub scenario: String,
+    /// The currency every amount is converted into (blank: the reporting currency; `each`:
+    /// every currency on its own).
+    pub currency: String,
+    /// Which rate converts commitments: blank (their start's) or `as_of`.
+    pub commitments_at: String,
 }
 
 impl DashboardQuery {
@@ -96,6 +101,8 @@ impl DashboardQuery {
             vendor: param(query, "vendor"),
             contract: param(query, "contract"),
             scenario: param(query, "scenario"),
+            currency: param(query, "currency"),
+            commitments_at: param(query, "commitments_at"),
         }
     }
 
@@ -107,6 +114,8 @@ impl DashboardQuery {
             ("vendor", self.vendor.clone()),
             ("contract", self.contract.clone()),
             ("scenario", self.scenario.clone()),
+            ("currency", self.currency.clone()),
+            ("commitments_at", self.commitments_at.clone()),
         ])
     }
 

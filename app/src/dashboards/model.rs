@@ -18,6 +18,11 @@ pub struct Dashboard {
     pub contracts: Vec<String>,
     /// The saved what-if scenarios, by name.
     pub scenarios: Vec<String>,
+    /// The currencies the figures can be shown in, the reporting currency, and the one they
+    /// are in ("" when each amount is in its own).
+    pub currencies: Vec<String>,
+    pub reporting_currency: String,
+    pub currency: String,
     /// When the figures were last confirmed current ("14:03:07 UTC"): under a stream of
     /// writes a view may be served from a version a moment old.
     pub figures_as_of: String,

@@ -23,6 +23,8 @@ pub async fn load_dashboard(
     vendor: String,
     contract: String,
     #[server(default)] scenario: String,
+    #[server(default)] currency: String,
+    #[server(default)] commitments_at: String,
 ) -> Result<Dashboard, ServerFnError> {
     crate::auth::require(domain::Permission::Read)?;
     let state = crate::state::app_state()?;
@@ -34,6 +36,8 @@ pub async fn load_dashboard(
         vendor,
         contract,
         scenario,
+        currency,
+        commitments_at,
     };
     super::build::build(&state, view, &query)
         .await
@@ -56,6 +60,8 @@ pub(crate) async fn load(view: View, q: DashboardQuery) -> Result<Dashboard, Ser
         q.vendor,
         q.contract,
         q.scenario,
+        q.currency,
+        q.commitments_at,
     )
     .await
 }
@@ -107,7 +113,7 @@ fn DashboardPage(view: View) -> impl IntoView {
                 match data.await {
                     Ok(d) => view! { <DashboardBody view=view query=q data=d/> }.into_any(),
                     Err(e) => view! {
-                        <FilterBar query=q vendors=vec![] contracts=vec![] scenarios=vec![]/>
+                        <FilterBar query=q vendors=vec![] contracts=vec![] scenarios=vec![] currencies=vec![] reporting=String::new()/>
                         <p class="error" role="alert">{crate::forms::server_message(&e)}</p>
                     }.into_any(),
                 }
@@ -128,12 +134,16 @@ fn DashboardBody(view: View, query: DashboardQuery, data: Dashboard) -> impl Int
         contracts,
         scenarios,
         figures_as_of,
+        currencies,
+        reporting_currency,
+        currency,
     } = data;
     let empty = charts.iter().all(|c| c.x.is_empty())
         && tables.iter().all(|t| t.rows.is_empty())
         && timeline.as_ref().is_none_or(|t| t.rows.is_empty());
     view! {
-        <FilterBar query=query.clone() vendors=vendors contracts=contracts scenarios=scenarios/>
+        <FilterBar query=query.clone() vendors=vendors contracts=contracts scenarios=scenarios currencies=currencies reporting=reporting_currency/>
+        {(!currency.is_empty()).then(|| view! { <p class="currency-view" data-currency=currency.clone()>"Every amount in " {currency.clone()} " at the stored exchange rates."</p> })}
         {notes.into_iter().map(|n| view! { <p class="note">{n}</p> }).collect_view()}
         {(!figures_as_of.is_empty()).then(|| view! { <p class="as-of">"Figures as of " {figures_as_of}</p> })}
         {empty.then(|| view! {
@@ -212,8 +222,36 @@ fn FilterBar(
     vendors: Vec<String>,
     contracts: Vec<String>,
     scenarios: Vec<String>,
+    /// Offered only when there is more than one to choose from.
+    currencies: Vec<String>,
+    reporting: String,
 ) -> impl IntoView {
     let no_errors = Signal::derive(Vec::new);
+    let currency_choice = if currencies.len() > 1 {
+        let options: Vec<(String, String)> =
+            std::iter::once((String::new(), format!("{reporting} (reporting)")))
+                .chain(
+                    currencies
+                        .into_iter()
+                        .filter(|c| *c != reporting)
+                        .map(|c| (c.clone(), c)),
+                )
+                .chain([("each".to_owned(), "Each currency".to_owned())])
+                .collect();
+        let at = vec![
+            (String::new(), "at their start's rate".to_owned()),
+            ("as_of".to_owned(), "at the as-of rate".to_owned()),
+        ];
+        Either::Right(view! {
+            <SelectField form="dash" name="currency" label="Currency" errors=no_errors options=options selected=query.currency.clone()/>
+            <SelectField form="dash" name="commitments_at" label="Commitments" errors=no_errors options=at selected=query.commitments_at.clone()/>
+        })
+    } else {
+        Either::Left(view! {
+            <input type="hidden" name="currency" value=query.currency.clone()/>
+            <input type="hidden" name="commitments_at" value=query.commitments_at.clone()/>
+        })
+    };
     let options = |all: Vec<String>, none: &str| {
         std::iter::once((String::new(), none.to_owned()))
             .chain(all.into_iter().map(|v| (v.clone(), v)))
@@ -234,6 +272,7 @@ fn FilterBar(
                     <SelectField form="dash" name="scenario" label="Scenario" errors=no_errors options=options(scenarios, "Baseline only") selected=query.scenario/>
                 })
             }}
+            {currency_choice}
             <button type="submit">"Apply"</button>
             <a class="reset" href="?">"Reset"</a>
         </Form>

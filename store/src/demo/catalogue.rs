@@ -9,10 +9,12 @@ pub(super) struct DemoContract {
     pub(super) title: &'static str,
     pub(super) start: (i32, u32, u32),
     pub(super) years: i32,
+    /// The contract's currency; the amounts below are in its units.
+    pub(super) currency: &'static str,
     pub(super) committed_dollars: i64,
     pub(super) model: &'static str,
     pub(super) interval: &'static str,
-    /// Daily spend in dollars at the start of the term and after the ramp.
+    /// Daily spend in the currency's units at the start of the term and after the ramp.
     pub(super) daily_start: i64,
     pub(super) daily_full: i64,
     pub(super) ramp_days: i64,
@@ -27,6 +29,8 @@ pub(super) const VENDORS: &[(&str, &str)] = &[
     ("Google Cloud", "hyperscaler"),
     ("CoreWeave", "neocloud"),
     ("Lambda", "neocloud"),
+    ("Nebius Europe", "neocloud"),
+    ("Kao Data", "colocation"),
 ];
 
 pub(super) const CONTRACTS: &[DemoContract] = &[
@@ -36,6 +40,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "GB200/GB300 UltraServer capacity, 7 years",
         start: (2025, 11, 3),
         years: 7,
+        currency: "USD",
         committed_dollars: 38_000_000_000,
         model: "build_up",
         interval: "annual",
@@ -51,6 +56,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "Incremental Azure commitment",
         start: (2025, 11, 1),
         years: 7,
+        currency: "USD",
         committed_dollars: 250_000_000_000,
         model: "build_up",
         interval: "term",
@@ -66,6 +72,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "Stargate capacity, 4.5 GW",
         start: (2027, 1, 1),
         years: 5,
+        currency: "USD",
         committed_dollars: 300_000_000_000,
         model: "build_up",
         interval: "annual",
@@ -81,6 +88,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "TPU and GPU capacity",
         start: (2025, 6, 1),
         years: 3,
+        currency: "USD",
         committed_dollars: 3_000_000_000,
         model: "burn_down",
         interval: "term",
@@ -96,6 +104,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "Dedicated GPU clusters (three tranches)",
         start: (2025, 3, 10),
         years: 5,
+        currency: "USD",
         committed_dollars: 22_400_000_000,
         model: "build_up",
         interval: "annual",
@@ -111,6 +120,7 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         title: "Prepaid burst capacity",
         start: (2026, 1, 1),
         years: 3,
+        currency: "USD",
         committed_dollars: 1_500_000_000,
         model: "burn_down",
         interval: "term",
@@ -119,6 +129,41 @@ pub(super) const CONTRACTS: &[DemoContract] = &[
         ramp_days: 300,
         sku: "b200-on-demand",
         dollars_per_gpu_hour: 5,
+    },
+    // Contracts outside dollars: a neocloud in Europe billing in euros, and power and space in
+    // a UK colocation campus billed in pounds (the dashboards consolidate them at the demo's
+    // exchange rates).
+    DemoContract {
+        reference: "NEBIUS-2026-EUR",
+        vendor: "Nebius Europe",
+        title: "GB300 clusters in Finland, billed in euros",
+        start: (2026, 2, 1),
+        years: 3,
+        currency: "EUR",
+        committed_dollars: 1_800_000_000,
+        model: "build_up",
+        interval: "annual",
+        daily_start: 400_000,
+        daily_full: 1_600_000,
+        ramp_days: 365,
+        sku: "gb300-nvl72",
+        dollars_per_gpu_hour: 4,
+    },
+    DemoContract {
+        reference: "KAO-2025-GBP",
+        vendor: "Kao Data",
+        title: "40 MW colocation, Harlow campus, billed in pounds",
+        start: (2025, 9, 1),
+        years: 10,
+        currency: "GBP",
+        committed_dollars: 900_000_000,
+        model: "build_up",
+        interval: "annual",
+        daily_start: 150_000,
+        daily_full: 240_000,
+        ramp_days: 540,
+        sku: "colocation-mw-month",
+        dollars_per_gpu_hour: 1,
     },
 ];
 

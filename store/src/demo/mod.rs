@@ -59,7 +59,7 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
             start.to_string(),
             end.to_string(),
             money(c.committed_dollars * 100),
-            "USD".to_string(),
+            c.currency.to_string(),
             c.title.to_string(),
             c.model.to_string(),
             c.interval.to_string(),
@@ -251,6 +251,41 @@ fn money(cents: i64) -> String {
     domain::decimal::format_scaled(cents, 2)
 }
 
+/// Reference rates against the euro for every weekday from the last day of 2024 to `today`, the shape
+/// of the ECB's file: a dollar near 1.08–1.17 and a pound near 0.83–0.87, moving a little each
+/// day.
+pub fn demo_rates(today: NaiveDate) -> Vec<domain::fx::Rate> {
+    let (Ok(eur), Ok(usd), Ok(gbp)) = (
+        domain::Currency::parse("EUR"),
+        domain::Currency::parse("USD"),
+        domain::Currency::parse("GBP"),
+    ) else {
+        return Vec::new();
+    };
+    let mut rates = Vec::new();
+    // From the last weekday of 2024: January's revenue converts at the rate in force on the 1st.
+    let mut day = date(2024, 12, 31);
+    while day <= today {
+        if day.weekday().number_from_monday() <= 5 {
+            let n = (day - date(2024, 12, 31)).num_days() as u64;
+            let drift = (n as f64 / 700.0).min(1.0);
+            let dollar = 1.08 + 0.09 * drift + 0.01 * (noise(50_000 + n) - 0.5);
+            let pound = 0.83 + 0.04 * drift + 0.006 * (noise(90_000 + n) - 0.5);
+            for (currency, rate) in [(usd, dollar), (gbp, pound)] {
+                rates.push(domain::fx::Rate {
+                    date: day,
+                    base: eur,
+                    currency,
+                    // Four decimals, as the ECB publishes them.
+                    scaled: (rate * 10_000.0).round() as i64 * 1_000_000,
+                });
+            }
+        }
+        day += Duration::days(1);
+    }
+    rates
+}
+
 /// Loads the demo ledger if the database holds no ledger yet; returns what was loaded.
 pub async fn load_if_empty(
     db: &DatabaseConnection,
@@ -269,7 +304,7 @@ pub async fn load_if_empty(
             )
         })
         .collect();
-    import_files(db, sources, DEMO_ACTOR, Arc::new(NoProgress))
-        .await
-        .map(Some)
+    let report = import_files(db, sources, DEMO_ACTOR, Arc::new(NoProgress)).await?;
+    crate::fx::store(db, DEMO_ACTOR, &demo_rates(today)).await?;
+    Ok(Some(report))
 }

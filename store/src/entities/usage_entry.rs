@@ -20,6 +20,10 @@ pub struct Model {
     pub import_id: Option<i64>,
     pub region: String,
     pub row_hash: Option<String>,
+    /// A FOCUS row's `PricingCurrency` ("" when the source gave none) and its cost in that
+    /// currency (`PricingCurrencyEffectiveCost`, millionths; kept on the row's first entry).
+    pub pricing_currency: String,
+    pub pricing_cost_e6: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

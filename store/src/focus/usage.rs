@@ -39,6 +39,8 @@ const USAGE_COLUMNS: ColumnSpec = ColumnSpec {
         "RegionId",
         "ContractApplied",
         "ContractId",
+        "PricingCurrency",
+        "PricingCurrencyEffectiveCost",
     ],
 };
 
@@ -64,6 +66,8 @@ pub struct FocusUsageRow {
     row: UsageRow,
     region: String,
     row_hash: String,
+    pricing_currency: String,
+    pricing_cost_e6: Option<i64>,
 }
 
 /// A FOCUS row as entries: one per contract it is applied to, plus its unapplied remainder.
@@ -78,7 +82,12 @@ impl InsertRow for FocusUsageRows {
     fn push_values(self, out: &mut Vec<Value>) {
         for part in self.0 {
             part.row.push_values(out);
-            out.extend([part.region.into(), part.row_hash.into()]);
+            out.extend([
+                part.region.into(),
+                part.row_hash.into(),
+                part.pricing_currency.into(),
+                part.pricing_cost_e6.into(),
+            ]);
         }
     }
 }
@@ -211,6 +220,21 @@ impl RowParser for FocusUsageRows {
             ),
         };
         let currency = c.field("BillingCurrency", Currency::parse(get("BillingCurrency")));
+        // Priced in another currency than billed: the ledger records the billed cost and keeps
+        // the pricing currency and cost beside it.
+        let pricing_currency = match get("PricingCurrency") {
+            "" => Some(None),
+            raw => c.field("PricingCurrency", Currency::parse(raw)).map(Some),
+        };
+        let pricing_cost = match get("PricingCurrencyEffectiveCost") {
+            "" => Some(None),
+            raw => c
+                .field(
+                    "PricingCurrencyEffectiveCost",
+                    domain::decimal::parse_rounded(raw, domain::exact::EXACT_PLACES),
+                )
+                .map(Some),
+        };
         let unit = c.field(
             "ConsumedUnit",
             text::optional(get("ConsumedUnit"), text::LABEL_MAX),
@@ -222,12 +246,17 @@ impl RowParser for FocusUsageRows {
             text::required(get("ServiceProviderName"), text::NAME_MAX),
         );
         let applied = c.field("ContractApplied", applied_elements(get("ContractApplied")));
-        let (date, amount_e6, quantity, currency, unit, sku, region, vendor, mut applied) = c
-            .finish(|| {
-                Some((
+        let (
+            (date, amount_e6, quantity, currency, unit, sku, region, vendor, mut applied),
+            (pricing_currency, pricing_cost),
+        ) = c.finish(|| {
+            Some((
+                (
                     date?, amount?, quantity?, currency?, unit?, sku?, region?, vendor?, applied?,
-                ))
-            })?;
+                ),
+                (pricing_currency?, pricing_cost?),
+            ))
+        })?;
         if !get("ContractId").is_empty() {
             applied.push(Applied {
                 contract: get("ContractId").to_owned(),
@@ -337,6 +366,9 @@ impl RowParser for FocusUsageRows {
                 } else {
                     part_hash(&row_hash, i)
                 },
+                pricing_currency: pricing_currency.map(|c| c.to_string()).unwrap_or_default(),
+                // The row's pricing cost is the whole row's: kept once, on its first entry.
+                pricing_cost_e6: pricing_cost.filter(|_| i == 0),
             });
         }
         Ok(Some(Self(parts)))

@@ -147,10 +147,12 @@ pub(super) const FORMATS: &[FileFormat] = &[
             ("RegionId", "Stored on the entry."),
             ("ContractApplied", "FOCUS 1.3 JSON naming the contract (and commitment) the row burns; several elements split it."),
             ("ContractId", "The contract the row burns (when `ContractApplied` is absent)."),
+            ("PricingCurrency", "The currency the row was priced in, when not the billing currency; kept on the entry."),
+            ("PricingCurrencyEffectiveCost", "The row's cost in its pricing currency; kept on the entry (the ledger counts the billed cost)."),
         ],
         examples: [
-            &["Example Cloud", "Usage", "2026-03-02T00:00:00Z", "USD", "", "10.0159072", "10.02", "p5.48xlarge", "1", "Hours", "us-east-1", "", "EX-CLOUD-1"],
-            &["Example Cloud", "Credit", "2026-03-02T00:00:00Z", "USD", "NULL", "-1.50", "-1.50", "p5.48xlarge", "NULL", "NULL", "us-east-1", "NULL", "NULL"],
+            &["Example Cloud", "Usage", "2026-03-02T00:00:00Z", "USD", "", "10.0159072", "10.02", "p5.48xlarge", "1", "Hours", "us-east-1", "", "EX-CLOUD-1", "EUR", "9.2640824"],
+            &["Example Cloud", "Credit", "2026-03-02T00:00:00Z", "USD", "NULL", "-1.50", "-1.50", "p5.48xlarge", "NULL", "NULL", "us-east-1", "NULL", "NULL", "NULL", "NULL"],
         ],
     },
 ];

@@ -86,7 +86,12 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     };
     let mut notes = currency_notes(&figures);
     notes.extend(ctx.scenario_note("the table is the baseline"));
+    let link = format!("{}{}", View::BurnDown.path(), ctx.query.query_string());
     Ok(Dashboard {
+        kpis: super::fx_effect::burned(ctx, link)
+            .await?
+            .into_iter()
+            .collect(),
         charts: vec![chart],
         tables: vec![contracts],
         notes,

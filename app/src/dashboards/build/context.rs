@@ -9,7 +9,7 @@ use analytics::figures::CommitmentFigures as ContractFigures;
 use chrono::NaiveDate;
 use domain::date::month_end;
 use domain::snapshot::CommitmentFacts;
-use reports::{self, ReportError, ReportName, ReportRequest};
+use reports::{self, CurrencyView, LedgerCurrencies, ReportError, ReportName, ReportRequest};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -25,6 +25,12 @@ pub(super) struct Ctx<'a> {
     pub(super) contracts: BTreeMap<(String, String), CommitmentFacts>,
     /// The figures include every write finished before this time.
     pub(super) figures_as_of: chrono::DateTime<chrono::Utc>,
+    /// The currency every figure is in (None: each in its own).
+    pub(super) currency: Option<CurrencyView>,
+    /// What the reader should know about the currencies (a fallback, stale rates).
+    pub(super) currency_notes: Vec<String>,
+    /// The currencies the filter bar offers.
+    pub(super) currencies: LedgerCurrencies,
 }
 
 fn optional_date(raw: &str, name: &str) -> Result<Option<NaiveDate>, ReportError> {
@@ -63,21 +69,108 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|c| ((c.contract.clone(), c.commitment.clone()), c))
             .collect();
-        let request = ReportRequest::new(filters);
-        let scenario = match query.scenario.trim() {
-            "" => None,
-            name => Some(request.clone().with_scenario(&state.db, name).await?),
-        };
-        Ok(Self {
+        let mut ctx = Self {
             state,
             query,
-            request,
-            scenario,
+            request: ReportRequest::new(filters),
+            scenario: None,
             from,
             to,
             contracts,
             figures_as_of: ledger.as_of,
-        })
+            currency: None,
+            currency_notes: Vec::new(),
+            currencies: ledger.currencies,
+        };
+        ctx.choose_currency().await?;
+        ctx.scenario = match query.scenario.trim() {
+            "" => None,
+            name => Some(ctx.request.clone().with_scenario(&state.db, name).await?),
+        };
+        Ok(ctx)
+    }
+
+    /// Consolidates into the currency the query asks for (blank: the reporting currency, or
+    /// each currency on its own with a note when a rate is missing; `each`: no conversion).
+    async fn choose_currency(&mut self) -> Result<(), ReportError> {
+        let asked = self.query.currency.trim();
+        if asked == "each" {
+            return Ok(());
+        }
+        let code = match asked {
+            "" => self.state.reporting_currency.to_string(),
+            code => code.to_owned(),
+        };
+        let Some(view) = CurrencyView::parse(&code, &self.query.commitments_at, "")? else {
+            return Ok(());
+        };
+        let single = self.currencies.amounts.iter().all(|c| *c == view.currency);
+        if !single {
+            let request = self.request.clone().in_currency(Some(view));
+            let tried = reports::run(
+                &self.state.reports,
+                &self.state.db,
+                ReportName::Projection,
+                &request,
+            )
+            .await;
+            match tried {
+                Ok(report) => {
+                    self.currency_notes.extend(
+                        report
+                            .stale_rates
+                            .iter()
+                            .map(|s| format!("Stale rate: {s}.")),
+                    );
+                    self.request = request;
+                }
+                // Asked for by default, not by name: show what can be shown, and why.
+                Err(ReportError::BadRequest(why)) if asked.is_empty() => {
+                    self.currency_notes
+                        .push(format!("Each currency is shown on its own: {why}."));
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            }
+            for c in self.contracts.values_mut() {
+                c.currency = view.currency;
+            }
+        }
+        self.currency = Some(view);
+        Ok(())
+    }
+
+    /// The same figures at constant rates (every amount at the rates of the range's first day,
+    /// or of the as-of year's first day), for the FX effect; None when nothing is converted.
+    pub(super) fn at_constant_rates(&self) -> Option<(NaiveDate, Ctx<'a>)> {
+        let view = self.request.currency?;
+        let day = self.from.unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(chrono::Datelike::year(&self.as_of()), 1, 1)
+                .unwrap_or_else(|| self.as_of())
+        });
+        let mut constant = self.clone_with(
+            self.request
+                .clone()
+                .in_currency(Some(view.at_constant_rates(day))),
+        );
+        constant.scenario = None;
+        Some((day, constant))
+    }
+
+    fn clone_with(&self, request: ReportRequest) -> Ctx<'a> {
+        Ctx {
+            state: self.state,
+            query: self.query,
+            request,
+            scenario: None,
+            from: self.from,
+            to: self.to,
+            contracts: self.contracts.clone(),
+            figures_as_of: self.figures_as_of,
+            currency: self.currency,
+            currency_notes: Vec::new(),
+            currencies: self.currencies.clone(),
+        }
     }
 
     pub(super) async fn report(
@@ -92,19 +185,15 @@ impl<'a> Ctx<'a> {
         let request = self.scenario.clone()?;
         let mut contracts = self.contracts.clone();
         for c in request.scenario.iter().flat_map(|s| &s.new_contracts) {
-            let k = c.commitment();
+            let mut k = c.commitment();
+            if let Some(view) = request.currency {
+                k.currency = view.currency;
+            }
             contracts.insert((k.contract.clone(), k.commitment.clone()), k);
         }
-        Some(Ctx {
-            state: self.state,
-            query: self.query,
-            request,
-            scenario: None,
-            from: self.from,
-            to: self.to,
-            contracts,
-            figures_as_of: self.figures_as_of,
-        })
+        let mut under = self.clone_with(request);
+        under.contracts = contracts;
+        Some(under)
     }
 
     /// Says which scenario is drawn beside the baseline, and what else to know.

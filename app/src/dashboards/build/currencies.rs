@@ -1,6 +1,8 @@
 //! Money as the dashboards print it: to the cent, summed per currency (a sum across
-//! currencies would mean nothing), and the note that says so.
+//! currencies would mean nothing unless the view is consolidated into one), the note that says
+//! so, and the headline card the lines go on.
 
+use super::super::model::Kpi;
 use analytics::figures::{self, CommitmentFigures as ContractFigures};
 use domain::decimal::{format_scaled, format_scaled_wide};
 
@@ -61,5 +63,21 @@ pub(super) fn currency_notes(figures: &[ContractFigures]) -> Vec<String> {
         )]
     } else {
         vec![]
+    }
+}
+
+/// A card: its first line is the value, further lines (other currencies) and `detail` below.
+pub(super) fn kpi(id: &str, title: &str, lines: Vec<Line>, detail: Vec<Line>, href: String) -> Kpi {
+    let mut lines = lines.into_iter();
+    let value = lines.next().unwrap_or_else(|| Line::plain("—".to_owned()));
+    let detail: Vec<Line> = lines.chain(detail).collect();
+    Kpi {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        value: value.exact,
+        shown: value.shown,
+        shown_detail: detail.iter().map(|l| l.shown.clone()).collect(),
+        detail: detail.into_iter().map(|l| l.exact).collect(),
+        href,
     }
 }

@@ -16,6 +16,7 @@ mod concentration;
 mod context;
 mod currencies;
 mod deliveries;
+mod fx_effect;
 mod outlook;
 mod overview;
 pub mod pack;
@@ -49,6 +50,20 @@ pub async fn build(
     dashboard.contracts = ctx.contracts.keys().map(|(c, _)| c.clone()).collect();
     dashboard.contracts.dedup();
     dashboard.figures_as_of = ctx.figures_as_of.format("%H:%M:%S UTC").to_string();
+    dashboard.notes.extend(ctx.currency_notes.iter().cloned());
+    let reporting = state.reporting_currency;
+    dashboard.currencies = (ctx.currencies.amounts.iter())
+        .chain(&ctx.currencies.rated)
+        .chain([&reporting])
+        .map(|c| c.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    dashboard.reporting_currency = reporting.to_string();
+    dashboard.currency = ctx
+        .currency
+        .map(|v| v.currency.to_string())
+        .unwrap_or_default();
     dashboard.scenarios = store::ledger::scenarios::list(&state.db)
         .await?
         .into_iter()

@@ -5,28 +5,12 @@ use super::super::model::{Dashboard, Kpi};
 use super::super::View;
 use super::burn_down_chart::portfolio_chart;
 use super::context::{contract_figures, Ctx};
-use super::currencies::{currency_notes, per_currency, Line};
+use super::currencies::{currency_notes, kpi, per_currency, Line};
 use super::ratio::ratio_chart;
 use super::report_columns::ReportColumns;
 use analytics::figures::{self, CommitmentFigures as ContractFigures};
 use domain::decimal::format_scaled_trimmed;
 use reports::{ReportError, ReportName};
-
-/// A card: its first line is the value, further lines (other currencies) and `detail` below.
-pub(super) fn kpi(id: &str, title: &str, lines: Vec<Line>, detail: Vec<Line>, href: String) -> Kpi {
-    let mut lines = lines.into_iter();
-    let value = lines.next().unwrap_or_else(|| Line::plain("—".to_owned()));
-    let detail: Vec<Line> = lines.chain(detail).collect();
-    Kpi {
-        id: id.to_owned(),
-        title: title.to_owned(),
-        value: value.exact,
-        shown: value.shown,
-        shown_detail: detail.iter().map(|l| l.shown.clone()).collect(),
-        detail: detail.into_iter().map(|l| l.exact).collect(),
-        href,
-    }
-}
 
 pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     let figures = contract_figures(ctx).await?;

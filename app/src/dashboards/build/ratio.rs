@@ -95,7 +95,13 @@ pub(super) async fn ratio(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         analytics::projection::DEFAULT_WINDOW_DAYS
     )];
     notes.extend(ctx.scenario_note("the history above is the ledger's own"));
+    let link = format!(
+        "{}{}",
+        super::super::View::Ratio.path(),
+        ctx.query.query_string()
+    );
     Ok(Dashboard {
+        kpis: super::fx_effect::spend_and_revenue(ctx, link).await?,
         charts: vec![main, multiple, outlook],
         tables: vec![outlook_table],
         notes,

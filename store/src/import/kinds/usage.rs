@@ -15,8 +15,8 @@ pub(crate) struct UsageRow {
     pub import_id: i64,
 }
 
-/// Usage columns as FOCUS rows fill them; ledger CSV rows leave the last two to their
-/// defaults (fewer parameters on the 10M-row path).
+/// Usage columns as FOCUS rows fill them; ledger CSV rows leave the last four (source and
+/// pricing currency) to their defaults (fewer parameters on the 10M-row path).
 pub(crate) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
     "vendor_id",
     "contract_id",
@@ -30,6 +30,8 @@ pub(crate) const USAGE_COLUMNS_WITH_SOURCE: &[&str] = &[
     "import_id",
     "region",
     "row_hash",
+    "pricing_currency",
+    "pricing_cost_e6",
 ];
 
 impl InsertRow for UsageRow {
