@@ -353,11 +353,13 @@ async fn a_first_sign_in_creates_the_user_and_opens_a_session() {
         .unwrap()
         .unwrap();
     assert_eq!(user.role, "editor");
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    // In the order written (PostgreSQL returns rows in no particular order without one).
     let trail: Vec<String> = store::entities::audit_log::Entity::find()
         .filter(
             store::entities::audit_log::Column::Actor.is_in([store::sso::ACTOR, "ana@example.com"]),
         )
+        .order_by_asc(store::entities::audit_log::Column::Id)
         .all(&ledger.ctx.db)
         .await
         .unwrap()
