@@ -91,7 +91,7 @@ test('choosing EUR in the filter bar converts every card and chart, and the CSV 
   for (const value of cards) expect(value.startsWith('EUR ')).toBeTruthy();
   await expect(page.locator('[data-chart="portfolio-burndown"] .chart-title')).toContainText('EUR');
   // The choice travels with the tabs; the ratio chart and its CSV are in euros too.
-  await page.getByRole('link', { name: 'Infra ÷ revenue' }).click();
+  await page.getByRole('navigation', { name: 'Dashboards' }).getByRole('link', { name: 'Infra ÷ revenue' }).click();
   await expect(page).toHaveURL(/\/dashboards\/ratio\?currency=EUR/);
   await hydrated(page);
   await expect(kpi(page, 'fx-revenue')).toHaveAttribute('data-value', /^EUR /);

@@ -19,7 +19,9 @@ test('the contracts page lists the demo contracts and sorts them in the browser'
   await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
   const committed = page.getByRole('button', { name: 'Committed' });
   await committed.click();
-  await expect(table.locator('tbody tr').first().locator('th')).toHaveText('LAMBDA-2026-1B');
+  // The smallest commitment as written: the colocation contract's 900M (in pounds; the list
+  // sorts the amounts as recorded).
+  await expect(table.locator('tbody tr').first().locator('th')).toHaveText('KAO-2025-GBP');
   await committed.click();
   await expect(table.locator('tbody tr').first().locator('th')).toHaveText('OCI-2027-300B');
   await expect(page.locator('th[aria-sort="descending"]')).toContainText('Committed');

@@ -271,7 +271,8 @@ test('a FOCUS cost file with spend under no contract imports in the browser and 
   // The overview's ratio card is the last month's report figure.
   await page.goto('/');
   await hydrated(page);
-  const ttm = await page.request.get('/api/reports/ratio-ttm.csv');
+  // The overview is in USD, the reporting currency: the report consolidated the same way.
+  const ttm = await page.request.get('/api/reports/ratio-ttm.csv?currency=USD');
   const lines = (await ttm.text()).trim().split('\n');
   const header = lines[0].split(',');
   const last = Object.fromEntries(lines[lines.length - 1].split(',').map((v, i) => [header[i], v]));
