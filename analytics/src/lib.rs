@@ -5,6 +5,7 @@
 
 pub mod anomaly;
 pub mod burn_down;
+pub mod capacity_plan;
 pub mod columns;
 pub mod commitments;
 pub mod concentration;

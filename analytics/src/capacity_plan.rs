@@ -1,0 +1,269 @@
+//! The plan-driven forecast: what a contract will spend day by day as its capacity comes
+//! online — received so far, plus each phase's outstanding quantity from its planned date —
+//! × 24 hours × the expected utilisation × the rate card's price per unit-hour. And the
+//! calibration beside it: the effective price actually paid per unit-hour online, to show
+//! whether the rate card matches the bills.
+//!
+//! Exact integer arithmetic: quantities in millionths of a unit, prices in millionths of the
+//! currency per unit-hour, utilisation in basis points; each day's spend is rounded once, half
+//! to even, to the ledger's millionths.
+
+use chrono::NaiveDate;
+use domain::fx::divide_half_even;
+use domain::snapshot::{PhaseFacts, ReceiptFacts};
+use std::collections::BTreeMap;
+
+/// A price per unit-hour of a resource from a day on (until the next entry for the resource).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateCard {
+    pub resource: String,
+    pub from: NaiveDate,
+    /// Millionths of the currency per unit-hour (e.g. $4.25 per GPU-hour = 4_250_000).
+    pub price_e6: i64,
+    /// Expected utilisation in basis points (10_000 = 100%).
+    pub utilisation_bp: i64,
+}
+
+/// Capacity coming online: `units_micros` of `resource` from `date` on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CapacityStep {
+    pub date: NaiveDate,
+    pub resource: String,
+    pub units_micros: i64,
+}
+
+/// The capacity steps of one contract as known on `as_of`: every receipt up to then, and the
+/// quantity each phase still owes, arriving on its planned date — or, for a phase already
+/// late, the day after `as_of` (the earliest it can still come; a scenario's delay moves the
+/// planned date itself).
+pub fn capacity_steps(
+    phases: &[PhaseFacts],
+    receipts: &[ReceiptFacts],
+    as_of: NaiveDate,
+) -> Vec<CapacityStep> {
+    let mut steps = Vec::new();
+    for phase in phases {
+        let received: Vec<&ReceiptFacts> = receipts
+            .iter()
+            .filter(|r| r.contract == phase.contract && r.phase == phase.phase && r.date <= as_of)
+            .collect();
+        for r in &received {
+            steps.push(CapacityStep {
+                date: r.date,
+                resource: phase.resource.clone(),
+                units_micros: r.quantity_micros,
+            });
+        }
+        let outstanding =
+            phase.planned_quantity_micros - received.iter().map(|r| r.quantity_micros).sum::<i64>();
+        if outstanding > 0 {
+            let tomorrow = as_of.succ_opt().unwrap_or(as_of);
+            steps.push(CapacityStep {
+                date: phase.planned_date.max(tomorrow),
+                resource: phase.resource.clone(),
+                units_micros: outstanding,
+            });
+        }
+    }
+    steps.sort();
+    steps
+}
+
+/// The card in force for `resource` on `day`: the latest from on or before it.
+fn card_on<'c>(cards: &'c [RateCard], resource: &str, day: NaiveDate) -> Option<&'c RateCard> {
+    cards
+        .iter()
+        .filter(|c| c.resource == resource && c.from <= day)
+        .max_by_key(|c| c.from)
+}
+
+/// Units of each resource online on `day`.
+fn online(steps: &[CapacityStep], day: NaiveDate) -> BTreeMap<&str, i64> {
+    let mut units: BTreeMap<&str, i64> = BTreeMap::new();
+    for s in steps.iter().filter(|s| s.date <= day) {
+        *units.entry(s.resource.as_str()).or_default() += s.units_micros;
+    }
+    units
+}
+
+/// Millionths of a unit-hour in a day of one unit.
+const HOURS_A_DAY: i128 = 24;
+const MICROS: i128 = 1_000_000;
+const FULL_BP: i128 = 10_000;
+
+/// The forecast spend of each day from `from` to `to` (inclusive), in millionths of the
+/// currency: Σ over resources of units online × 24 × utilisation × price. A resource without a
+/// card that day adds nothing (the card's absence is for the caller to flag).
+pub fn forecast_daily(
+    steps: &[CapacityStep],
+    cards: &[RateCard],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, i64)> {
+    from.iter_days()
+        .take_while(|day| *day <= to)
+        .map(|day| {
+            let spend: i128 = online(steps, day)
+                .into_iter()
+                .filter_map(|(resource, units)| {
+                    let card = card_on(cards, resource, day)?;
+                    let numerator = i128::from(units)
+                        * HOURS_A_DAY
+                        * i128::from(card.price_e6)
+                        * i128::from(card.utilisation_bp);
+                    Some(divide_half_even(numerator, MICROS * FULL_BP))
+                })
+                .sum();
+            (day, i64::try_from(spend).unwrap_or(i64::MAX))
+        })
+        .collect()
+}
+
+/// The effective price paid per unit-hour over `days`: spend ÷ unit-hours online, in
+/// millionths of the currency per unit-hour, rounded once; `None` with no capacity online.
+pub fn effective_price_e6(
+    steps: &[CapacityStep],
+    spend_e6: i64,
+    days: impl Iterator<Item = NaiveDate>,
+) -> Option<i64> {
+    let unit_hours_micros: i128 = days
+        .map(|day| {
+            online(steps, day)
+                .values()
+                .map(|u| i128::from(*u))
+                .sum::<i128>()
+                * HOURS_A_DAY
+        })
+        .sum();
+    (unit_hours_micros > 0).then(|| {
+        let price = divide_half_even(i128::from(spend_e6) * MICROS, unit_hours_micros);
+        i64::try_from(price).unwrap_or(i64::MAX)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! A contract with two GB200 phases (100 units planned for Mar 1, received as 60 on Mar 1
+    //! and 40 late on Mar 11; 200 more planned for Jun 1) at $4.00 per GPU-hour at 100%.
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn units(n: i64) -> i64 {
+        n * 1_000_000
+    }
+
+    fn phases() -> Vec<PhaseFacts> {
+        [
+            ("initial", "2026-03-01", 100),
+            ("expansion", "2026-06-01", 200),
+        ]
+        .into_iter()
+        .map(|(phase, planned, quantity)| PhaseFacts {
+            contract: "C".into(),
+            phase: phase.into(),
+            resource: "GB200".into(),
+            planned_date: d(planned),
+            planned_quantity_micros: units(quantity),
+        })
+        .collect()
+    }
+
+    fn receipts() -> Vec<ReceiptFacts> {
+        [("2026-03-01", 60), ("2026-03-11", 40)]
+            .into_iter()
+            .map(|(date, quantity)| ReceiptFacts {
+                contract: "C".into(),
+                phase: "initial".into(),
+                date: d(date),
+                quantity_micros: units(quantity),
+            })
+            .collect()
+    }
+
+    fn card(from: &str, dollars_e6: i64, utilisation_bp: i64) -> RateCard {
+        RateCard {
+            resource: "GB200".into(),
+            from: d(from),
+            price_e6: dollars_e6,
+            utilisation_bp,
+        }
+    }
+
+    #[test]
+    fn a_phase_arriving_mid_term_adds_its_capacity_from_its_planned_date() {
+        let steps = capacity_steps(&phases(), &receipts(), d("2026-04-30"));
+        let cards = [card("2026-01-01", 4_000_000, 10_000)];
+        let days = forecast_daily(&steps, &cards, d("2026-05-31"), d("2026-06-01"));
+        // May 31: 100 GPUs × 24 h × $4 = $9,600; from Jun 1, 300 GPUs: $28,800.
+        assert_eq!(
+            days,
+            [
+                (d("2026-05-31"), 9_600_000_000),
+                (d("2026-06-01"), 28_800_000_000)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_late_receipt_counts_from_the_day_it_arrived_and_an_overdue_phase_from_tomorrow() {
+        // On Mar 5 only 60 of the initial 100 have arrived; the 40 owed are overdue: expected
+        // from Mar 6. Known on Mar 20, they arrived on Mar 11.
+        let early = capacity_steps(&phases(), &receipts(), d("2026-03-05"));
+        assert_eq!(
+            early[..2],
+            [
+                CapacityStep {
+                    date: d("2026-03-01"),
+                    resource: "GB200".into(),
+                    units_micros: units(60)
+                },
+                CapacityStep {
+                    date: d("2026-03-06"),
+                    resource: "GB200".into(),
+                    units_micros: units(40)
+                },
+            ]
+        );
+        let later = capacity_steps(&phases(), &receipts(), d("2026-03-20"));
+        let cards = [card("2026-01-01", 4_000_000, 10_000)];
+        let days = forecast_daily(&later, &cards, d("2026-03-10"), d("2026-03-11"));
+        // 60 × 24 × 4 = 5,760 on Mar 10; 100 × 24 × 4 = 9,600 from Mar 11.
+        assert_eq!(days[0].1, 5_760_000_000);
+        assert_eq!(days[1].1, 9_600_000_000);
+    }
+
+    #[test]
+    fn a_utilisation_change_and_a_price_change_apply_from_their_day() {
+        let steps = capacity_steps(&phases(), &receipts(), d("2026-04-30"));
+        let cards = [
+            card("2026-01-01", 4_000_000, 10_000),
+            // From May 1, 85% utilised; from May 2, $3.75 per GPU-hour at 85%.
+            card("2026-05-01", 4_000_000, 8_500),
+            card("2026-05-02", 3_750_000, 8_500),
+        ];
+        let days = forecast_daily(&steps, &cards, d("2026-04-30"), d("2026-05-02"));
+        // 100 × 24 × 4 = 9,600; × 0.85 = 8,160; 100 × 24 × 3.75 × 0.85 = 7,650.
+        let spend: Vec<i64> = days.iter().map(|(_, s)| *s).collect();
+        assert_eq!(spend, [9_600_000_000, 8_160_000_000, 7_650_000_000]);
+        // A resource without a card adds nothing.
+        assert!(forecast_daily(&steps, &[], d("2026-05-01"), d("2026-05-01"))[0].1 == 0);
+    }
+
+    #[test]
+    fn the_effective_price_is_spend_over_unit_hours_online() {
+        let steps = capacity_steps(&phases(), &receipts(), d("2026-03-31"));
+        // March: 60 GPUs Mar 1–10 (10 days) and 100 from Mar 11 (21 days) = 600 + 2,100 =
+        // 2,700 GPU-days = 64,800 GPU-hours. $243,000 spent is $3.75 per GPU-hour.
+        let march = d("2026-03-01").iter_days().take(31);
+        assert_eq!(
+            effective_price_e6(&steps, 243_000_000_000, march),
+            Some(3_750_000)
+        );
+        // Nothing online in February: no price.
+        let february = d("2026-02-01").iter_days().take(28);
+        assert_eq!(effective_price_e6(&steps, 1_000_000, february), None);
+    }
+}
