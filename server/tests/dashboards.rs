@@ -138,6 +138,19 @@ async fn the_dashboards_convert_into_the_chosen_currency_or_show_each() {
     let effect = cents(detail[1].trim_start_matches("FX effect: USD "));
     assert_eq!(converted - constant, effect);
     assert_ne!(effect, 0, "the demo's rates move");
+    // Constant rates of a day before the first rate: the FX card is left out, the dashboard
+    // still shows the converted figures.
+    let early = dashboard(&ctx, "burndown", &[("from", "2024-06-01")])
+        .await
+        .unwrap();
+    let ids: Vec<&str> = early["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"fx-burned"), "{ids:?}");
+    assert!(!early["tables"][0]["rows"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

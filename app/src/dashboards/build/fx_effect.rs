@@ -39,7 +39,13 @@ pub(super) async fn burned(ctx: &Ctx<'_>, href: String) -> Result<Option<Kpi>, R
         figures.iter().map(|f| i128::from(f.spent)).sum()
     };
     let converted = spent(contract_figures(ctx).await?);
-    let at_constant = spent(contract_figures(&constant).await?);
+    let at_constant = match contract_figures(&constant).await {
+        Ok(figures) => spent(figures),
+        // No rate as early as the constant-rate day: the card is left out, the converted
+        // figures stand.
+        Err(ReportError::BadRequest(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     Ok(ctx.currency.map(|view| {
         card(
             "fx-burned",
@@ -81,7 +87,11 @@ pub(super) async fn spend_and_revenue(
         ))
     };
     let converted = ctx.report(ReportName::Ratio).await?;
-    let at_constant = constant.report(ReportName::Ratio).await?;
+    let at_constant = match constant.report(ReportName::Ratio).await {
+        Ok(report) => report,
+        Err(ReportError::BadRequest(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
     let currency = view.currency.as_str();
     Ok(vec![
         card(
