@@ -44,6 +44,8 @@ struct Shared {
 pub(crate) struct Generation {
     pub version: i64,
     snapshot: Arc<LedgerSnapshot>,
+    /// The snapshot's currencies, found once per version rather than on every page view.
+    currencies: LedgerCurrencies,
     pub frames: Arc<LedgerFrames>,
     /// When the version was last confirmed as the newest: the instant that check started, and
     /// the wall-clock time a page shows for it.
@@ -148,7 +150,7 @@ impl ReportCache {
         let as_of = lock(&generation.confirmed).1;
         Ok(LedgerView {
             commitments: generation.snapshot.commitments.clone(),
-            currencies: LedgerCurrencies::of(&generation.snapshot),
+            currencies: generation.currencies.clone(),
             version: generation.version,
             as_of,
         })
@@ -200,6 +202,7 @@ impl ReportCache {
             .map_err(|e| ReportError::Worker(e.to_string()))??;
         let generation = Arc::new(Generation {
             version,
+            currencies: LedgerCurrencies::of(&snapshot),
             snapshot,
             frames: Arc::new(frames),
             confirmed: Mutex::new((started, now)),
@@ -369,6 +372,7 @@ mod tests {
         let generation = Arc::new(Generation {
             version: 1,
             snapshot: Default::default(),
+            currencies: Default::default(),
             frames: Arc::new(frames),
             confirmed: Mutex::new((Instant::now(), Utc::now())),
             reports: Mutex::new(HashMap::new()),
