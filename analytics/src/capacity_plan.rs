@@ -13,16 +13,7 @@ use domain::fx::divide_half_even;
 use domain::snapshot::{PhaseFacts, ReceiptFacts};
 use std::collections::BTreeMap;
 
-/// A price per unit-hour of a resource from a day on (until the next entry for the resource).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateCard {
-    pub resource: String,
-    pub from: NaiveDate,
-    /// Millionths of the currency per unit-hour (e.g. $4.25 per GPU-hour = 4_250_000).
-    pub price_e6: i64,
-    /// Expected utilisation in basis points (10_000 = 100%).
-    pub utilisation_bp: i64,
-}
+pub use domain::rate_card::RateCard;
 
 /// Capacity coming online: `units_micros` of `resource` from `date` on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -185,6 +176,7 @@ mod tests {
 
     fn card(from: &str, dollars_e6: i64, utilisation_bp: i64) -> RateCard {
         RateCard {
+            contract: "C".into(),
             resource: "GB200".into(),
             from: d(from),
             price_e6: dollars_e6,

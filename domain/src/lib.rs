@@ -21,6 +21,7 @@ pub mod links;
 pub mod money;
 pub mod quantity;
 pub mod rate_book;
+pub mod rate_card;
 mod raw;
 pub mod report_name;
 pub mod scenario;
