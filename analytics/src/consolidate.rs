@@ -177,21 +177,12 @@ impl<'a> Converter<'a> {
         let dates: Vec<Option<NaiveDate>> = frame.column(date)?.date()?.as_date_iter().collect();
         let amounts = frame.column(amount)?.i64()?.clone();
         let mut converted = Vec::with_capacity(frame.height());
-        let mut parsed: HashMap<&str, Currency> = HashMap::new();
         for ((currency, day), value) in currencies.iter().zip(dates).zip(amounts.iter()) {
             let (Some(currency), Some(day), Some(value)) = (currency, day, value) else {
                 converted.push(value);
                 continue;
             };
-            let from = match parsed.get(currency) {
-                Some(c) => *c,
-                None => {
-                    let c = Currency::parse(currency)
-                        .map_err(|e| polars_err!(ComputeError: "currency {currency:?} {e}"))?;
-                    parsed.insert(currency, c);
-                    c
-                }
-            };
+            let from = parse_currency(currency)?;
             let factor = match self.factor(from, day_of(day)) {
                 Ok(factor) => factor,
                 Err(missing) => {
@@ -202,15 +193,7 @@ impl<'a> Converter<'a> {
                     continue;
                 }
             };
-            let exact = if factor.from == factor.to {
-                i128::from(value)
-            } else {
-                let step = i128::from(step);
-                domain::fx::divide_half_even(
-                    i128::from(value) * i128::from(factor.to),
-                    i128::from(factor.from) * step,
-                ) * step
-            };
+            let exact = factor.apply_in_steps(i128::from(value), i128::from(step));
             converted.push(Some(
                 i64::try_from(exact).map_err(|_| ConsolidateError::TooLarge(exact))?,
             ));
@@ -219,6 +202,10 @@ impl<'a> Converter<'a> {
         out.with_column(Column::new(amount.into(), converted))?;
         Ok(out)
     }
+}
+
+fn parse_currency(code: &str) -> PolarsResult<Currency> {
+    Currency::parse(code).map_err(|e| polars_err!(ComputeError: "currency {code:?} {e}"))
 }
 
 /// `frame` with every row's currency `to`.
@@ -247,8 +234,7 @@ fn starts_and_currencies(
         .zip(starts.as_date_iter())
     {
         if let (Some(contract), Some(currency), Some(start)) = (contract, currency, start) {
-            let currency = Currency::parse(currency)
-                .map_err(|e| polars_err!(ComputeError: "currency {currency:?} {e}"))?;
+            let currency = parse_currency(currency)?;
             let entry = out.entry(contract.to_owned()).or_insert((start, currency));
             entry.0 = entry.0.min(start);
         }

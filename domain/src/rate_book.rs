@@ -1,7 +1,7 @@
 //! The exchange rates in force day by day, and the factor that turns an amount of one currency
 //! into another on a given day. Pure: the analytics convert whole frames with it.
 
-use crate::fx::{convert, one, Rate};
+use crate::fx::{divide_half_even, one, Rate};
 use crate::Currency;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,10 +36,16 @@ impl Factor {
 
     /// `amount` (any fixed scale) converted, rounded once half to even at that scale.
     pub fn apply(&self, amount: i128) -> i128 {
+        self.apply_in_steps(amount, 1)
+    }
+
+    /// `amount` converted and rounded once, half to even, to a multiple of `step` (e.g. whole
+    /// cents of an amount held in millionths: `step` 10_000); `step > 0`.
+    pub fn apply_in_steps(&self, amount: i128, step: i128) -> i128 {
         if self.from == self.to {
             amount
         } else {
-            convert(amount, self.from, self.to)
+            divide_half_even(amount * i128::from(self.to), i128::from(self.from) * step) * step
         }
     }
 
@@ -193,6 +199,10 @@ mod tests {
         let cross = book.factor(c("GBP"), c("USD"), d("2026-01-09")).unwrap();
         assert_eq!(cross.apply(8_000), 12_000);
         assert_eq!(cross.rate_date, Some(d("2026-01-02")));
+        // To whole cents of millionths: 2,000.00 USD / 1.10 = 1,818.1818… EUR -> 1,818.18.
+        let to_eur = book.factor(c("USD"), c("EUR"), d("2026-01-05")).unwrap();
+        assert_eq!(to_eur.apply_in_steps(2_000_000_000, 10_000), 1_818_180_000);
+        assert_eq!(to_eur.apply(2_000_000_000), 1_818_181_818);
         assert_eq!(
             Factor::IDENTITY,
             book.factor(c("USD"), c("USD"), d("1999-01-01")).unwrap()

@@ -11,7 +11,7 @@
 //! current one up to twice `max_age` instead of queueing, and the reports most asked of the
 //! old version are computed for the new one in the background as soon as it is served.
 
-use crate::{Report, ReportError, ReportName, ReportRequest};
+use crate::{LedgerCurrencies, Report, ReportError, ReportName, ReportRequest};
 use analytics::LedgerFrames;
 use chrono::{DateTime, Utc};
 use domain::snapshot::{CommitmentFacts, LedgerSnapshot};
@@ -72,27 +72,6 @@ pub struct LedgerView {
     pub version: i64,
     /// The figures include every write that finished before this time.
     pub as_of: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LedgerCurrencies {
-    pub amounts: std::collections::BTreeSet<domain::Currency>,
-    pub rated: std::collections::BTreeSet<domain::Currency>,
-}
-
-impl LedgerCurrencies {
-    fn of(snapshot: &LedgerSnapshot) -> Self {
-        let amounts = (snapshot.contracts.iter().map(|c| c.currency))
-            .chain(snapshot.usage.currency.iter().flatten().copied())
-            .chain(snapshot.revenue.currency.iter().copied())
-            .collect();
-        let rated = snapshot
-            .rates
-            .iter()
-            .flat_map(|r| [r.base, r.currency])
-            .collect();
-        Self { amounts, rated }
-    }
 }
 
 /// Distinct report requests kept per ledger version; beyond it they are dropped and computed

@@ -7,6 +7,7 @@
 
 mod by_name;
 mod cache;
+mod currencies;
 pub mod docs;
 mod error;
 pub mod export;
@@ -17,7 +18,8 @@ mod request;
 pub mod workbook;
 
 pub use analytics::{Filters, ReportTable};
-pub use cache::{LedgerCurrencies, LedgerView, ReportCache};
+pub use cache::{LedgerView, ReportCache};
+pub use currencies::LedgerCurrencies;
 pub use domain::ReportName;
 pub use error::ReportError;
 pub use registry::run;
