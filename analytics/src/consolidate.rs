@@ -9,6 +9,7 @@
 use crate::ledger::LedgerFrames;
 use chrono::NaiveDate;
 use domain::rate_book::{Factor, MissingRate, RateBook};
+use domain::rate_card::RateCard;
 use domain::Currency;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -114,7 +115,40 @@ pub fn consolidate(
     if let Some(missing) = converter.missing {
         return Err(missing.into());
     }
+    // A rate card prices days still to come: converted at the as-of date's rates (or the
+    // constant day's), the latest known, kept to its millionths.
+    let currency_of = contract_currencies(&frames.contracts)?;
+    let mut cards = Vec::with_capacity(frames.rate_cards.len());
+    for card in frames.rate_cards.iter() {
+        let Some(&from) = currency_of.get(card.contract.as_str()) else {
+            continue;
+        };
+        let factor = converter.factor(from, fixed(how.as_of))?;
+        let price = factor.apply(i128::from(card.price_e6));
+        cards.push(RateCard {
+            price_e6: i64::try_from(price).map_err(|_| ConsolidateError::TooLarge(price))?,
+            ..card.clone()
+        });
+    }
+    out.rate_cards = std::sync::Arc::new(cards);
     Ok((out, converter.stale.into_values().collect()))
+}
+
+/// Each contract's currency, from the contracts frame (one currency when it has none).
+fn contract_currencies(
+    contracts: &DataFrame,
+) -> Result<HashMap<String, Currency>, ConsolidateError> {
+    let Ok(currencies) = contracts.column("currency") else {
+        return Ok(HashMap::new());
+    };
+    let references = contracts.column("contract")?.str()?;
+    let mut out = HashMap::new();
+    for (reference, code) in references.iter().zip(currencies.str()?.iter()) {
+        if let (Some(reference), Some(code)) = (reference, code) {
+            out.insert(reference.to_owned(), parse_currency(code)?);
+        }
+    }
+    Ok(out)
 }
 
 struct Converter<'a> {
@@ -318,6 +352,7 @@ mod tests {
             receipts,
             outlook: Default::default(),
             rates: std::sync::Arc::new(RateBook::new(rates)),
+            rate_cards: Default::default(),
         }
     }
 

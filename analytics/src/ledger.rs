@@ -17,8 +17,9 @@ use std::collections::HashMap;
 ///   daily sums)
 /// - `revenue`: `period_start` date, `amount_e6` i64
 /// - `phases`: `contract`, `phase`, `resource` str, `planned_date` date,
-///   `planned_quantity_micros` i64
-/// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64
+///   `planned_quantity_micros` i64, optionally `planned_power_micros` i64 (null: none stated)
+/// - `receipts`: `contract`, `phase` str, `date` date, `quantity_micros` i64, optionally
+///   `power_micros` i64
 #[derive(Clone)]
 pub struct LedgerFrames {
     pub contracts: DataFrame,
@@ -31,6 +32,8 @@ pub struct LedgerFrames {
     pub outlook: crate::outlook::Outlook,
     /// The exchange rates, for a consolidated view (see `consolidate`).
     pub rates: std::sync::Arc<domain::rate_book::RateBook>,
+    /// The rate cards, each in its contract's currency (the plan-driven forecast's prices).
+    pub rate_cards: std::sync::Arc<Vec<domain::rate_card::RateCard>>,
 }
 
 impl LedgerFrames {
@@ -141,6 +144,7 @@ impl LedgerFrames {
             "resource" => p.iter().map(|p| p.resource.as_str()).collect::<Vec<_>>(),
             "planned_date" => p.iter().map(|p| p.planned_date).collect::<Vec<_>>(),
             "planned_quantity_micros" => p.iter().map(|p| p.planned_quantity_micros).collect::<Vec<_>>(),
+            "planned_power_micros" => p.iter().map(|p| p.planned_power_micros).collect::<Vec<_>>(),
         )?;
         let r = &snapshot.receipts;
         let receipts = df!(
@@ -148,6 +152,7 @@ impl LedgerFrames {
             "phase" => r.iter().map(|r| r.phase.as_str()).collect::<Vec<_>>(),
             "date" => r.iter().map(|r| r.date).collect::<Vec<_>>(),
             "quantity_micros" => r.iter().map(|r| r.quantity_micros).collect::<Vec<_>>(),
+            "power_micros" => r.iter().map(|r| r.power_micros).collect::<Vec<_>>(),
         )?;
         Ok(Self {
             contracts,
@@ -160,6 +165,7 @@ impl LedgerFrames {
             rates: std::sync::Arc::new(domain::rate_book::RateBook::new(
                 snapshot.rates.iter().copied(),
             )),
+            rate_cards: std::sync::Arc::new(snapshot.rate_cards.clone()),
         })
     }
 
@@ -341,6 +347,7 @@ pub(crate) mod worked_example {
             receipts,
             outlook: Default::default(),
             rates: Default::default(),
+            rate_cards: Default::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod anomaly;
 pub mod burn_down;
+pub mod capacity;
 pub mod capacity_plan;
 pub mod columns;
 pub mod commitments;
@@ -15,6 +16,7 @@ pub mod fulfilment;
 pub mod hhi;
 pub mod ledger;
 pub mod outlook;
+pub mod plan_forecast;
 pub mod portfolio;
 pub mod projection;
 pub mod ratio;
@@ -31,6 +33,7 @@ pub use commitments::{commitment_concentration, ratio_ttm};
 pub use concentration::vendor_concentration;
 pub use fulfilment::commitment_fulfilment;
 pub use ledger::{Filters, LedgerFrames};
+pub use plan_forecast::plan_forecast;
 pub use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 pub use portfolio::portfolio_burn_down;
 pub use projection::projection;

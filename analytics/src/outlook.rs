@@ -11,6 +11,8 @@ pub struct Outlook {
     pub fixed_daily_e6: HashMap<String, f64>,
     /// Revenue growth a month, compounded (0.05 = 5% a month); the baseline holds it flat.
     pub revenue_growth: f64,
+    /// The plan-driven forecast's utilisation instead of the rate cards' (basis points).
+    pub utilisation_bp: Option<i64>,
 }
 
 impl Default for Outlook {
@@ -19,6 +21,7 @@ impl Default for Outlook {
             run_rate_factor: 1.0,
             fixed_daily_e6: HashMap::new(),
             revenue_growth: 0.0,
+            utilisation_bp: None,
         }
     }
 }

@@ -170,6 +170,7 @@ mod tests {
             receipts,
             outlook: Default::default(),
             rates: Default::default(),
+            rate_cards: Default::default(),
         }
     }
 

@@ -133,6 +133,7 @@ pub fn frames_from_csv(dir: &Path) -> PolarsResult<LedgerFrames> {
         receipts,
         outlook: Default::default(),
         rates: Default::default(),
+        rate_cards: Default::default(),
     })
 }
 

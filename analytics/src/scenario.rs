@@ -13,6 +13,7 @@ pub fn apply(frames: &LedgerFrames, scenario: &Scenario) -> PolarsResult<LedgerF
     out.outlook.revenue_growth = (1.0 + out.outlook.revenue_growth)
         * (1.0 + scenario.revenue_growth_bp as f64 / 10_000.0)
         - 1.0;
+    out.outlook.utilisation_bp = scenario.utilisation_bp.or(out.outlook.utilisation_bp);
     if !scenario.phase_delays.is_empty() {
         out.phases = delay_phases(&frames.phases, scenario)?;
     }
@@ -98,6 +99,7 @@ mod tests {
             name: "What if".into(),
             run_rate_change_bp: -2500,
             revenue_growth_bp: 500,
+            utilisation_bp: Some(7_000),
             phase_delays: vec![PhaseDelay {
                 contract: "C1".into(),
                 phase: "initial".into(),
@@ -146,6 +148,7 @@ mod tests {
         }
         assert_eq!(changed.commitments.height(), base.commitments.height() + 1);
         assert_eq!(changed.outlook.run_rate_factor, 0.75);
+        assert_eq!(changed.outlook.utilisation_bp, Some(7_000));
         assert!((changed.outlook.revenue_growth - 0.05).abs() < 1e-15);
         assert_eq!(
             changed.outlook.run_rate("NEW", 0.0),

@@ -8,6 +8,7 @@
 
 use crate::ledger::{Filters, LedgerFrames};
 use crate::outlook::Outlook;
+use crate::plan_forecast::{contract_plans, forecast_start, ContractPlan};
 use crate::projection::{contracts_as_of, project};
 use chrono::NaiveDate;
 use domain::CommitmentModel;
@@ -95,7 +96,8 @@ pub fn settlements(
 /// The `trueup` report: per contract and fulfilment interval for build-up commitments, one row
 /// per burn-down commitment. Columns: `contract`, `model`, `interval_start`, `interval_end`
 /// (the due date), `minimum_e6`, `consumed_e6`, `projected_e6`, `true_up_e6`,
-/// `status` (owed / projected / met), `exhaustion_date`, `overrun_e6`.
+/// `status` (owed / projected / met), `exhaustion_date`, `overrun_e6`, and under the
+/// plan-driven forecast (empty without a rate card): `plan_projected_e6`, `plan_true_up_e6`.
 pub fn trueup(
     ledger: &LedgerFrames,
     filters: &Filters,
@@ -103,8 +105,15 @@ pub fn trueup(
     window_days: i64,
 ) -> PolarsResult<DataFrame> {
     let mut out = TrueUpRows::default();
+    let plans = contract_plans(ledger, as_of)?;
+    let no_plan = ContractPlan::default();
     for (t, daily) in contracts_as_of(ledger, filters, as_of)? {
         let daily = daily.as_slice();
+        let plan = plans.get(&t.contract).unwrap_or(&no_plan);
+        // What the plan adds to an interval's consumption from the day after the as-of date.
+        let plan_to_come = |from: NaiveDate, to: NaiveDate| {
+            plan.total(&ledger.outlook, forecast_start(as_of, from), to)
+        };
         if t.model == CommitmentModel::BurnDown {
             let p = t.project(daily, as_of, window_days, &ledger.outlook);
             let pool = Settlement {
@@ -117,12 +126,14 @@ pub fn trueup(
                 settled: as_of >= t.end,
             };
             let overrun = (p.projected_total_e6 - t.committed_e6).max(0);
+            let plan_projected = plan_to_come(t.start, t.end).map(|more| p.spent_e6 + more);
             out.push(
                 &t,
                 CommitmentModel::BurnDown.as_str(),
                 &pool,
                 p.exhaustion_date,
                 overrun,
+                (plan_projected, plan_projected.map(|_| 0)),
             );
         } else {
             let interval = t.interval;
@@ -136,7 +147,16 @@ pub fn trueup(
                 window_days,
                 &ledger.outlook,
             ) {
-                out.push(&t, CommitmentModel::BuildUp.as_str(), &s, None, 0);
+                let plan_projected = plan_to_come(s.start, s.end).map(|more| s.consumed_e6 + more);
+                let plan_true_up = plan_projected.map(|p| (s.minimum_e6 - p).max(0));
+                out.push(
+                    &t,
+                    CommitmentModel::BuildUp.as_str(),
+                    &s,
+                    None,
+                    0,
+                    (plan_projected, plan_true_up),
+                );
             }
         }
     }
@@ -157,6 +177,8 @@ struct TrueUpRows {
     status: Vec<&'static str>,
     exhaustion: Vec<Option<NaiveDate>>,
     overrun: Vec<i64>,
+    plan_projected: Vec<Option<i64>>,
+    plan_true_up: Vec<Option<i64>>,
 }
 
 impl TrueUpRows {
@@ -167,7 +189,10 @@ impl TrueUpRows {
         s: &Settlement,
         exhaustion: Option<NaiveDate>,
         overrun: i64,
+        (plan_projected, plan_true_up): (Option<i64>, Option<i64>),
     ) {
+        self.plan_projected.push(plan_projected);
+        self.plan_true_up.push(plan_true_up);
         self.contract.push(terms.contract.clone());
         self.commitment.push(terms.commitment.clone());
         self.model.push(model);
@@ -200,6 +225,8 @@ impl TrueUpRows {
             "status" => self.status,
             "exhaustion_date" => self.exhaustion,
             "overrun_e6" => self.overrun,
+            "plan_projected_e6" => self.plan_projected,
+            "plan_true_up_e6" => self.plan_true_up,
         )
     }
 }

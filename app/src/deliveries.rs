@@ -30,6 +30,7 @@ pub async fn add_phase(
     region: String,
     planned_date: String,
     planned_quantity: String,
+    planned_power_mw: String,
 ) -> Result<Saved, ServerFnError> {
     let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawPhase {
@@ -39,6 +40,7 @@ pub async fn add_phase(
         region: &region,
         planned_date: &planned_date,
         planned_quantity: &planned_quantity,
+        planned_power_mw: &planned_power_mw,
     };
     let new = match domain::NewPhase::parse(&raw) {
         Ok(new) => new,
@@ -59,6 +61,7 @@ pub async fn log_receipt(
     date: String,
     quantity: String,
     note: String,
+    power_mw: String,
 ) -> Result<Saved, ServerFnError> {
     let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawReceipt {
@@ -67,6 +70,7 @@ pub async fn log_receipt(
         date: &date,
         quantity: &quantity,
         note: &note,
+        power_mw: &power_mw,
     };
     let new = match domain::NewReceipt::parse(&raw) {
         Ok(new) => new,
@@ -107,6 +111,16 @@ fn quantity(micros: i64) -> String {
     Quantity::from_micros(micros).to_string()
 }
 
+/// "received of planned" MW, or blank for a phase that states no power.
+fn power(p: &PhaseProgress) -> String {
+    match (p.power_micros(), p.received_power_micros()) {
+        (Some(planned), Some(received)) => {
+            format!("{} of {}", quantity(received), quantity(planned))
+        }
+        _ => String::new(),
+    }
+}
+
 /// Planned vs received per phase, with each receipt's lateness.
 #[component]
 pub fn PhaseTable(phases: Vec<PhaseProgress>, show_contract: bool) -> impl IntoView {
@@ -125,6 +139,7 @@ pub fn PhaseTable(phases: Vec<PhaseProgress>, show_contract: bool) -> impl IntoV
                     <th scope="col" class="num">"Planned"</th>
                     <th scope="col" class="num">"Received"</th>
                     <th scope="col" class="num">"Outstanding"</th>
+                    <th scope="col" class="num">"Power (MW)"</th>
                     <th scope="col">"Receipts"</th>
                 </tr>
             </thead>
@@ -144,6 +159,7 @@ pub fn PhaseTable(phases: Vec<PhaseProgress>, show_contract: bool) -> impl IntoV
                                 <td class="num">{quantity(p.planned_micros)}</td>
                                 <td class="num received">{quantity(p.received_micros)}</td>
                                 <td class="num">{quantity(p.outstanding_micros())}</td>
+                                <td class="num power">{power(&p)}</td>
                                 <td class="wrap">
                                     {over.map(|o| view! { <span class="flag" title="More received than planned">{format!("over by {}", quantity(o))}</span> })}
                                     <ul class="receipts">
@@ -180,7 +196,8 @@ pub fn PhaseForm(action: ServerAction<AddPhase>, contract: String) -> impl IntoV
                 <Field form="phase" name="resource" label="Resource" errors required=true hint="GB200 NVL72 racks"/>
                 <Field form="phase" name="region" label="Region" errors hint="us-east-1"/>
                 <Field form="phase" name="planned_date" label="Planned date" errors input_type="date" required=true/>
-                <Field form="phase" name="planned_quantity" label="Planned quantity" errors inputmode="decimal" required=true/>
+                <Field form="phase" name="planned_quantity" label="Planned quantity" errors inputmode="decimal" required=true hint="GPUs, or MW when the resource is MW"/>
+                <Field form="phase" name="planned_power_mw" label="Power (MW)" errors inputmode="decimal" hint="where the contract states it"/>
                 <button type="submit">"Add phase"</button>
                 <FormStatus answer=action.value() pending=action.pending()/>
             </fieldset>
@@ -210,6 +227,7 @@ pub fn ReceiptForm(
                 <SelectField form="receipt" name="phase" label="Phase" errors options/>
                 <Field form="receipt" name="date" label="Date received" errors input_type="date" required=true/>
                 <Field form="receipt" name="quantity" label="Quantity" errors inputmode="decimal" required=true/>
+                <Field form="receipt" name="power_mw" label="Power (MW)" errors inputmode="decimal" hint="blank: the phase's, pro rata"/>
                 <Field form="receipt" name="note" label="Note" errors/>
                 <button type="submit">"Log receipt"</button>
                 <FormStatus answer=action.value() pending=action.pending()/>

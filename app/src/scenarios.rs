@@ -27,6 +27,7 @@ pub async fn create_scenario(
     name: String,
     #[server(default)] run_rate_change_percent: String,
     #[server(default)] revenue_growth_percent: String,
+    #[server(default)] utilisation_percent: String,
     #[server(default)] delay_contract: String,
     #[server(default)] delay_phase: String,
     #[server(default)] delay_months: String,
@@ -43,6 +44,7 @@ pub async fn create_scenario(
         name,
         run_rate_change_percent,
         revenue_growth_percent,
+        utilisation_percent,
         delay_contract,
         delay_phase,
         delay_months,
@@ -114,6 +116,7 @@ pub fn ScenariosPage() -> impl IntoView {
                     <Field form="scenario" name="name" label="Name" errors required=true/>
                     <Field form="scenario" name="run_rate_change_percent" label="Usage run-rate change (%)" errors inputmode="decimal" hint="e.g. -20 for a fifth less spend a day"/>
                     <Field form="scenario" name="revenue_growth_percent" label="Revenue growth a month (%)" errors inputmode="decimal" hint="compounded from the latest month's revenue"/>
+                    <Field form="scenario" name="utilisation_percent" label="Utilisation (%)" errors inputmode="decimal" hint="the plan-driven forecast's, instead of the rate cards'"/>
                     <Field form="scenario" name="delay_contract" label="Delay: contract" errors/>
                     <Field form="scenario" name="delay_phase" label="Delay: phase" errors/>
                     <Field form="scenario" name="delay_months" label="Delay: months" errors inputmode="numeric"/>

@@ -27,6 +27,16 @@ pub fn header(column: &str) -> String {
         "remaining_quantity" => "Remaining quantity",
         "exhaustion_date" => "Exhausted on",
         "projected_shortfall" => "Projected shortfall",
+        "gpus_online" => "GPUs online",
+        "gpus_to_come" => "GPUs to come",
+        "mw_online" => "MW online",
+        "mw_to_come" => "MW to come",
+        "gpu_hours" => "GPU-hours",
+        "mw_months" => "MW-months",
+        "effective_per_gpu_hour" => "Effective per GPU-hour",
+        "card_per_gpu_hour" => "Card per GPU-hour",
+        "effective_per_mw_month" => "Effective per MW-month",
+        "plan_true_up" => "Plan true-up",
         _ => "",
     };
     if !known.is_empty() {

@@ -143,7 +143,11 @@ pub struct NewPhase {
     pub resource: String,
     pub region: String,
     pub planned_date: NaiveDate,
+    /// Units of `resource` (GPUs of a kind; megawatts when the resource is `MW`).
     pub planned_quantity: Quantity,
+    /// The power the phase brings, in MW, where the contract states it beside the GPUs.
+    #[serde(default)]
+    pub planned_power: Option<Quantity>,
 }
 
 crate::raw::raw_record!(RawPhase {
@@ -153,6 +157,7 @@ crate::raw::raw_record!(RawPhase {
     region,
     planned_date,
     planned_quantity,
+    planned_power_mw,
 });
 
 impl NewPhase {
@@ -164,6 +169,10 @@ impl NewPhase {
         let region = c.field("region", text::optional(raw.region, LABEL_MAX));
         let planned_date = c.field("planned_date", parse_iso_date(raw.planned_date));
         let planned_quantity = c.field("planned_quantity", Quantity::parse(raw.planned_quantity));
+        let planned_power = c.field(
+            "planned_power_mw",
+            Quantity::parse_optional(raw.planned_power_mw),
+        );
         c.finish(|| {
             Some(Self {
                 contract: contract?,
@@ -172,6 +181,7 @@ impl NewPhase {
                 region: region?,
                 planned_date: planned_date?,
                 planned_quantity: planned_quantity?,
+                planned_power: planned_power?,
             })
         })
     }
@@ -184,6 +194,9 @@ pub struct NewReceipt {
     pub date: NaiveDate,
     pub quantity: Quantity,
     pub note: String,
+    /// The power delivered, in MW, where stated (blank: the phase's power pro rata).
+    #[serde(default)]
+    pub power: Option<Quantity>,
 }
 
 crate::raw::raw_record!(RawReceipt {
@@ -192,6 +205,7 @@ crate::raw::raw_record!(RawReceipt {
     date,
     quantity,
     note,
+    power_mw,
 });
 
 impl NewReceipt {
@@ -202,6 +216,7 @@ impl NewReceipt {
         let date = c.field("date", parse_iso_date(raw.date));
         let quantity = c.field("quantity", Quantity::parse(raw.quantity));
         let note = c.field("note", text::optional(raw.note, NOTE_MAX));
+        let power = c.field("power_mw", Quantity::parse_optional(raw.power_mw));
         c.finish(|| {
             Some(Self {
                 contract: contract?,
@@ -209,6 +224,7 @@ impl NewReceipt {
                 date: date?,
                 quantity: quantity?,
                 note: note?,
+                power: power?,
             })
         })
     }
@@ -530,6 +546,7 @@ mod tests {
             region: "",
             planned_date: "2026-12-31",
             planned_quantity: "1.5",
+            planned_power_mw: "",
         };
         assert_eq!(columns(NewPhase::parse(&raw).unwrap_err()), ["phase"]);
         let raw = RawReceipt {
@@ -538,10 +555,11 @@ mod tests {
             date: "2026-13-01",
             quantity: "abc",
             note: "",
+            power_mw: "-2",
         };
         assert_eq!(
             columns(NewReceipt::parse(&raw).unwrap_err()),
-            ["date", "quantity"]
+            ["date", "quantity", "power_mw"]
         );
     }
 

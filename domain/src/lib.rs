@@ -6,6 +6,7 @@ pub mod access;
 pub mod alerts;
 pub mod audit_entity;
 pub mod board_pack;
+pub mod capacity;
 pub mod columns;
 pub mod commitment;
 pub mod currency;

@@ -31,6 +31,15 @@ impl Quantity {
         decimal::parse_scaled(raw, QUANTITY_PLACES, false).map(Self)
     }
 
+    /// A quantity a row may leave blank (a phase's power where the contract states none).
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(raw).map(Some)
+        }
+    }
+
     /// A usage quantity: negative for a refund or reversal.
     pub fn parse_signed(raw: &str) -> Result<Self, String> {
         decimal::parse_scaled(raw, QUANTITY_PLACES, true).map(Self)

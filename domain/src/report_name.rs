@@ -15,6 +15,9 @@ pub enum ReportName {
     RatioOutlook,
     Commitments,
     UsageBurnDown,
+    PlanForecast,
+    Capacity,
+    CapacityCost,
 }
 
 impl ReportName {
@@ -31,6 +34,9 @@ impl ReportName {
         ReportName::RatioOutlook,
         ReportName::Commitments,
         ReportName::UsageBurnDown,
+        ReportName::PlanForecast,
+        ReportName::Capacity,
+        ReportName::CapacityCost,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +53,9 @@ impl ReportName {
             ReportName::RatioOutlook => "ratio-outlook",
             ReportName::Commitments => "commitments",
             ReportName::UsageBurnDown => "usage-burndown",
+            ReportName::PlanForecast => "plan-forecast",
+            ReportName::Capacity => "capacity",
+            ReportName::CapacityCost => "capacity-cost",
         }
     }
 
@@ -83,7 +92,10 @@ impl ReportName {
             ReportName::RatioOutlook => "Per month for the next twelve: spend at the projected run-rate, revenue held at its latest month (or grown by a scenario), and their ratio.",
             ReportName::UsageBurnDown => "Per usage commitment and day: quantity consumed so far and remaining, in its unit.",
             ReportName::Commitments => "Per commitment, spend or usage: applied, remaining (amount and quantity), and spend its scope kept out.",
-            ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down).",
+            ReportName::TrueUp => "Per commitment: true-up owed or projected per fulfilment interval (build-up), exhaustion and on-demand overrun (burn-down), at the run-rate and by the delivery plan.",
+            ReportName::PlanForecast => "Per spend commitment: the plan-driven forecast (capacity online and still to arrive × hours × utilisation × rate card) beside the run-rate projection.",
+            ReportName::Capacity => "Per vendor, resource (GPUs of a kind, MW) and month: contracted, planned, delivered and expected capacity, and capacity-days lost to late deliveries.",
+            ReportName::CapacityCost => "Per vendor, contract and month: spend per GPU-hour and per MW-month online, against the rate card's price.",
         }
     }
 }

@@ -20,6 +20,10 @@ pub struct Scenario {
     /// before it existed read as no growth.
     #[serde(default)]
     pub revenue_growth_bp: i64,
+    /// The utilisation the plan-driven forecast assumes instead of the rate cards', in basis
+    /// points (7_000 = 70%); `None` keeps the cards'.
+    #[serde(default)]
+    pub utilisation_bp: Option<i64>,
     pub phase_delays: Vec<PhaseDelay>,
     pub new_contracts: Vec<HypotheticalContract>,
 }
@@ -74,6 +78,8 @@ pub struct RawScenario {
     pub name: String,
     pub run_rate_change_percent: String,
     pub revenue_growth_percent: String,
+    #[serde(default)]
+    pub utilisation_percent: String,
     pub delay_contract: String,
     pub delay_phase: String,
     pub delay_months: String,
@@ -132,6 +138,15 @@ impl Scenario {
                     }
                 }),
             ),
+        };
+        let utilisation = match raw.utilisation_percent.trim() {
+            "" => Some(None),
+            percent => c
+                .field(
+                    "utilisation_percent",
+                    crate::rate_card::utilisation_bp(percent),
+                )
+                .map(Some),
         };
         let mut delays = Vec::new();
         if !raw.delay_contract.trim().is_empty() || !raw.delay_phase.trim().is_empty() {
@@ -217,6 +232,7 @@ impl Scenario {
                 name: name?,
                 run_rate_change_bp: change?,
                 revenue_growth_bp: growth?,
+                utilisation_bp: utilisation?,
                 phase_delays: delays,
                 new_contracts: contracts,
             })
@@ -224,7 +240,7 @@ impl Scenario {
         if scenario.changes_nothing() {
             return Err(vec![FieldError::new(
                 "run_rate_change_percent",
-                "a scenario must change something: a run-rate, revenue growth, a phase delay or a new contract",
+                "a scenario must change something: a run-rate, revenue growth, utilisation, a phase delay or a new contract",
             )]);
         }
         Ok(scenario)
@@ -233,6 +249,7 @@ impl Scenario {
     pub fn changes_nothing(&self) -> bool {
         self.run_rate_change_bp == 0
             && self.revenue_growth_bp == 0
+            && self.utilisation_bp.is_none()
             && self.phase_delays.is_empty()
             && self.new_contracts.is_empty()
     }
@@ -252,6 +269,12 @@ impl Scenario {
                 "revenue {}{}% a month",
                 if self.revenue_growth_bp > 0 { "+" } else { "" },
                 crate::decimal::format_scaled_trimmed(self.revenue_growth_bp, 2)
+            ));
+        }
+        if let Some(bp) = self.utilisation_bp {
+            parts.push(format!(
+                "utilisation {}%",
+                crate::decimal::format_scaled_trimmed(bp, 2)
             ));
         }
         for d in &self.phase_delays {
@@ -367,6 +390,25 @@ mod tests {
             ..huge
         };
         assert!(Scenario::parse(&at_ceiling).is_ok());
+    }
+
+    #[test]
+    fn utilisation_is_a_percentage_held_in_basis_points() {
+        let s = Scenario::parse(&RawScenario {
+            name: "Idle racks".into(),
+            utilisation_percent: "70".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.utilisation_bp, Some(7_000));
+        assert_eq!(s.summary(), "utilisation 70%");
+        let bad = Scenario::parse(&RawScenario {
+            name: "Too busy".into(),
+            utilisation_percent: "120".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(bad[0].column, "utilisation_percent");
     }
 
     #[test]

@@ -129,6 +129,8 @@ pub struct PhaseFacts {
     pub resource: String,
     pub planned_date: NaiveDate,
     pub planned_quantity_micros: i64,
+    /// The power the phase states beside its GPUs (see `capacity`).
+    pub planned_power_micros: Option<i64>,
 }
 
 /// A delivery receipt: what arrived, when.
@@ -138,6 +140,8 @@ pub struct ReceiptFacts {
     pub phase: String,
     pub date: NaiveDate,
     pub quantity_micros: i64,
+    /// The power the receipt states it delivered.
+    pub power_micros: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,4 +158,6 @@ pub struct LedgerSnapshot {
     pub receipts: Vec<ReceiptFacts>,
     /// Every stored exchange rate.
     pub rates: Vec<crate::fx::Rate>,
+    /// Every rate card, each in its contract's currency.
+    pub rate_cards: Vec<crate::rate_card::RateCard>,
 }

@@ -145,11 +145,42 @@ pub struct PhaseProgress {
     pub region: String,
     pub planned_date: NaiveDate,
     pub planned_micros: i64,
+    /// The power the phase states beside its GPUs, in millionths of a MW.
+    #[serde(default)]
+    pub planned_power_micros: Option<i64>,
     pub received_micros: i64,
     pub receipts: Vec<ReceiptRow>,
 }
 
 impl PhaseProgress {
+    /// The power planned (a power phase's quantity, or the power a GPU phase states).
+    pub fn power_micros(&self) -> Option<i64> {
+        crate::capacity::phase_power_micros(
+            &self.resource,
+            self.planned_micros,
+            self.planned_power_micros,
+        )
+    }
+
+    /// The power delivered so far: each receipt's, stated or pro rata.
+    pub fn received_power_micros(&self) -> Option<i64> {
+        self.power_micros()?;
+        Some(
+            self.receipts
+                .iter()
+                .filter_map(|r| {
+                    crate::capacity::receipt_power_micros(
+                        &self.resource,
+                        self.planned_micros,
+                        self.planned_power_micros,
+                        r.quantity_micros,
+                        r.power_micros,
+                    )
+                })
+                .sum(),
+        )
+    }
+
     pub fn outstanding_micros(&self) -> i64 {
         (self.planned_micros - self.received_micros).max(0)
     }
@@ -167,6 +198,9 @@ pub struct ReceiptRow {
     pub date: NaiveDate,
     pub quantity_micros: i64,
     pub note: String,
+    /// The power the receipt states it delivered, in millionths of a MW.
+    #[serde(default)]
+    pub power_micros: Option<i64>,
     /// Days after the planned date; 0 when on time or early.
     pub days_late: i64,
 }

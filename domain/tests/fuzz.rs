@@ -380,8 +380,17 @@ const FORMS: &[Form] = &[
             "region",
             "planned_date",
             "planned_quantity",
+            "planned_power_mw",
         ],
-        good: &["C1", "initial", "GB200", "us-east-1", "2026-02-01", "100.5"],
+        good: &[
+            "C1",
+            "initial",
+            "GB200",
+            "us-east-1",
+            "2026-02-01",
+            "100.5",
+            "150",
+        ],
         validate: |f| {
             NewPhase::parse(&RawPhase {
                 contract: f[0],
@@ -390,13 +399,14 @@ const FORMS: &[Form] = &[
                 region: f[3],
                 planned_date: f[4],
                 planned_quantity: f[5],
+                planned_power_mw: f[6],
             })
             .map(drop)
         },
     },
     Form {
-        columns: &["contract", "phase", "date", "quantity", "note"],
-        good: &["C1", "initial", "2026-02-03", "60", "first racks"],
+        columns: &["contract", "phase", "date", "quantity", "note", "power_mw"],
+        good: &["C1", "initial", "2026-02-03", "60", "first racks", "12.5"],
         validate: |f| {
             NewReceipt::parse(&RawReceipt {
                 contract: f[0],
@@ -404,6 +414,7 @@ const FORMS: &[Form] = &[
                 date: f[2],
                 quantity: f[3],
                 note: f[4],
+                power_mw: f[5],
             })
             .map(drop)
         },

@@ -20,6 +20,7 @@ mod m20261205_000013_alerts;
 mod m20261206_000014_board_packs;
 mod m20261206_000015_exchange_rates;
 mod m20261206_000016_pricing_currency;
+mod m20261207_000017_capacity;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_board_packs::Migration),
             Box::new(m20261206_000015_exchange_rates::Migration),
             Box::new(m20261206_000016_pricing_currency::Migration),
+            Box::new(m20261207_000017_capacity::Migration),
         ]
     }
 }

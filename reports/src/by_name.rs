@@ -56,6 +56,9 @@ pub(crate) fn compute(
         ReportName::Commitments => analytics::commitment_fulfilment(frames, filters)?,
         ReportName::UsageBurnDown => analytics::usage_burn_down(frames, filters)?,
         ReportName::Projection => analytics::projection(frames, filters, as_of, window)?,
+        ReportName::PlanForecast => analytics::plan_forecast(frames, filters, as_of, window)?,
+        ReportName::Capacity => analytics::capacity::capacity_over_time(frames, filters, as_of)?,
+        ReportName::CapacityCost => analytics::capacity::capacity_cost(frames, filters, as_of)?,
     };
     let table = ReportTable::from_frame(&frame)?;
     Ok(Report {

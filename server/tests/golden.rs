@@ -141,6 +141,7 @@ async fn stress_scenario(ctx: &Ctx) {
         new_committed_amount: "1000000.00".into(),
         new_currency: "USD".into(),
         new_daily_spend: "1000.00".into(),
+        ..Default::default()
     })
     .unwrap();
     store::ledger::scenarios::create(&ctx.state.db, "cfo", scenario)

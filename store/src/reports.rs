@@ -262,7 +262,8 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
     }
     let phases = db
         .query_all_raw(query(
-            "SELECT c.reference, p.phase, p.resource, p.planned_date, p.planned_quantity_micros \
+            "SELECT c.reference, p.phase, p.resource, p.planned_date, p.planned_quantity_micros, \
+             p.planned_power_micros \
              FROM delivery_phases p JOIN contracts c ON c.id = p.contract_id ORDER BY p.id",
         ))
         .await?
@@ -274,12 +275,13 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
                 resource: row.try_get("", "resource")?,
                 planned_date: row.try_get("", "planned_date")?,
                 planned_quantity_micros: row.try_get("", "planned_quantity_micros")?,
+                planned_power_micros: row.try_get("", "planned_power_micros")?,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
     let receipts = db
         .query_all_raw(query(
-            "SELECT c.reference, p.phase, r.date, r.quantity_micros FROM delivery_receipts r \
+            "SELECT c.reference, p.phase, r.date, r.quantity_micros, r.power_micros FROM delivery_receipts r \
              JOIN delivery_phases p ON p.id = r.phase_id JOIN contracts c ON c.id = p.contract_id ORDER BY r.id",
         ))
         .await?
@@ -290,6 +292,7 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
                 phase: row.try_get("", "phase")?,
                 date: row.try_get("", "date")?,
                 quantity_micros: row.try_get("", "quantity_micros")?,
+                power_micros: row.try_get("", "power_micros")?,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
@@ -302,6 +305,7 @@ async fn small_tables(db: &impl ConnectionTrait) -> Result<LedgerSnapshot, DbErr
         phases,
         receipts,
         rates: crate::fx::all(db).await?,
+        rate_cards: crate::rate_cards::all(db).await?,
     })
 }
 

@@ -26,8 +26,10 @@ pub struct PhaseInput {
     pub region: String,
     /// `YYYY-MM-DD`.
     pub planned_date: String,
-    /// A decimal string, e.g. "20000".
+    /// A decimal string, e.g. "20000" (GPUs; megawatts when the resource is "MW").
     pub planned_quantity: String,
+    /// The power the phase brings, in MW, where the contract states it; optional.
+    pub planned_power_mw: String,
 }
 
 /// A delivery received against the phase the path names.
@@ -38,6 +40,8 @@ pub struct ReceiptInput {
     pub date: String,
     pub quantity: String,
     pub note: String,
+    /// The power delivered, in MW; optional (blank: the phase's power pro rata).
+    pub power_mw: String,
 }
 
 impl PhaseInput {
@@ -49,6 +53,7 @@ impl PhaseInput {
             region: &self.region,
             planned_date: &self.planned_date,
             planned_quantity: &self.planned_quantity,
+            planned_power_mw: &self.planned_power_mw,
         })
         .map_err(|e| Problem::invalid(&e))
     }
@@ -62,6 +67,7 @@ impl ReceiptInput {
             date: &self.date,
             quantity: &self.quantity,
             note: &self.note,
+            power_mw: &self.power_mw,
         })
         .map_err(|e| Problem::invalid(&e))
     }

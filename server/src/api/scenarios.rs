@@ -25,6 +25,8 @@ pub struct ScenarioInput {
     pub run_rate_change_percent: String,
     /// Revenue growth a month, compounded, e.g. "5" (percent).
     pub revenue_growth_percent: String,
+    /// The utilisation the plan-driven forecast assumes instead of the rate cards', e.g. "70".
+    pub utilisation_percent: String,
     /// A phase to delay: its contract, its name and the months.
     pub delay_contract: String,
     pub delay_phase: String,
@@ -45,6 +47,7 @@ impl ScenarioInput {
             name: self.name,
             run_rate_change_percent: self.run_rate_change_percent,
             revenue_growth_percent: self.revenue_growth_percent,
+            utilisation_percent: self.utilisation_percent,
             delay_contract: self.delay_contract,
             delay_phase: self.delay_phase,
             delay_months: self.delay_months,
@@ -67,6 +70,8 @@ pub struct Scenario {
     pub summary: String,
     pub run_rate_change_percent: String,
     pub revenue_growth_percent: String,
+    /// Blank when the rate cards' utilisation stands.
+    pub utilisation_percent: String,
     pub phase_delays: Vec<PhaseDelay>,
     pub new_contracts: Vec<HypotheticalContract>,
 }
@@ -95,6 +100,10 @@ impl From<Assumptions> for Scenario {
             summary: s.summary(),
             run_rate_change_percent: format_scaled_trimmed(s.run_rate_change_bp, 2),
             revenue_growth_percent: format_scaled_trimmed(s.revenue_growth_bp, 2),
+            utilisation_percent: s
+                .utilisation_bp
+                .map(|bp| format_scaled_trimmed(bp, 2))
+                .unwrap_or_default(),
             phase_delays: s
                 .phase_delays
                 .into_iter()

@@ -11,6 +11,7 @@ pub struct Model {
     pub region: String,
     pub planned_date: Date,
     pub planned_quantity_micros: i64,
+    pub planned_power_micros: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub struct Model {
     pub date: Date,
     pub quantity_micros: i64,
     pub note: String,
+    pub power_micros: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ pub mod exchange_rate;
 pub mod import;
 pub mod login_failure;
 pub mod oidc_login;
+pub mod rate_card;
 pub mod revenue_entry;
 pub mod session;
 pub mod usage_entry;

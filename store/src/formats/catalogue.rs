@@ -69,14 +69,15 @@ pub(super) const FORMATS: &[FileFormat] = &[
         columns: &[
             ("contract", "The contract's reference."),
             ("phase", "The phase's name, unique within its contract."),
-            ("resource", "What is delivered, e.g. `H100`, `GB200`, `MW`."),
+            ("resource", "What is delivered: GPUs of a kind (`H100`, `GB200`, `GB300`, `TPUv6e`), or `MW` for power (a colocation phase)."),
             ("region", "Where (may be empty)."),
             ("planned_date", "When the phase is due."),
-            ("planned_quantity", "How much, at most 6 decimals."),
+            ("planned_quantity", "How many of the resource (GPUs; megawatts when the resource is `MW`), at most 6 decimals."),
+            ("planned_power_mw", "Optional: the power the phase brings, in MW, where the contract states it beside the GPUs."),
         ],
         examples: [
-            &["EX-GPU-1", "phase-1", "H100", "us-east-1", "2026-02-01", "512"],
-            &["EX-GPU-1", "phase-2", "H100", "us-east-1", "2026-06-01", "1024"],
+            &["EX-GPU-1", "phase-1", "H100", "us-east-1", "2026-02-01", "512", "0.7"],
+            &["EX-GPU-1", "phase-2", "H100", "us-east-1", "2026-06-01", "1024", ""],
         ],
     },
     FileFormat {
@@ -87,12 +88,13 @@ pub(super) const FORMATS: &[FileFormat] = &[
             ("contract", "The contract's reference."),
             ("phase", "The phase's name."),
             ("date", "When it was received."),
-            ("quantity", "How much, at most 6 decimals."),
+            ("quantity", "How much of the phase's resource, at most 6 decimals."),
             ("note", "Free text."),
+            ("power_mw", "Optional: the power delivered, in MW; blank delivers the phase's power in proportion to the quantity."),
         ],
         examples: [
-            &["EX-GPU-1", "phase-1", "2026-02-10", "256", "first racks"],
-            &["EX-GPU-1", "phase-1", "2026-03-01", "256", ""],
+            &["EX-GPU-1", "phase-1", "2026-02-10", "256", "first racks", ""],
+            &["EX-GPU-1", "phase-1", "2026-03-01", "256", "", "0.35"],
         ],
     },
     FileFormat {

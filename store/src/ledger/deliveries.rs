@@ -28,10 +28,12 @@ fn phases_query(contract: Option<&str>) -> SelectStatement {
             ("p", "region"),
             ("p", "planned_date"),
             ("p", "planned_quantity_micros"),
+            ("p", "planned_power_micros"),
         ])
         .expr_as(Expr::col(("r", "id")), "receipt_id")
         .expr_as(Expr::col(("r", "date")), "receipt_date")
         .columns([("r", "quantity_micros"), ("r", "note")])
+        .expr_as(Expr::col(("r", "power_micros")), "receipt_power_micros")
         .from_as("delivery_phases", "p")
         .join_as(
             JoinType::InnerJoin,
@@ -80,6 +82,7 @@ pub async fn phases(
                     region: row.try_get("", "region")?,
                     planned_date: row.try_get("", "planned_date")?,
                     planned_micros: row.try_get("", "planned_quantity_micros")?,
+                    planned_power_micros: row.try_get("", "planned_power_micros")?,
                     received_micros: 0,
                     receipts: Vec::new(),
                 },
@@ -97,6 +100,7 @@ pub async fn phases(
             date,
             quantity_micros,
             note: row.try_get("", "note")?,
+            power_micros: row.try_get("", "receipt_power_micros")?,
             days_late: (date - phase.planned_date).num_days().max(0),
         });
     }
@@ -126,6 +130,7 @@ pub async fn add_phase(
         region: Set(new.region.clone()),
         planned_date: Set(new.planned_date),
         planned_quantity_micros: Set(new.planned_quantity.micros()),
+        planned_power_micros: Set(new.planned_power.map(|q| q.micros())),
         ..Default::default()
     }
     .insert(&w.txn)
@@ -148,7 +153,8 @@ fn phase_snapshot(contract: &str, p: &delivery_phase::Model) -> serde_json::Valu
         "resource": p.resource,
         "region": p.region,
         "planned_date": p.planned_date.to_string(),
-        "planned_quantity": Quantity::from_micros(p.planned_quantity_micros).to_string()
+        "planned_quantity": Quantity::from_micros(p.planned_quantity_micros).to_string(),
+        "planned_power_mw": p.planned_power_micros.map(|m| Quantity::from_micros(m).to_string())
     })
 }
 
@@ -158,7 +164,8 @@ fn receipt_snapshot(contract: &str, phase: &str, r: &delivery_receipt::Model) ->
         "phase": phase,
         "date": r.date.to_string(),
         "quantity": Quantity::from_micros(r.quantity_micros).to_string(),
-        "note": r.note
+        "note": r.note,
+        "power_mw": r.power_micros.map(|m| Quantity::from_micros(m).to_string())
     })
 }
 
@@ -191,6 +198,7 @@ pub async fn update_phase(
     active.region = Set(new.region.clone());
     active.planned_date = Set(new.planned_date);
     active.planned_quantity_micros = Set(new.planned_quantity.micros());
+    active.planned_power_micros = Set(new.planned_power.map(|q| q.micros()));
     let after = active.update(&w.txn).await?;
     w.commit(
         domain::AuditEntity::Phase,
@@ -271,6 +279,7 @@ pub async fn correct_receipt(
     active.date = Set(new.date);
     active.quantity_micros = Set(new.quantity.micros());
     active.note = Set(new.note.clone());
+    active.power_micros = Set(new.power.map(|q| q.micros()));
     let after = active.update(&w.txn).await?;
     w.commit(
         domain::AuditEntity::Receipt,
@@ -355,6 +364,7 @@ pub async fn log_receipt(
         date: Set(new.date),
         quantity_micros: Set(new.quantity.micros()),
         note: Set(new.note.clone()),
+        power_micros: Set(new.power.map(|q| q.micros())),
         ..Default::default()
     }
     .insert(&w.txn)

@@ -22,6 +22,7 @@ impl InsertRow for PhaseRow {
         "region",
         "planned_date",
         "planned_quantity_micros",
+        "planned_power_micros",
     ];
     fn push_values(self, out: &mut Vec<Value>) {
         let p = self.phase;
@@ -32,6 +33,7 @@ impl InsertRow for PhaseRow {
             p.region.into(),
             p.planned_date.into(),
             p.planned_quantity.micros().into(),
+            p.planned_power.map(|q| q.micros()).into(),
         ]);
     }
 }
@@ -48,7 +50,7 @@ impl RowParser for PhaseRow {
             "planned_date",
             "planned_quantity",
         ],
-        optional: &[],
+        optional: &["planned_power_mw"],
     };
 
     fn parse(

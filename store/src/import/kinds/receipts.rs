@@ -15,7 +15,13 @@ pub(crate) struct ReceiptRow {
 
 impl InsertRow for ReceiptRow {
     const TABLE: &'static str = "delivery_receipts";
-    const COLUMNS: &'static [&'static str] = &["phase_id", "date", "quantity_micros", "note"];
+    const COLUMNS: &'static [&'static str] = &[
+        "phase_id",
+        "date",
+        "quantity_micros",
+        "note",
+        "power_micros",
+    ];
     fn push_values(self, out: &mut Vec<Value>) {
         let r = self.receipt;
         out.extend([
@@ -23,6 +29,7 @@ impl InsertRow for ReceiptRow {
             r.date.into(),
             r.quantity.micros().into(),
             r.note.into(),
+            r.power.map(|q| q.micros()).into(),
         ]);
     }
 }
@@ -32,7 +39,7 @@ impl RowParser for ReceiptRow {
     type State = ();
     const FILE_COLUMNS: ColumnSpec = ColumnSpec {
         required: &["contract", "phase", "date", "quantity"],
-        optional: &["note"],
+        optional: &["note", "power_mw"],
     };
 
     fn parse(
