@@ -25,6 +25,9 @@ pub struct CommitmentFigures {
     pub exhaustion: Option<NaiveDate>,
     pub start: NaiveDate,
     pub end: NaiveDate,
+    /// The plan-driven forecast's total and shortfall (`None`: no rate card, no plan).
+    pub plan_total: Option<i64>,
+    pub plan_shortfall: Option<i64>,
 }
 
 impl CommitmentFigures {
@@ -68,9 +71,27 @@ impl CommitmentFigures {
                     exhaustion: exhaustion[i],
                     start: term.start_date,
                     end: term.end_date,
+                    plan_total: None,
+                    plan_shortfall: None,
                 })
             })
             .collect())
+    }
+
+    /// The plan-driven forecast of each commitment, from the `plan-forecast` report.
+    pub fn add_plan(figures: &mut [Self], plan: &DataFrame) -> PolarsResult<()> {
+        let c = Columns::new(plan);
+        let (contract, commitment) = (c.text("contract")?, c.text("commitment")?);
+        let (total, shortfall) = (c.minor("plan_total")?, c.minor("plan_shortfall")?);
+        for f in figures.iter_mut() {
+            if let Some(i) =
+                (0..c.len()).find(|&i| contract[i] == f.contract && commitment[i] == f.commitment)
+            {
+                f.plan_total = total[i];
+                f.plan_shortfall = shortfall[i];
+            }
+        }
+        Ok(())
     }
 
     /// The contract, and the commitment when it is not the contract's own.
@@ -198,6 +219,8 @@ mod tests {
             exhaustion: None,
             start: d("2026-01-01"),
             end: d("2026-01-11"),
+            plan_total: None,
+            plan_shortfall: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod history;
 mod lazy_pages;
 pub mod paging;
 pub mod periods;
+pub mod rate_cards;
 pub mod rates;
 pub mod reconciliation;
 pub mod reports_page;
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <A href="/scenarios">"Scenarios"</A>
                     <A href="/board-pack">"Board pack"</A>
                     <A href="/rates">"Rates"</A>
+                    <A href="/rate-cards">"Rate cards"</A>
                     <alerts::AlertsLink/>
                 </nav>
                 <auth::UserMenu/>
@@ -114,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboards/ratio") view=dashboards::pages::RatioPage ssr=ssr.clone()/>
                     <Route path=path!("/dashboards/concentration") view=dashboards::pages::ConcentrationPage ssr=ssr.clone()/>
                     <Route path=path!("/dashboards/deliveries") view=dashboards::pages::DeliveriesTimelinePage ssr=ssr.clone()/>
+                    <Route path=path!("/dashboards/capacity") view=dashboards::pages::CapacityPage ssr=ssr.clone()/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone()/>
                     <Route path=path!("/account") view={Lazy::<lazy_pages::Account>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/contracts") view={Lazy::<lazy_pages::Contracts>::new()} ssr=ssr.clone()/>
@@ -133,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alerts") view={Lazy::<lazy_pages::Alerts>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/board-pack") view={Lazy::<lazy_pages::BoardPack>::new()} ssr=ssr.clone()/>
                     <Route path=path!("/rates") view={Lazy::<lazy_pages::Rates>::new()} ssr=ssr.clone()/>
+                    <Route path=path!("/rate-cards") view={Lazy::<lazy_pages::RateCards>::new()} ssr=ssr.clone()/>
                 </Routes>
             </main>
         </Router>

@@ -40,7 +40,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Print or save a report as CSV (or JSON): burndown, portfolio-burndown, concentration,
     /// ratio, ratio-ttm, ratio-outlook, projection, slippage, commitment-concentration, trueup,
-    /// commitments, usage-burndown.
+    /// commitments, usage-burndown, plan-forecast, capacity, capacity-cost.
     ///
     /// Money has exactly two places; shares and ratios full precision. The same numbers as
     /// GET /api/reports/<name>.csv with the same filters.
@@ -77,6 +77,12 @@ pub enum Command {
     /// audited), `rates list`.
     #[command(subcommand)]
     Rates(crate::cli_rates::RatesCommand),
+    /// Rate cards, the price a contract expects per unit-hour of a resource from a day on and
+    /// the utilisation it expects (they drive the plan-driven forecast): `rate-cards import
+    /// FILE` (contract,resource,from,price,utilisation; all or nothing, audited),
+    /// `rate-cards list`.
+    #[command(subcommand)]
+    RateCards(crate::cli_rate_cards::RateCardsCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,7 +130,8 @@ pub struct ExportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// burndown, portfolio-burndown, concentration, ratio, ratio-ttm, ratio-outlook,
-    /// projection, slippage, commitment-concentration, trueup, commitments or usage-burndown.
+    /// projection, slippage, commitment-concentration, trueup, commitments, usage-burndown,
+    /// plan-forecast, capacity or capacity-cost.
     pub name: String,
     /// Ignore entries after this date (YYYY-MM-DD).
     #[arg(long)]
@@ -234,6 +241,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(command) => crate::cli_alerts::alerts(&db, &default_actor(), command).await,
         Command::BoardPack(args) => crate::board_pack::cli(db, args).await,
         Command::Rates(command) => crate::cli_rates::rates(&db, &default_actor(), command).await,
+        Command::RateCards(command) => {
+            crate::cli_rate_cards::rate_cards(&db, &default_actor(), command).await
+        }
         Command::Backup { file } => {
             let started = Instant::now();
             match store::backup::backup(&db, &cli.database_url, &file).await {

@@ -26,6 +26,7 @@ pub enum View {
     Ratio,
     Concentration,
     Deliveries,
+    Capacity,
 }
 
 impl View {
@@ -35,6 +36,7 @@ impl View {
         View::Ratio,
         View::Concentration,
         View::Deliveries,
+        View::Capacity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +46,7 @@ impl View {
             View::Ratio => "ratio",
             View::Concentration => "concentration",
             View::Deliveries => "deliveries",
+            View::Capacity => "capacity",
         }
     }
 
@@ -54,6 +57,7 @@ impl View {
             View::Ratio => "Infra ÷ revenue",
             View::Concentration => "Concentration",
             View::Deliveries => "Deliveries",
+            View::Capacity => "Capacity",
         }
     }
 

@@ -57,6 +57,8 @@ pub enum Unit {
     Ratio,
     Share,
     Hhi,
+    /// Units of capacity (GPUs, MW).
+    Count,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

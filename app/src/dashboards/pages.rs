@@ -92,6 +92,11 @@ pub fn DeliveriesTimelinePage() -> impl IntoView {
 }
 
 #[component]
+pub fn CapacityPage() -> impl IntoView {
+    view! { <DashboardPage view=View::Capacity/> }
+}
+
+#[component]
 fn DashboardPage(view: View) -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(

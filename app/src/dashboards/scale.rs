@@ -39,7 +39,7 @@ pub fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
 /// A tick label: money in thousands / millions / billions, shares in percent.
 pub fn tick_label(unit: Unit, value: f64) -> String {
     match unit {
-        Unit::Money => {
+        Unit::Money | Unit::Count => {
             let abs = value.abs();
             let (scaled, suffix) = if abs >= 1e9 {
                 (value / 1e9, "B")

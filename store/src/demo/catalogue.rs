@@ -257,7 +257,53 @@ pub(super) const PHASES: &[(&str, &str, &str, &str, &str, u32)] = &[
         "2026-02-01",
         10_000,
     ),
+    (
+        "NEBIUS-2026-EUR",
+        "finland-1",
+        "GB300",
+        "eu-north1",
+        "2026-03-31",
+        8_000,
+    ),
+    (
+        "NEBIUS-2026-EUR",
+        "finland-2",
+        "GB300",
+        "eu-north1",
+        "2027-03-31",
+        12_000,
+    ),
+    // Colocation counts power: the phase's quantity is megawatts.
+    ("KAO-2025-GBP", "hall-1", "MW", "harlow", "2025-09-01", 20),
+    ("KAO-2025-GBP", "hall-2", "MW", "harlow", "2026-09-01", 20),
 ];
+
+/// Power drawn per accelerator, all in (racks, networking, cooling), in kW: what a phase of
+/// GPUs brings in MW.
+pub(super) fn kw_per_unit(resource: &str) -> f64 {
+    match resource {
+        "GB300" => 1.6,
+        "GB200" => 1.4,
+        "B200" => 1.3,
+        "H100" => 1.1,
+        _ => 0.5,
+    }
+}
+
+/// What each resource's hour costs against a GB200's, for the demo's rate cards.
+pub(super) fn price_weight(resource: &str) -> f64 {
+    match resource {
+        "GB300" => 1.3,
+        "GB200" => 1.0,
+        "B200" => 0.9,
+        "H100" => 0.7,
+        "MW" => 1.0,
+        _ => 0.5,
+    }
+}
+
+/// The utilisation the demo's rate cards expect, in percent.
+pub(super) const CARD_UTILISATION: &str = "90";
 
 /// (contract, phase, receipt date, quantity, note)
 pub(super) const RECEIPTS: &[(&str, &str, &str, u32, &str)] = &[
@@ -292,6 +338,15 @@ pub(super) const RECEIPTS: &[(&str, &str, &str, u32, &str)] = &[
         "2025-12-05",
         70_000,
         "5 weeks late",
+    ),
+    ("NEBIUS-2026-EUR", "finland-1", "2026-04-20", 8_000, ""),
+    ("KAO-2025-GBP", "hall-1", "2025-09-15", 20, "energised"),
+    (
+        "KAO-2025-GBP",
+        "hall-2",
+        "2026-11-02",
+        10,
+        "first half energised, 2 months late",
     ),
     ("LAMBDA-2026-1B", "burst", "2026-02-01", 10_000, ""),
 ];

@@ -155,10 +155,19 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
     let deliveries = PHASES
         .iter()
         .map(|(contract, phase, resource, region, planned, quantity)| {
+            // Every GPU phase states the power it brings; a power phase counts it already.
+            let power = if domain::capacity::is_power(resource) {
+                String::new()
+            } else {
+                format!(
+                    "{:.1}",
+                    f64::from(*quantity) * catalogue::kw_per_unit(resource) / 1_000.0
+                )
+            };
             [*contract, *phase, *resource, *region, *planned]
                 .iter()
                 .map(|s| s.to_string())
-                .chain([quantity.to_string()])
+                .chain([quantity.to_string(), power])
                 .collect()
         })
         .collect();
@@ -172,6 +181,7 @@ pub fn demo_files(today: NaiveDate) -> Vec<(LedgerFile, String)> {
                 on.to_string(),
                 quantity.to_string(),
                 note.to_string(),
+                String::new(),
             ]
         })
         .collect();
@@ -286,6 +296,50 @@ pub fn demo_rates(today: NaiveDate) -> Vec<domain::fx::Rate> {
     rates
 }
 
+/// A rate card per contract and resource from each contract's first day, priced so that the
+/// whole contracted capacity at the cards' utilisation spends about the commitment over the
+/// term (a GB300 hour dearer than a GB200's): the plan-driven forecast then lands near the
+/// commitment once the phases arrive, short of it by what arrives late.
+pub fn demo_rate_cards() -> Vec<domain::rate_card::RateCard> {
+    let mut cards = Vec::new();
+    for c in CONTRACTS {
+        let phases: Vec<_> = PHASES.iter().filter(|p| p.0 == c.reference).collect();
+        let weighted_units: f64 = phases
+            .iter()
+            .map(|p| f64::from(p.5) * catalogue::price_weight(p.2))
+            .sum();
+        if weighted_units <= 0.0 {
+            continue;
+        }
+        let start = date(c.start.0, c.start.1, c.start.2);
+        let days = (date(c.start.0 + c.years, c.start.1, c.start.2) - start).num_days() as f64;
+        let utilisation = catalogue::CARD_UTILISATION.parse::<f64>().unwrap_or(100.0) / 100.0;
+        let per_weighted_hour =
+            c.committed_dollars as f64 / (weighted_units * 24.0 * utilisation * days);
+        let mut resources: Vec<&str> = phases.iter().map(|p| p.2).collect();
+        resources.sort_unstable();
+        resources.dedup();
+        for resource in resources {
+            let price = format!(
+                "{:.2}",
+                per_weighted_hour * catalogue::price_weight(resource)
+            );
+            let start = start.to_string();
+            let raw = domain::rate_card::RawRateCard {
+                contract: c.reference,
+                resource,
+                from: &start,
+                price: &price,
+                utilisation: catalogue::CARD_UTILISATION,
+            };
+            if let Ok(card) = domain::rate_card::RateCard::parse(&raw) {
+                cards.push(card);
+            }
+        }
+    }
+    cards
+}
+
 /// Loads the demo ledger if the database holds no ledger yet; returns what was loaded.
 pub async fn load_if_empty(
     db: &DatabaseConnection,
@@ -306,5 +360,11 @@ pub async fn load_if_empty(
         .collect();
     let report = import_files(db, sources, DEMO_ACTOR, Arc::new(NoProgress)).await?;
     crate::fx::store(db, DEMO_ACTOR, &demo_rates(today)).await?;
+    crate::rate_cards::store(db, DEMO_ACTOR, &demo_rate_cards())
+        .await
+        .map_err(|e| match e {
+            crate::ledger::WriteError::Database(e) => ImportError::Database(e),
+            other => ImportError::Database(sea_orm::DbErr::Custom(other.to_string())),
+        })?;
     Ok(Some(report))
 }

@@ -27,6 +27,8 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             "projected_total",
             "projected_shortfall",
             "exhaustion_date",
+            "plan_total",
+            "plan_shortfall",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -34,6 +36,7 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             .into_iter()
             .chain([ColumnKind::Number; 4])
             .chain([ColumnKind::Date])
+            .chain([ColumnKind::Number; 2])
             .collect(),
         rows: figures
             .iter()
@@ -46,6 +49,8 @@ pub(super) async fn burn_down(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
                     money(f.projected_total),
                     money(f.shortfall),
                     f.exhaustion.map(|d| d.to_string()).unwrap_or_default(),
+                    f.plan_total.map(money).unwrap_or_default(),
+                    f.plan_shortfall.map(money).unwrap_or_default(),
                 ]
             })
             .collect(),

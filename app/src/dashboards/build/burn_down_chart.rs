@@ -125,7 +125,44 @@ pub(super) fn burn_down_chart(
         Series::new("Projection low (90%)", Shape::Dashed, Axis::Left, low),
         Series::new("Projection high (90%)", Shape::Dashed, Axis::Left, high),
     ];
+    // The plan-driven forecast beside the run-rate's (a commitment without a rate card at its
+    // run-rate), drawn to the end of the term.
+    let plan_total = |chosen: &[&ContractFigures]| -> i64 {
+        chosen
+            .iter()
+            .map(|f| f.plan_total.unwrap_or(f.projected_total))
+            .sum()
+    };
+    if figures.iter().any(|f| f.plan_total.is_some()) {
+        let mut line = vec![Point::default(); n];
+        if let (Some(i), Some(e)) = (axis.index(as_of), end.and_then(|e| axis.index(e))) {
+            line[i] = Point::money(spent);
+            line[e] = Point::money(plan_total(figures));
+        }
+        series.push(Series::new(
+            "Plan-driven forecast",
+            Shape::Dashed,
+            Axis::Left,
+            line,
+        ));
+    }
     if let Some((name, chosen)) = scenario {
+        if chosen.iter().any(|f| f.plan_total.is_some()) {
+            let mut line = vec![Point::default(); n];
+            let spent: i64 = chosen.iter().map(|f| f.spent).sum();
+            if let (Some(i), Some(e)) =
+                (axis.index(as_of), scenario_end.and_then(|e| axis.index(e)))
+            {
+                line[i] = Point::money(spent);
+                line[e] = Point::money(plan_total(chosen));
+            }
+            series.push(Series::new(
+                &format!("Scenario: {name} (plan)"),
+                Shape::Dashed,
+                Axis::Left,
+                line,
+            ));
+        }
         let mut line = vec![Point::default(); n];
         let spent: i64 = chosen.iter().map(|f| f.spent).sum();
         if let Some(i) = axis.index(as_of) {

@@ -262,8 +262,8 @@ impl<'a> Ctx<'a> {
 
 pub(super) async fn contract_figures(ctx: &Ctx<'_>) -> Result<Vec<ContractFigures>, ReportError> {
     let report = ctx.report(ReportName::Projection).await?;
-    Ok(ContractFigures::from_projection(
-        &report.frame,
-        &ctx.contracts,
-    )?)
+    let mut figures = ContractFigures::from_projection(&report.frame, &ctx.contracts)?;
+    let plan = ctx.report(ReportName::PlanForecast).await?;
+    ContractFigures::add_plan(&mut figures, &plan.frame)?;
+    Ok(figures)
 }

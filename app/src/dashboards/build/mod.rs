@@ -12,6 +12,7 @@ use reports::ReportError;
 
 mod burn_down;
 mod burn_down_chart;
+mod capacity;
 mod concentration;
 mod context;
 mod currencies;
@@ -42,6 +43,7 @@ pub async fn build(
         View::Ratio => ratio(&ctx).await,
         View::Concentration => concentration(&ctx).await,
         View::Deliveries => deliveries(&ctx).await,
+        View::Capacity => capacity::capacity(&ctx).await,
     }?;
     let mut vendors: Vec<String> = ctx.contracts.values().map(|c| c.vendor.clone()).collect();
     vendors.sort();
