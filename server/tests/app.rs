@@ -102,11 +102,23 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
     store::ledger::scenarios::create(&db, "cfo", growth)
         .await
         .unwrap();
+    // C1's GB200s priced at $0.01 per GPU-hour: its plan-driven forecast is not empty.
+    let card = domain::rate_card::RateCard::parse(&domain::rate_card::RawRateCard {
+        contract: "C1",
+        resource: "GB200",
+        from: "2026-01-01",
+        price: "0.01",
+        utilisation: "",
+    })
+    .unwrap();
+    store::rate_cards::store(&db, "cfo", &[card]).await.unwrap();
     for (name, query) in [
         ("burndown", ""),
         ("concentration", "?vendor=A,B"),
         ("ratio", "?as_of=2026-12-31"),
         ("ratio-outlook", "?as_of=2026-02-28&scenario=Growth"),
+        ("plan-forecast", "?as_of=2026-06-30"),
+        ("capacity", "?as_of=2026-06-30&vendor=A"),
     ] {
         let (status, http) = get(&state, &format!("/api/reports/{name}.csv{query}")).await;
         assert_eq!(status, StatusCode::OK, "{http}");
@@ -127,6 +139,13 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
                 "B".into(),
             ]),
             "ratio" => argv.extend(["--as-of".to_owned(), "2026-12-31".into()]),
+            "plan-forecast" => argv.extend(["--as-of".to_owned(), "2026-06-30".into()]),
+            "capacity" => argv.extend([
+                "--as-of".to_owned(),
+                "2026-06-30".into(),
+                "--vendor".into(),
+                "A".into(),
+            ]),
             "ratio-outlook" => argv.extend([
                 "--as-of".to_owned(),
                 "2026-02-28".into(),
@@ -146,6 +165,12 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
             http,
             "{name}: CLI and HTTP differ"
         );
+        if name == "plan-forecast" {
+            // C1: 100 GB200s online from Feb 20 and 250.5 GB300s (no card) from Sep 30; Jul 1
+            // – Dec 31 is 184 days × 100 × 24 × $0.01 = $4,416.00 to come.
+            let c1 = http.lines().find(|l| l.starts_with("C1,")).unwrap();
+            assert!(c1.contains(",4416.00,"), "{c1}");
+        }
         if name == "burndown" {
             assert_eq!(
                 http, expected_burndown,
@@ -429,6 +454,85 @@ async fn alert_rules_are_added_listed_and_removed_from_the_command_line() {
         std::process::ExitCode::from(2)
     );
     assert!(store::alerts::rules::list(&db).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn rate_cards_are_imported_all_or_nothing_from_the_command_line() {
+    let database = fresh_database().await.unwrap();
+    let url = database.url.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let vendors = write("vendors.csv", "name,kind\nA,hyperscaler\n");
+    let contracts = write(
+        "contracts.csv",
+        "reference,vendor,start_date,end_date,committed_amount,currency\nC1,A,2026-01-01,2027-12-31,1000.00,USD\n",
+    );
+    let good = write(
+        "cards.csv",
+        "contract,resource,from,price,utilisation\nC1,GB300,2026-01-01,11.50,85\nC1,GB300,2026-07-01,10.25,\n",
+    );
+    // A good line and a line naming a contract the ledger does not hold: nothing is stored.
+    let bad = write(
+        "bad.csv",
+        "contract,resource,from,price\nC1,H100,2026-01-01,2.00\nC9,H100,2026-01-01,2.00\n",
+    );
+    let cli = |args: &[&str]| {
+        let mut argv = vec!["compute-ledger", "--database-url", &url];
+        argv.extend_from_slice(args);
+        server::cli::Cli::parse_from(argv)
+    };
+    assert_eq!(
+        server::cli::run(cli(&["import", &vendors, &contracts]))
+            .await
+            .unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let import = |file: &str| cli(&["rate-cards", "import", file]);
+    assert_eq!(
+        server::cli::run(import(&bad)).await.unwrap(),
+        std::process::ExitCode::from(2)
+    );
+    let db = store::connect(&url).await.unwrap();
+    assert!(
+        store::rate_cards::all(&db).await.unwrap().is_empty(),
+        "a bad line stores nothing"
+    );
+    assert_eq!(
+        server::cli::run(import(&good)).await.unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
+    let stored: Vec<String> = store::rate_cards::list(&db, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {} {}%",
+                c.contract,
+                c.resource,
+                c.from,
+                c.price_text(),
+                c.utilisation_text()
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            "C1 GB300 2026-07-01 10.25 100%",
+            "C1 GB300 2026-01-01 11.5 85%"
+        ]
+    );
+    assert_eq!(
+        server::cli::run(cli(&["rate-cards", "list"]))
+            .await
+            .unwrap(),
+        std::process::ExitCode::SUCCESS
+    );
 }
 
 #[tokio::test]
