@@ -34,6 +34,7 @@ pub enum WorkflowPage {
     Alerts,
     BoardPack,
     Rates,
+    RateCards,
 }
 
 #[lazy]
@@ -65,6 +66,7 @@ fn workflow_pages(page: WorkflowPage) -> AnyView {
         WorkflowPage::Alerts => alerts::AlertsPage().into_any(),
         WorkflowPage::BoardPack => board_pack::BoardPackPage().into_any(),
         WorkflowPage::Rates => rates::RatesPage().into_any(),
+        WorkflowPage::RateCards => rate_cards::RateCardsPage().into_any(),
     }
 }
 
@@ -93,5 +95,5 @@ lazy_pages! {
     ledger_pages(LedgerPage), __preload_ledger_pages:
         Contracts, NewContract, Contract, EditContract, Vendors, Deliveries, Usage, Revenue;
     workflow_pages(WorkflowPage), __preload_workflow_pages:
-        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts, BoardPack, Rates;
+        Account, Import, Reports, Formats, Audit, Periods, Scenarios, Alerts, BoardPack, Rates, RateCards;
 }

@@ -24,6 +24,7 @@ crate::kinds::word_enum!(
         AlertRule = "alert_rule",
         BoardPack = "board_pack",
         Rate = "rate",
+        RateCard = "rate_card",
     }
     default Ledger
 );
@@ -50,6 +51,7 @@ impl AuditEntity {
             Self::AlertRule => "Alert rules",
             Self::BoardPack => "Board packs",
             Self::Rate => "Exchange rates",
+            Self::RateCard => "Rate cards",
         }
     }
 }

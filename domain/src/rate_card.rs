@@ -62,10 +62,20 @@ impl RateCard {
             })
         })
     }
+
+    /// The price per unit-hour as written, without trailing zeros ("11.5", "0.0035").
+    pub fn price_text(&self) -> String {
+        crate::decimal::format_scaled_trimmed(self.price_e6, PRICE_PLACES)
+    }
+
+    /// The utilisation as a percentage, without trailing zeros ("85", "92.5", "100").
+    pub fn utilisation_text(&self) -> String {
+        crate::decimal::format_scaled_trimmed(self.utilisation_bp, 2)
+    }
 }
 
 /// "85" or "85%" → 8_500 basis points; blank → full.
-fn utilisation_bp(raw: &str) -> Result<i64, String> {
+pub fn utilisation_bp(raw: &str) -> Result<i64, String> {
     let number = raw.trim().trim_end_matches('%').trim_end();
     if number.is_empty() {
         return Ok(FULL_UTILISATION_BP);
@@ -106,6 +116,20 @@ mod tests {
         assert_eq!(
             RateCard::parse(&raw("3", "92.5")).unwrap().utilisation_bp,
             9_250
+        );
+    }
+
+    #[test]
+    fn a_card_reads_back_as_it_was_written() {
+        let card = RateCard::parse(&raw("11.50", "92.50%")).unwrap();
+        assert_eq!(
+            (card.price_text(), card.utilisation_text()),
+            ("11.5".into(), "92.5".into())
+        );
+        let card = RateCard::parse(&raw("0.0035", "")).unwrap();
+        assert_eq!(
+            (card.price_text(), card.utilisation_text()),
+            ("0.0035".into(), "100".into())
         );
     }
 

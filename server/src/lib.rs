@@ -7,6 +7,7 @@ pub mod board_pack;
 pub mod board_pack_mail;
 pub mod cli;
 pub mod cli_alerts;
+pub mod cli_rate_cards;
 pub mod cli_rates;
 pub mod cli_users;
 pub mod download;

@@ -879,6 +879,9 @@ fn every_server_function_is_covered_here() {
         // Called below (exchange_rates_are_entered_and_listed).
         "list_rates",
         "add_rate",
+        // Called below (rate_cards_are_entered_and_listed).
+        "list_rate_cards",
+        "add_rate_card",
     ];
     let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
@@ -1285,6 +1288,70 @@ async fn exchange_rates_are_entered_and_listed() {
         Some(domain::Role::Viewer),
         "add_rate",
         &form("2026-11-30", "GBP", "0.85"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_cards_are_entered_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _db) = demo_state(&dir).await;
+    // A day after anything the demo may hold, so the card is new and listed first.
+    let form = |contract, price, utilisation| {
+        vec![
+            ("contract", contract),
+            ("resource", "GB300"),
+            ("from", "2030-01-05"),
+            ("price", price),
+            ("utilisation", utilisation),
+        ]
+    };
+    let answer = saved(
+        &state,
+        "add_rate_card",
+        &form("AWS-2025-38B", "11.50", "85"),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        "AWS-2025-38B GB300 from 2030-01-05: 11.5 per unit-hour at 85% utilisation recorded."
+    );
+    let answer = saved(
+        &state,
+        "add_rate_card",
+        &form("AWS-2025-38B", "11.5", "85%"),
+    )
+    .await;
+    assert!(answer.ends_with("was already recorded."), "{answer}");
+    let answer = saved(&state, "add_rate_card", &form("AWS-2025-38B", "11.5", "")).await;
+    assert!(
+        answer.ends_with("at 100% utilisation replaces the card before (audited)."),
+        "{answer}"
+    );
+    assert_eq!(
+        columns(&refused(&state, "add_rate_card", &form("", "0", "120")).await),
+        ["contract", "price", "utilisation"]
+    );
+    let unknown = refused(&state, "add_rate_card", &form("NO-SUCH-1", "11.50", "85")).await;
+    assert_eq!(
+        unknown,
+        [(
+            "contract".to_owned(),
+            "no contract \"NO-SUCH-1\"".to_owned()
+        )]
+    );
+    let cards = read(&state, "list_rate_cards", &[]).await;
+    assert_eq!(cards[0]["contract"], "AWS-2025-38B");
+    assert_eq!(cards[0]["resource"], "GB300");
+    assert_eq!(cards[0]["from"], "2030-01-05");
+    assert_eq!(cards[0]["price_e6"], 11_500_000);
+    assert_eq!(cards[0]["utilisation_bp"], 10_000);
+    let (status, _) = common::call_as(
+        &state,
+        Some(domain::Role::Viewer),
+        "add_rate_card",
+        &form("AWS-2025-38B", "9.00", "85"),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -43,11 +43,13 @@ const PAGES: &[(&str, Needs)] = &[
     ("/dashboards/ratio", Permission(Read)),
     ("/dashboards/concentration", Permission(Read)),
     ("/dashboards/deliveries", Permission(Read)),
+    ("/dashboards/capacity", Permission(Read)),
     ("/periods", Permission(Read)),
     ("/scenarios", Permission(Read)),
     ("/alerts", Permission(Read)),
     ("/board-pack", Permission(Read)),
     ("/rates", Permission(Read)),
+    ("/rate-cards", Permission(Read)),
 ];
 
 const SERVER_FNS: &[(&str, Needs)] = &[
@@ -98,6 +100,8 @@ const SERVER_FNS: &[(&str, Needs)] = &[
     ("publish_board_pack", Permission(WriteEntries)),
     ("list_rates", Permission(Read)),
     ("add_rate", Permission(WriteEntries)),
+    ("list_rate_cards", Permission(Read)),
+    ("add_rate_card", Permission(WriteEntries)),
 ];
 
 /// API routes outside the server functions (method, path, needs).
@@ -371,6 +375,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
         "board_pack" | "publish_board_pack" => vec!["month"],
         "save_pack_commentary" => vec!["month", "section", "text"],
         "add_rate" => vec!["date", "base", "currency", "rate"],
+        "add_rate_card" => vec!["contract", "resource", "from", "price", "utilisation"],
         _ => vec![],
     };
     if !is_read(endpoint) {

@@ -34,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "vendor_statements",
     "scenarios",
     "exchange_rates",
+    "rate_cards",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod import;
 pub mod ledger;
 pub mod login_limit;
+pub mod rate_cards;
 pub mod reports;
 pub mod roles;
 mod rollup;

@@ -92,6 +92,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<String>)> {
                 .collect()
         }),
         ("exchange_rates", rows::<exchange_rate::Entity>(db).await),
+        ("rate_cards", rows::<rate_card::Entity>(db).await),
     ];
     let names: Vec<&str> = tables.iter().map(|(t, _)| *t).collect();
     assert_eq!(
@@ -142,6 +143,15 @@ async fn a_ledger_with_people(db: &DatabaseConnection) {
     store::ledger::scenarios::create(db, "cfo", scenario)
         .await
         .unwrap();
+    let card = domain::rate_card::RateCard::parse(&domain::rate_card::RawRateCard {
+        contract: "AWS-2025-38B",
+        resource: "GB300",
+        from: "2031-01-01",
+        price: "11.50",
+        utilisation: "85",
+    })
+    .unwrap();
+    store::rate_cards::store(db, "cfo", &[card]).await.unwrap();
 }
 
 fn new_vendor(name: &str) -> domain::NewVendor {
