@@ -180,7 +180,8 @@ async fn the_overview_cards_are_the_reports_figures() {
         .iter()
         .max_by_key(|r| cents(&r["projected_shortfall"]))
         .unwrap();
-    assert!(strings(&kpi(&d, "shortfall")["detail"])[0].starts_with(&top["contract"]));
+    // (after the line naming the method).
+    assert!(strings(&kpi(&d, "shortfall")["detail"])[1].starts_with(&top["contract"]));
 
     let ttm = report(&ctx, "/api/reports/ratio-ttm.csv?currency=USD").await;
     let last = ttm.last().unwrap();
@@ -293,7 +294,8 @@ async fn filters_narrow_the_dashboards_and_bad_ones_are_refused() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][0], "CW-2025-22B");
 
-    // One contract: its own chart, with the commitment, on-pace and projection lines.
+    // One contract: its own chart, with the commitment, on-pace and projection lines, and the
+    // plan-driven forecast (the demo prices every contract's capacity).
     let one = dashboard(
         &ctx,
         "burndown",
@@ -316,7 +318,8 @@ async fn filters_narrow_the_dashboards_and_bad_ones_are_refused() {
             "On pace",
             "Projection",
             "Projection low (90%)",
-            "Projection high (90%)"
+            "Projection high (90%)",
+            "Plan-driven forecast"
         ]
     );
     let x = strings(&c["x_labels"]);
@@ -523,6 +526,24 @@ async fn every_dashboard_shows_a_scenario_beside_the_baseline() {
         shortfall
     );
     assert!(series_names(chart(&d, "portfolio-burndown")).contains(&"Scenario: Stress".to_owned()));
+    // The delay moves the plan-driven forecast: the plan card's scenario line is the scenario's
+    // plan-forecast, and it differs from the baseline's.
+    let plan = |query: &'static str| report(&ctx, query);
+    let under_plan = plan_shortfall(
+        &plan("/api/reports/plan-forecast.csv?as_of=2026-06-30&scenario=Stress&currency=USD").await,
+    );
+    let baseline_plan =
+        plan_shortfall(&plan("/api/reports/plan-forecast.csv?as_of=2026-06-30&currency=USD").await);
+    assert_ne!(under_plan, baseline_plan);
+    let details = strings(&kpi(&d, "plan-shortfall")["detail"]);
+    let line = details
+        .iter()
+        .find(|l| l.starts_with("Scenario Stress: USD "))
+        .unwrap_or_else(|| panic!("{details:?}"));
+    assert_eq!(
+        cents(line.trim_start_matches("Scenario Stress: USD ")),
+        under_plan
+    );
     assert!(!series_names(chart(&plain, "portfolio-burndown"))
         .iter()
         .any(|n| n.starts_with("Scenario")));
@@ -564,7 +585,7 @@ async fn every_dashboard_shows_a_scenario_beside_the_baseline() {
         .unwrap()
         .iter()
         .all(|r| r["scenario_planned"].is_null()));
-    for view in ["overview", "concentration", "deliveries"] {
+    for view in ["overview", "concentration", "deliveries", "capacity"] {
         let d = dashboard(&ctx, view, &under).await.unwrap();
         assert!(
             strings(&d["notes"])
@@ -573,6 +594,125 @@ async fn every_dashboard_shows_a_scenario_beside_the_baseline() {
             "{view}"
         );
     }
+}
+
+/// The plan-driven shortfall of a plan-forecast report's rows: the plan's, or the run-rate's
+/// for a commitment without a rate card.
+fn plan_shortfall(rows: &[std::collections::HashMap<String, String>]) -> i64 {
+    rows.iter()
+        .map(|r| match r["plan_shortfall"].as_str() {
+            "" => cents(&r["run_rate_shortfall"]),
+            plan => cents(plan),
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_shows_both_forecasts_and_the_capacity_dashboard_drills_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, _db) = demo_state(&dir).await;
+    let usd = |minor: i64| format!("USD {}", domain::decimal::format_scaled(minor, 2));
+    let d = dashboard(&ctx, "overview", &[]).await.unwrap();
+    let plan = report(&ctx, "/api/reports/plan-forecast.csv?currency=USD").await;
+    let run_rate: i64 = plan.iter().map(|r| cents(&r["run_rate_shortfall"])).sum();
+    let by_plan = plan_shortfall(&plan);
+    assert!(
+        by_plan < run_rate,
+        "the demo's phases still to come close most of the gap"
+    );
+    let card = kpi(&d, "plan-shortfall");
+    assert_eq!(card["value"], usd(by_plan));
+    assert_eq!(card["href"], "/dashboards/capacity");
+    let detail = strings(&card["detail"]);
+    assert!(
+        detail.contains(&format!("At the run-rate: {}", usd(run_rate))),
+        "{detail:?}"
+    );
+    // What is still to arrive, each contract once (a contract's commitments repeat it).
+    let mut to_come = std::collections::BTreeMap::new();
+    for r in &plan {
+        to_come.insert(
+            r["contract"].clone(),
+            r["gpus_to_come"].parse::<i64>().unwrap(),
+        );
+    }
+    let gpus: i64 = to_come.values().sum();
+    assert!(
+        detail
+            .iter()
+            .any(|l| l.starts_with(&format!("Still to arrive: {gpus} GPUs · "))),
+        "{detail:?}"
+    );
+    // The run-rate card names its method and the plan's figure.
+    let shortfall = strings(&kpi(&d, "shortfall")["detail"]);
+    assert_eq!(shortfall[0], "at the trailing run-rate");
+    assert!(shortfall.contains(&format!("By the delivery plan: {}", usd(by_plan))));
+
+    // The capacity dashboard, filtered to one vendor: only its rows, each leading to the
+    // vendor's own view; the phases still to come lead to their contract.
+    let aws = "Amazon Web Services";
+    let d = dashboard(&ctx, "capacity", &[("vendor", aws)])
+        .await
+        .unwrap();
+    let table = |d: &Value, id: &str| -> Value {
+        d["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap_or_else(|| panic!("no table {id}"))
+            .clone()
+    };
+    let by_vendor = table(&d, "capacity-by-vendor");
+    let rows = by_vendor["rows"].as_array().unwrap();
+    assert!(rows.len() >= 2, "GB200, GB300 and MW: {rows:?}");
+    assert!(rows.iter().all(|r| r[0] == aws));
+    assert!(strings(&by_vendor["links"])
+        .iter()
+        .all(|l| l.starts_with("/dashboards/capacity")
+            && l.contains("vendor=Amazon%20Web%20Services")));
+    let slippage = report(
+        &ctx,
+        "/api/reports/slippage.csv?vendor=Amazon%20Web%20Services",
+    )
+    .await;
+    let received: i64 = slippage
+        .iter()
+        .filter(|r| !r["received_quantity"].is_empty())
+        .map(|r| r["received_quantity"].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(
+        kpi(&d, "gpus-delivered")["value"],
+        format!("{received} GPUs")
+    );
+    let to_come = table(&d, "phases-to-come");
+    let phases: Vec<String> = to_come["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r[0].as_str().unwrap(), r[1].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        phases,
+        ["AWS-2025-38B bulk-2026", "AWS-2025-38B expansion-2027"]
+    );
+    assert!(strings(&to_come["links"])
+        .iter()
+        .all(|l| l == "/contracts/AWS-2025-38B"));
+    // Its charts: GPUs and MW over the months, delivered up to now.
+    let gpus = chart(&d, "capacity-gpus");
+    assert_eq!(
+        series_names(gpus),
+        ["Contracted", "Planned", "Delivered", "Expected"]
+    );
+    let unfiltered = dashboard(&ctx, "capacity", &[]).await.unwrap();
+    assert!(
+        table(&unfiltered, "capacity-by-vendor")["rows"]
+            .as_array()
+            .unwrap()
+            .len()
+            > rows.len()
+    );
 }
 
 fn series_names(chart: &Value) -> Vec<String> {
