@@ -109,3 +109,42 @@ test('a delayed phase shows where the scenario moves it on the delivery timeline
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'scenario-deliveries.png'), fullPage: true });
 });
+
+test('a delayed phase moves the plan-driven forecast', async ({ page }) => {
+  await signIn(page, 'editor');
+  await page.goto('/scenarios');
+  await hydrated(page);
+  const form = page.locator('form', { hasText: 'New scenario' });
+  await form.getByLabel('Name').fill('Azure late');
+  await form.getByLabel('Delay: contract').fill('AZURE-2025-250B');
+  await form.getByLabel('Delay: phase').fill('fairwater-2');
+  await form.getByLabel('Delay: months').fill('12');
+  await form.getByRole('button', { name: 'Save scenario' }).click();
+  await expect(form.getByRole('status')).toContainText('saved');
+
+  // The plan-forecast report moves with the delay: a year less of fairwater-2's GB300s.
+  const plan = async (query) => {
+    const text = await (await page.request.get(`/api/reports/plan-forecast.csv${query}`)).text();
+    const [header, ...lines] = text.trim().split('\n');
+    const at = header.split(',').indexOf('plan_total');
+    const azure = lines.find((l) => l.startsWith('AZURE-2025-250B,'));
+    return azure.split(',')[at];
+  };
+  const baseline = await plan('');
+  const under = await plan('?scenario=Azure%20late');
+  expect(Number(under)).toBeLessThan(Number(baseline));
+
+  // The overview's plan card gives the scenario's plan-driven shortfall beside the baseline's,
+  // and the burn-down draws the scenario's plan-driven line.
+  await page.goto('/?scenario=Azure%20late');
+  await hydrated(page);
+  const card = page.locator('[data-kpi="plan-shortfall"]');
+  await expect(card).toHaveAttribute('title', /Scenario Azure late: USD \d+\.\d\d/);
+  const title = await card.getAttribute('title');
+  const value = await card.getAttribute('data-value');
+  const scenarioLine = title.split('\n').find((l) => l.startsWith('Scenario Azure late: '));
+  expect(scenarioLine.replace('Scenario Azure late: ', '')).not.toBe(value);
+  await page.goto('/dashboards/burndown?contract=AZURE-2025-250B&scenario=Azure%20late');
+  const chart = page.locator('[data-chart="contract-burndown"]');
+  await expect(chart.locator('.legend-item')).toContainText(['Plan-driven forecast', 'Scenario: Azure late (plan)']);
+});

@@ -42,9 +42,10 @@ fn query(kind: LedgerFile) -> &'static str {
             k.fulfillment_interval, k.scope FROM commitments k JOIN contracts c ON c.id = k.contract_id \
             WHERE k.reference <> c.reference AND k.id > {after} ORDER BY k.id",
         LedgerFile::Deliveries => "SELECT p.id, c.reference AS contract, p.phase, p.resource, p.region, \
-            p.planned_date, p.planned_quantity_micros FROM delivery_phases p \
+            p.planned_date, p.planned_quantity_micros, p.planned_power_micros FROM delivery_phases p \
             JOIN contracts c ON c.id = p.contract_id WHERE p.id > {after} ORDER BY p.id",
-        LedgerFile::Receipts => "SELECT r.id, c.reference AS contract, p.phase, r.date, r.quantity_micros, r.note \
+        LedgerFile::Receipts => "SELECT r.id, c.reference AS contract, p.phase, r.date, r.quantity_micros, r.note, \
+            r.power_micros \
             FROM delivery_receipts r JOIN delivery_phases p ON p.id = r.phase_id \
             JOIN contracts c ON c.id = p.contract_id WHERE r.id > {after} ORDER BY r.id",
         LedgerFile::Usage | LedgerFile::FocusUsage => "SELECT u.id, c.reference AS contract, u.date, u.amount_e6, u.quantity_micros, \
@@ -70,6 +71,12 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
         row.try_get::<i64>("", c)
             .map(|v| format_scaled_trimmed(v, QUANTITY_PLACES))
     };
+    let optional_quantity = |c: &str| {
+        row.try_get::<Option<i64>>("", c).map(|v| {
+            v.map(|v| format_scaled_trimmed(v, QUANTITY_PLACES))
+                .unwrap_or_default()
+        })
+    };
     Ok(match kind {
         LedgerFile::Vendors => vec![text("name")?, text("kind")?],
         LedgerFile::Contracts | LedgerFile::FocusContracts => vec![
@@ -93,9 +100,7 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
             date("end_date")?,
             text("category")?,
             money("committed_minor")?,
-            row.try_get::<Option<i64>>("", "quantity_micros")?
-                .map(|v| format_scaled_trimmed(v, QUANTITY_PLACES))
-                .unwrap_or_default(),
+            optional_quantity("quantity_micros")?,
             text("unit")?,
             text("commitment_model")?,
             text("fulfillment_interval")?,
@@ -108,6 +113,7 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
             text("region")?,
             date("planned_date")?,
             quantity("planned_quantity_micros")?,
+            optional_quantity("planned_power_micros")?,
         ],
         LedgerFile::Receipts => {
             vec![
@@ -116,6 +122,7 @@ fn record(kind: LedgerFile, row: &QueryResult) -> Result<Vec<String>, DbErr> {
                 date("date")?,
                 quantity("quantity_micros")?,
                 text("note")?,
+                optional_quantity("power_micros")?,
             ]
         }
         // Spend under no contract names its vendor and currency; a contract's rows leave
