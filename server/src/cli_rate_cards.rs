@@ -23,7 +23,10 @@ pub enum RateCardsCommand {
     /// is 2. A card already stored for the contract, resource and day is updated when it
     /// differs, the card before kept in the audit trail.
     #[command(verbatim_doc_comment)]
-    Import { file: PathBuf },
+    Import {
+        /// The rate cards CSV.
+        file: PathBuf,
+    },
     /// The cards of the latest days: contract, resource, from, price per unit-hour,
     /// utilisation.
     List {
