@@ -94,6 +94,12 @@ impl CommitmentFigures {
         Ok(())
     }
 
+    /// The shortfall by the delivery plan, or at the run-rate without a rate card (the plan
+    /// cannot price the commitment).
+    pub fn plan_or_run_rate_shortfall(&self) -> i64 {
+        self.plan_shortfall.unwrap_or(self.shortfall)
+    }
+
     /// The contract, and the commitment when it is not the contract's own.
     pub fn label(&self) -> String {
         if self.commitment == self.contract {

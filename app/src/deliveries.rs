@@ -30,7 +30,8 @@ pub async fn add_phase(
     region: String,
     planned_date: String,
     planned_quantity: String,
-    planned_power_mw: String,
+    // Optional (the power a phase states beside its GPUs): a client that predates it sends none.
+    #[server(default)] planned_power_mw: String,
 ) -> Result<Saved, ServerFnError> {
     let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawPhase {
@@ -61,7 +62,7 @@ pub async fn log_receipt(
     date: String,
     quantity: String,
     note: String,
-    power_mw: String,
+    #[server(default)] power_mw: String,
 ) -> Result<Saved, ServerFnError> {
     let (who, state) = crate::auth::writer(csrf_token, domain::Permission::WriteEntries)?;
     let raw = domain::entries::RawReceipt {

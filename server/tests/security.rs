@@ -316,8 +316,9 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
             "region",
             "planned_date",
             "planned_quantity",
+            "planned_power_mw",
         ],
-        "log_receipt" => vec!["contract", "phase", "date", "quantity", "note"],
+        "log_receipt" => vec!["contract", "phase", "date", "quantity", "note", "power_mw"],
         "list_usage" => vec!["contract", "vendor", "from", "to", "page"],
         "dashboard" => vec![
             "view",
@@ -334,6 +335,7 @@ fn fields(endpoint: &str) -> Vec<&'static str> {
             "name",
             "run_rate_change_percent",
             "revenue_growth_percent",
+            "utilisation_percent",
             "delay_contract",
             "delay_phase",
             "delay_months",

@@ -10,7 +10,6 @@ use super::super::scale::date_x;
 use super::super::View;
 use super::context::Ctx;
 use super::currencies::{kpi, per_currency, Line};
-use super::overview::plan_or_run_rate_shortfall;
 use analytics::figures::CommitmentFigures as ContractFigures;
 use analytics::Columns;
 use chrono::NaiveDate;
@@ -82,7 +81,7 @@ pub(super) async fn plan_shortfall_kpi(
     if let Some(under) = ctx.under_scenario() {
         let scenario = super::context::contract_figures(&under).await?;
         detail.extend(
-            per_currency(&scenario, plan_or_run_rate_shortfall)
+            per_currency(&scenario, ContractFigures::plan_or_run_rate_shortfall)
                 .into_iter()
                 .map(|sum| sum.prefixed(&format!("Scenario {}: ", ctx.query.scenario.trim()))),
         );
@@ -90,7 +89,7 @@ pub(super) async fn plan_shortfall_kpi(
     Ok(kpi(
         "plan-shortfall",
         "Shortfall by the delivery plan",
-        per_currency(figures, plan_or_run_rate_shortfall),
+        per_currency(figures, ContractFigures::plan_or_run_rate_shortfall),
         detail,
         format!("{}{}", View::Capacity.path(), ctx.query.query_string()),
     ))

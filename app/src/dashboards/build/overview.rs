@@ -61,7 +61,7 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
     // The card says which method it is and the other one's figure.
     detail.insert(0, Line::plain("at the trailing run-rate".to_owned()));
     detail.extend(
-        per_currency(&figures, plan_or_run_rate_shortfall)
+        per_currency(&figures, ContractFigures::plan_or_run_rate_shortfall)
             .into_iter()
             .map(|sum| sum.prefixed("By the delivery plan: ")),
     );
@@ -171,12 +171,6 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         notes,
         ..Default::default()
     })
-}
-
-/// A commitment's shortfall by its delivery plan, or at its run-rate when it has no rate card
-/// (the plan cannot price it).
-pub(super) fn plan_or_run_rate_shortfall(f: &ContractFigures) -> i64 {
-    f.plan_shortfall.unwrap_or(f.shortfall)
 }
 
 /// What the commitment models add to the bill: true-ups owed for ended intervals, those
