@@ -104,6 +104,7 @@ async fn a_closed_month_takes_no_entries_until_reopened() {
         date: "2026-10-20",
         quantity: "1",
         note: "",
+        power_mw: "",
     })
     .unwrap();
     refused_as_closed(
