@@ -527,6 +527,13 @@ fn garbage_for(column: &'static str, usage: bool) -> BoxedStrategy<String> {
             prop_oneof![not_a_decimal.clone(), "-?[0-9]{1,4}\\.[0-9]{7,9}", "[a-z]"].boxed()
         }
         "amount" => not_money(true).boxed(),
+        // Blank is allowed: power is stated only where the contract states it.
+        "planned_power_mw" | "power_mw" => prop_oneof![
+            "[a-z]{1,5}",
+            "[0-9]{1,4}\\.[0-9]{7,9}",
+            "-[0-9]{1,5}(\\.[0-9]{1,6})?"
+        ]
+        .boxed(),
         "quantity" | "planned_quantity" => prop_oneof![
             not_a_decimal,
             "[0-9]{1,4}\\.[0-9]{7,9}",
