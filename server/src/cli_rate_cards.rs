@@ -13,9 +13,9 @@ pub enum RateCardsCommand {
     /// resource (a GPU, a megawatt) from a day on, in the contract's currency, and the share
     /// of it expected in use, a percentage (blank: 100). For example:
     ///
-    ///     contract,resource,from,price,utilisation
-    ///     AWS-2025-38B,GB300,2026-01-01,11.50,85
-    ///     AWS-2025-38B,GB300,2026-07-01,10.25,90
+    ///   contract,resource,from,price,utilisation
+    ///   AWS-2025-38B,GB300,2026-01-01,11.50,85
+    ///   AWS-2025-38B,GB300,2026-07-01,10.25,90
     ///
     /// A card is in force from its day until the resource's next card. On any bad line
     /// (an unknown contract, the same contract, resource and day twice, a price that is not
