@@ -201,7 +201,7 @@ test('one contract: its burn-down with projection, and the delivery timeline', a
   await expect(page).toHaveURL(/contract=AWS-2025-38B/);
   const chart = page.locator('[data-chart="contract-burndown"]');
   await expect(chart.locator('.chart-title')).toContainText('AWS-2025-38B');
-  await expect(chart.locator('.legend-item')).toHaveText(['Cumulative spend', 'Commitment', 'On pace', 'Projection', 'Projection low (90%)', 'Projection high (90%)']);
+  await expect(chart.locator('.legend-item')).toHaveText(['Cumulative spend', 'Commitment', 'On pace', 'Projection', 'Projection low (90%)', 'Projection high (90%)', 'Plan-driven forecast']);
   await expect(chart.locator('.mark text').first()).toContainText(/Shortfall|Exhausted/);
   await hydrated(page);
   await page.screenshot({ path: path.join(shots, 'dashboard-burndown-contract.png'), fullPage: true });
