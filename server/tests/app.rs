@@ -178,6 +178,18 @@ async fn reports_over_http_and_the_cli_are_byte_identical() {
             );
         }
     }
+    // The same plan-driven forecast as JSON: money as exact strings.
+    let (status, json) = get(&state, "/api/reports/plan-forecast.json?as_of=2026-06-30").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c1 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contract"] == "C1")
+        .unwrap();
+    assert_eq!(c1["plan_remaining"], "4416.00");
+    assert_eq!(c1["gpus_online"], "100");
     // February's 1,000.00 grown 5% a month: March 1,050.00, April 1,102.50.
     let (_, outlook) = get(
         &state,

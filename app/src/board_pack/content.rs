@@ -65,6 +65,7 @@ pub async fn build(
     let overview = dashboard(View::Overview).await?;
     let concentration = dashboard(View::Concentration).await?;
     let deliveries = dashboard(View::Deliveries).await?;
+    let capacity = dashboard(View::Capacity).await?;
     let commitments = commitments_by_vendor(state, &query).await?;
     let changes = store::board_packs::month_changes(&state.db, month)
         .await
@@ -85,6 +86,15 @@ pub async fn build(
     let mut delivered = PackSection::new(Section::Deliveries);
     let timeline = deliveries.timeline.clone();
     (delivered.charts, delivered.tables, delivered.lines) = figures(deliveries);
+    // Capacity beside the timeline: GPUs and MW contracted vs delivered, and by vendor.
+    delivered.kpis = capacity.kpis;
+    delivered.charts.extend(capacity.charts);
+    delivered.tables.extend(
+        capacity
+            .tables
+            .into_iter()
+            .filter(|t| t.id == "capacity-by-vendor"),
+    );
     delivered.tables.extend(timeline.map(|t| Table {
         id: t.id,
         title: t.title,

@@ -165,7 +165,7 @@ pub(super) async fn capacity(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
             "vendor",
             "resource",
             "contracted",
-            "planned_by_now",
+            "planned_by_month_end",
             "delivered",
             "to_come",
             "capacity_days_lost",
