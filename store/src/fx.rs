@@ -3,7 +3,8 @@
 //! or changed rate audited; and the rate in force on a day (the latest on or before it).
 
 use crate::entities::exchange_rate as rate;
-use crate::import::{ImportError, RowError, MAX_REPORTED_ERRORS};
+use crate::import::ImportError;
+use crate::keyed_csv::Keyed;
 use chrono::{NaiveDate, Utc};
 use domain::fx::{Rate, RawRate};
 use domain::{AuditEntity, Currency};
@@ -22,111 +23,37 @@ pub struct RatesImported {
 }
 
 /// Reads every row of a rates file; a row without a `base` column is against `default_base`.
-/// Returns the rates, or every bad line (header problems as a line-less error).
+/// Returns the rates, or every bad line (header problems as line 1).
 pub fn parse_csv(
     file: &str,
     reader: impl std::io::Read,
     default_base: Currency,
 ) -> Result<Vec<Rate>, ImportError> {
-    let reject = |errors: Vec<RowError>, omitted: usize| ImportError::Rejected { errors, omitted };
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let header = match csv.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(reject(
-                vec![RowError {
-                    file: file.to_owned(),
-                    line: None,
-                    column: None,
-                    reason: format!("cannot be read as CSV: {e}"),
-                }],
-                0,
-            ))
-        }
-    };
-    let position = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (date, currency, value, base) = (
-        position("date"),
-        position("currency"),
-        position("rate"),
-        position("base"),
-    );
-    let (Some(date), Some(currency), Some(value)) = (date, currency, value) else {
-        return Err(reject(
-            vec![RowError {
-                file: file.to_owned(),
-                line: Some(1),
-                column: None,
-                reason: "the header must name date, currency and rate (and may name base)".into(),
-            }],
-            0,
-        ));
-    };
     let default_base = default_base.to_string();
-    let mut rates = Vec::new();
-    let mut errors = Vec::new();
-    let mut omitted = 0;
-    let mut seen: HashMap<(NaiveDate, Currency, Currency), u64> = HashMap::new();
-    for (i, record) in csv.records().enumerate() {
-        let line = i as u64 + 2;
-        let mut fail = |column: Option<String>, reason: String| {
-            if errors.len() < MAX_REPORTED_ERRORS {
-                errors.push(RowError {
-                    file: file.to_owned(),
-                    line: Some(line),
-                    column,
-                    reason,
-                });
-            } else {
-                omitted += 1;
-            }
-        };
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                fail(None, format!("cannot be read as CSV: {e}"));
-                continue;
-            }
-        };
-        let cell = |at: usize| record.get(at).unwrap_or("");
-        let raw = RawRate {
-            date: cell(date),
-            currency: cell(currency),
-            rate: cell(value),
-            base: base
-                .map(cell)
-                .filter(|b| !b.is_empty())
-                .unwrap_or(&default_base),
-        };
-        match Rate::parse(&raw) {
-            Ok(parsed) => {
-                let key = (parsed.date, parsed.base, parsed.currency);
-                if let Some(first) = seen.insert(key, line) {
-                    fail(
-                        Some("date".into()),
-                        format!(
-                            "{} {} against {} is already on line {first}",
-                            parsed.date, parsed.currency, parsed.base
-                        ),
-                    );
-                } else {
-                    rates.push(parsed);
-                }
-            }
-            Err(field_errors) => {
-                for e in field_errors {
-                    fail(Some(e.column), e.reason);
-                }
-            }
-        }
-    }
-    if errors.is_empty() && omitted == 0 {
-        Ok(rates)
-    } else {
-        Err(reject(errors, omitted))
-    }
+    crate::keyed_csv::read(
+        file,
+        reader,
+        (&["date", "currency", "rate"], &["base"]),
+        "the header must name date, currency and rate (and may name base)",
+        |cells| {
+            let base = match cells.get("base") {
+                "" => default_base.as_str(),
+                named => named,
+            };
+            let rate = Rate::parse(&RawRate {
+                date: cells.get("date"),
+                currency: cells.get("currency"),
+                rate: cells.get("rate"),
+                base,
+            })?;
+            Ok(Keyed {
+                key: (rate.date, rate.base, rate.currency),
+                field: "date",
+                named: format!("{} {} against {}", rate.date, rate.currency, rate.base),
+                value: rate,
+            })
+        },
+    )
 }
 
 /// Stores the rates in one transaction: new ones added, changed ones updated (the audit

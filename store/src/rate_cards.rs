@@ -4,7 +4,8 @@
 //! line named, an unknown contract among them; each new or changed card audited.
 
 use crate::entities::{contract, rate_card as card};
-use crate::import::{ImportError, RowError, MAX_REPORTED_ERRORS};
+use crate::import::ImportError;
+use crate::keyed_csv::Keyed;
 use crate::ledger::WriteError;
 use chrono::{NaiveDate, Utc};
 use domain::rate_card::{RateCard, RawRateCard};
@@ -53,114 +54,33 @@ fn read(
     reader: impl std::io::Read,
     known_contracts: Option<&HashSet<String>>,
 ) -> Result<Vec<RateCard>, ImportError> {
-    let reject = |errors: Vec<RowError>, omitted: usize| ImportError::Rejected { errors, omitted };
-    let header_error = |line: Option<u64>, reason: String| {
-        reject(
-            vec![RowError {
-                file: file.to_owned(),
-                line,
-                column: None,
-                reason,
-            }],
-            0,
-        )
-    };
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let header = match csv.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(header_error(None, format!("cannot be read as CSV: {e}"))),
-    };
-    let position = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(contract), Some(resource), Some(from), Some(price)) = (
-        position("contract"),
-        position("resource"),
-        position("from"),
-        position("price"),
-    ) else {
-        return Err(header_error(
-            Some(1),
-            "the header must name contract, resource, from and price (and may name utilisation)"
-                .into(),
-        ));
-    };
-    let utilisation = position("utilisation");
-    let mut cards = Vec::new();
-    let mut errors = Vec::new();
-    let mut omitted = 0;
-    let mut seen: HashMap<(String, String, NaiveDate), u64> = HashMap::new();
-    for (i, record) in csv.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i as u64 + 2, |p| p.line());
-        let mut fail = |column: Option<&str>, reason: String| {
-            if errors.len() < MAX_REPORTED_ERRORS {
-                errors.push(RowError {
-                    file: file.to_owned(),
-                    line: Some(line),
-                    column: column.map(str::to_owned),
-                    reason,
-                });
-            } else {
-                omitted += 1;
+    crate::keyed_csv::read(
+        file,
+        reader,
+        (&["contract", "resource", "from", "price"], &["utilisation"]),
+        "the header must name contract, resource, from and price (and may name utilisation)",
+        |cells| {
+            let card = RateCard::parse(&RawRateCard {
+                contract: cells.get("contract"),
+                resource: cells.get("resource"),
+                from: cells.get("from"),
+                price: cells.get("price"),
+                utilisation: cells.get("utilisation"),
+            })?;
+            if known_contracts.is_some_and(|known| !known.contains(&card.contract)) {
+                return Err(vec![FieldError::new(
+                    "contract",
+                    format!("unknown contract reference {:?}", card.contract),
+                )]);
             }
-        };
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                fail(None, format!("cannot be read as CSV: {e}"));
-                continue;
-            }
-        };
-        let cell = |at: usize| record.get(at).unwrap_or("");
-        let raw = RawRateCard {
-            contract: cell(contract),
-            resource: cell(resource),
-            from: cell(from),
-            price: cell(price),
-            utilisation: utilisation.map(cell).unwrap_or(""),
-        };
-        let parsed = match RateCard::parse(&raw) {
-            Ok(parsed) => parsed,
-            Err(field_errors) => {
-                for e in field_errors {
-                    fail(Some(&e.column), e.reason);
-                }
-                continue;
-            }
-        };
-        if known_contracts.is_some_and(|known| !known.contains(&parsed.contract)) {
-            fail(
-                Some("contract"),
-                format!("unknown contract reference {:?}", parsed.contract),
-            );
-            continue;
-        }
-        let key = (
-            parsed.contract.clone(),
-            parsed.resource.clone(),
-            parsed.from,
-        );
-        if let Some(first) = seen.insert(key, line) {
-            fail(
-                Some("from"),
-                format!(
-                    "{} {} from {} is already on line {first}",
-                    parsed.contract, parsed.resource, parsed.from
-                ),
-            );
-        } else {
-            cards.push(parsed);
-        }
-    }
-    if errors.is_empty() && omitted == 0 {
-        Ok(cards)
-    } else {
-        Err(reject(errors, omitted))
-    }
+            Ok(Keyed {
+                key: (card.contract.clone(), card.resource.clone(), card.from),
+                field: "from",
+                named: format!("{} {} from {}", card.contract, card.resource, card.from),
+                value: card,
+            })
+        },
+    )
 }
 
 /// What the audit trail keeps of a card: its price and utilisation as written.
