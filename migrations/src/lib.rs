@@ -21,6 +21,7 @@ mod m20261206_000014_board_packs;
 mod m20261206_000015_exchange_rates;
 mod m20261206_000016_pricing_currency;
 mod m20261207_000017_capacity;
+mod m20261207_000018_usage_references;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_exchange_rates::Migration),
             Box::new(m20261206_000016_pricing_currency::Migration),
             Box::new(m20261207_000017_capacity::Migration),
+            Box::new(m20261207_000018_usage_references::Migration),
         ]
     }
 }
