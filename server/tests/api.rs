@@ -318,7 +318,7 @@ async fn every_resource_lives_through_the_api_with_a_token() {
     s.create(
         "/api/v1/contracts/CW-2025-1/phases",
         json!({"phase": "P1", "resource": "GB200", "region": "us-east", "planned_date": "2026-03-01",
-               "planned_quantity": "512"}),
+               "planned_quantity": "512", "planned_power_mw": "0.7"}),
     )
     .await;
     s.listed("/api/v1/contracts/CW-2025-1/phases", "phase", &json!("P1"))
@@ -338,6 +338,12 @@ async fn every_resource_lives_through_the_api_with_a_token() {
     .await;
     let phase = s.get("/api/v1/contracts/CW-2025-1/phases/P1").await.body;
     assert_eq!(phase["received_quantity"], "256");
+    // Half the GPUs bring half the stated power when the receipt states none.
+    assert_eq!(
+        (&phase["planned_power_mw"], &phase["received_power_mw"]),
+        (&json!("0.7"), &json!("0.35"))
+    );
+    assert_eq!(phase["receipts"][0]["power_mw"], Value::Null);
     let replanned = s
         .put(
             "/api/v1/contracts/CW-2025-1/phases/P1",

@@ -187,6 +187,11 @@ pub struct Phase {
     pub planned_date: NaiveDate,
     pub planned_quantity: String,
     pub received_quantity: String,
+    /// The power the phase plans, in MW (its quantity when the resource is "MW", else the
+    /// power it states); absent when it states none.
+    pub planned_power_mw: Option<String>,
+    /// The power delivered so far: each receipt's, or the phase's pro rata.
+    pub received_power_mw: Option<String>,
     pub receipts: Vec<Receipt>,
 }
 
@@ -195,6 +200,8 @@ impl From<PhaseProgress> for Phase {
         Self {
             planned_quantity: quantity(p.planned_micros),
             received_quantity: quantity(p.received_micros),
+            planned_power_mw: p.power_micros().map(quantity),
+            received_power_mw: p.received_power_micros().map(quantity),
             receipts: p.receipts.into_iter().map(Receipt::from).collect(),
             contract: p.contract,
             vendor: p.vendor,
@@ -212,6 +219,8 @@ pub struct Receipt {
     pub date: NaiveDate,
     pub quantity: String,
     pub note: String,
+    /// The power the receipt states it delivered, in MW; absent when it states none.
+    pub power_mw: Option<String>,
     /// Days after the phase's planned date; 0 when on time or early.
     pub days_late: i64,
 }
@@ -222,6 +231,7 @@ impl From<ReceiptRow> for Receipt {
             id: r.id,
             date: r.date,
             quantity: quantity(r.quantity_micros),
+            power_mw: r.power_micros.map(quantity),
             note: r.note,
             days_late: r.days_late,
         }
