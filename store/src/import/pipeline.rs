@@ -80,6 +80,10 @@ impl Run {
             true => super::raw_sqlite::Connection::of(txn).await?,
             false => None,
         };
+        let deferred = match &raw {
+            Some(_) => super::raw_sqlite::DeferredIndex::drop_for(txn, self.source.size).await?,
+            None => None,
+        };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<P::Row>>(4);
         let parser = tokio::task::spawn_blocking(move || self.parse_stream::<P>(tx));
         let mut insert_result = Ok(());
@@ -96,7 +100,11 @@ impl Run {
         let outcome = parser
             .await
             .map_err(|e| DbErr::Custom(format!("import worker failed: {e}")))?;
-        insert_result.map(|()| outcome)
+        insert_result?;
+        if let Some(index) = deferred {
+            index.rebuild(txn).await?;
+        }
+        Ok(outcome)
     }
 
     fn parse_stream<P: RowParser>(self, tx: tokio::sync::mpsc::Sender<Vec<P::Row>>) -> FileOutcome {
