@@ -15,12 +15,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// What an import of rates did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RatesImported {
-    pub added: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-}
+pub type RatesImported = crate::keyed_csv::Stored;
 
 /// Reads every row of a rates file; a row without a `base` column is against `default_base`.
 /// Returns the rates, or every bad line (header problems as line 1).

@@ -8,6 +8,14 @@ use domain::FieldError;
 use std::collections::HashMap;
 use std::hash::Hash;
 
+/// What storing such a file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
 /// One row's cells by column name ("" for a column the file does not have).
 pub(crate) struct Cells<'r> {
     record: &'r csv::StringRecord,

@@ -16,7 +16,7 @@ pub mod formats;
 pub mod fx;
 pub mod idempotency;
 pub mod import;
-mod keyed_csv;
+pub mod keyed_csv;
 pub mod ledger;
 pub mod login_limit;
 pub mod rate_cards;

@@ -17,12 +17,7 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 
 /// What storing rate cards did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RateCardsImported {
-    pub added: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-}
+pub type RateCardsImported = crate::keyed_csv::Stored;
 
 /// Reads every row of a rate cards file: the format, each field's rules and a card repeated
 /// in the file. Returns the cards, or every bad line (header problems as line 1). The

@@ -59,6 +59,7 @@ async fn to_come(ctx: &Ctx<'_>) -> Result<(i128, i128), ReportError> {
 pub(super) async fn plan_shortfall_kpi(
     ctx: &Ctx<'_>,
     figures: &[ContractFigures],
+    scenario: Option<&[ContractFigures]>,
 ) -> Result<Kpi, ReportError> {
     let mut detail: Vec<Line> = per_currency(figures, |f| f.shortfall)
         .into_iter()
@@ -78,10 +79,9 @@ pub(super) async fn plan_shortfall_kpi(
             "{unpriced} without a rate card at their run-rate"
         )));
     }
-    if let Some(under) = ctx.under_scenario() {
-        let scenario = super::context::contract_figures(&under).await?;
+    if let Some(scenario) = scenario {
         detail.extend(
-            per_currency(&scenario, ContractFigures::plan_or_run_rate_shortfall)
+            per_currency(scenario, ContractFigures::plan_or_run_rate_shortfall)
                 .into_iter()
                 .map(|sum| sum.prefixed(&format!("Scenario {}: ", ctx.query.scenario.trim()))),
         );

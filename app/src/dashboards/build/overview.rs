@@ -72,7 +72,7 @@ pub(super) async fn overview(ctx: &Ctx<'_>) -> Result<Dashboard, ReportError> {
         detail,
         link(View::BurnDown),
     ));
-    kpis.push(super::capacity::plan_shortfall_kpi(ctx, &figures).await?);
+    kpis.push(super::capacity::plan_shortfall_kpi(ctx, &figures, scenario.as_deref()).await?);
     kpis.push(true_up_kpi(ctx, link(View::BurnDown)).await?);
 
     let ratio = ctx.report(ReportName::RatioTtm).await?;
