@@ -25,7 +25,8 @@ pub trait InsertRow: Send + 'static {
     /// (`INSERT … SELECT FROM unnest($1::bigint[], …)`): one statement and a handful of
     /// parameters per batch instead of a multi-row VALUES list the server parses row by row.
     const ARRAYS_ON_POSTGRES: bool = false;
-    fn bind_raw(&self, _stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<()> {
+    /// Binds the row's values to parameters `first..first + COLUMNS.len()` (1-based).
+    fn bind_raw(&self, _stmt: &mut rusqlite::Statement<'_>, _first: usize) -> rusqlite::Result<()> {
         Err(rusqlite::Error::InvalidQuery)
     }
 }

@@ -83,7 +83,12 @@ async fn run(
     crate::db::reset_sqlite_cache(&txn).await?;
     match outcome {
         Ok(report) if commit => {
+            let committing = std::time::Instant::now();
             txn.commit().await?;
+            tracing::info!(
+                seconds = committing.elapsed().as_secs_f64(),
+                "import committed"
+            );
             Ok(report)
         }
         Ok(report) => {

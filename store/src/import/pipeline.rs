@@ -15,6 +15,7 @@ use sea_orm::{DatabaseTransaction, DbErr};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A file kind: its columns and how one CSV record becomes a row ready to insert.
 pub(crate) trait RowParser {
@@ -57,6 +58,8 @@ pub(crate) struct FileOutcome {
     /// Rows read but not imported, by reason.
     pub skipped: std::collections::BTreeMap<String, u64>,
     pub noted: std::collections::BTreeMap<String, u64>,
+    /// Time spent reading and validating (not waiting for the inserter).
+    pub parsing: Duration,
 }
 
 /// One file on its way through the pipeline.
@@ -85,13 +88,18 @@ impl Run {
             None => None,
         };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<P::Row>>(4);
+        let file = self.source.name.clone();
+        let started = Instant::now();
         let parser = tokio::task::spawn_blocking(move || self.parse_stream::<P>(tx));
         let mut insert_result = Ok(());
+        let mut storing = Duration::ZERO;
         while let Some(batch) = rx.recv().await {
+            let batch_started = Instant::now();
             insert_result = match &raw {
                 Some(connection) => connection.insert(batch),
                 None => insert_rows(txn, batch).await,
             };
+            storing += batch_started.elapsed();
             if insert_result.is_err() {
                 break;
             }
@@ -101,8 +109,22 @@ impl Run {
             .await
             .map_err(|e| DbErr::Custom(format!("import worker failed: {e}")))?;
         insert_result?;
+        tracing::info!(
+            file,
+            rows = outcome.rows,
+            seconds = started.elapsed().as_secs_f64(),
+            parsing_seconds = outcome.parsing.as_secs_f64(),
+            storing_seconds = storing.as_secs_f64(),
+            "rows read and stored"
+        );
         if let Some(index) = deferred {
+            let building = Instant::now();
             index.rebuild(txn).await?;
+            tracing::info!(
+                file,
+                seconds = building.elapsed().as_secs_f64(),
+                "usage index rebuilt"
+            );
         }
         Ok(outcome)
     }
@@ -127,6 +149,8 @@ impl Run {
                 reason,
             })
         };
+        let started = Instant::now();
+        let mut waiting = Duration::ZERO;
         progress.file_started(&file, source.size);
         let mut state = P::start(&source);
         let mut reader = csv::ReaderBuilder::new()
@@ -197,13 +221,11 @@ impl Run {
                     }
                 }
                 if batch.len() >= BATCH_ROWS {
-                    if tx
-                        .blocking_send(std::mem::replace(
-                            &mut batch,
-                            Vec::with_capacity(BATCH_ROWS),
-                        ))
-                        .is_err()
-                    {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    let send_started = Instant::now();
+                    let sent = tx.blocking_send(full);
+                    waiting += send_started.elapsed();
+                    if sent.is_err() {
                         break;
                     }
                 }
@@ -230,6 +252,7 @@ impl Run {
             rejections,
             skipped: cx.skipped,
             noted: cx.noted,
+            parsing: started.elapsed().saturating_sub(waiting),
         }
     }
 }

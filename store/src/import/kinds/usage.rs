@@ -56,20 +56,20 @@ impl InsertRow for UsageRow {
     const BINDS_RAW: bool = true;
     const ARRAYS_ON_POSTGRES: bool = true;
 
-    fn bind_raw(&self, stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<()> {
+    fn bind_raw(&self, stmt: &mut rusqlite::Statement<'_>, first: usize) -> rusqlite::Result<()> {
         let (u, p) = (&self.usage, &self.placed);
-        stmt.raw_bind_parameter(1, p.vendor_id)?;
-        stmt.raw_bind_parameter(2, p.contract_id)?;
-        stmt.raw_bind_parameter(3, p.commitment_id)?;
+        stmt.raw_bind_parameter(first, p.vendor_id)?;
+        stmt.raw_bind_parameter(first + 1, p.contract_id)?;
+        stmt.raw_bind_parameter(first + 2, p.commitment_id)?;
         // As sqlx writes a date: ISO text, so ranges compare the same either way.
         let mut date = [0u8; 10];
-        stmt.raw_bind_parameter(4, iso_date(u.date, &mut date))?;
-        stmt.raw_bind_parameter(5, u.amount_e6)?;
-        stmt.raw_bind_parameter(6, p.currency.as_str())?;
-        stmt.raw_bind_parameter(7, u.quantity.micros())?;
-        stmt.raw_bind_parameter(8, u.unit.as_str())?;
-        stmt.raw_bind_parameter(9, u.sku.as_str())?;
-        stmt.raw_bind_parameter(10, self.import_id)
+        stmt.raw_bind_parameter(first + 3, iso_date(u.date, &mut date))?;
+        stmt.raw_bind_parameter(first + 4, u.amount_e6)?;
+        stmt.raw_bind_parameter(first + 5, p.currency.as_str())?;
+        stmt.raw_bind_parameter(first + 6, u.quantity.micros())?;
+        stmt.raw_bind_parameter(first + 7, u.unit.as_str())?;
+        stmt.raw_bind_parameter(first + 8, u.sku.as_str())?;
+        stmt.raw_bind_parameter(first + 9, self.import_id)
     }
 }
 
