@@ -49,6 +49,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     }
     let one = connect_one(url).await?;
     Migrator::up(&one, None).await?;
+    if one.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        crate::import::pg_copy::drop_leftovers(&one).await?;
+    }
     one.close().await?;
     Database::connect(options(url)?).await
 }

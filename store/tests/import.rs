@@ -27,6 +27,23 @@ async fn import(
     import_files(db, sources, "tester", Arc::new(NoProgress)).await
 }
 
+/// The staging tables a PostgreSQL import copies usage into (none on SQLite).
+async fn staging_tables(db: &DatabaseConnection) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Vec::new();
+    }
+    db.query_all_raw(Statement::from_string(
+        DatabaseBackend::Postgres,
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'import_staging_%' ORDER BY 1",
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.try_get_by_index(0).unwrap())
+    .collect()
+}
+
 /// A fresh ledger holding `VENDORS` and `CONTRACTS`.
 async fn with_contracts() -> common::TestDb {
     let t = test_db().await;
@@ -347,6 +364,7 @@ async fn a_large_usage_file_is_streamed_in_batches() {
     let newest = &page.rows[0];
     assert_eq!(newest.date.to_string(), "2026-03-28");
     assert_eq!(newest.amount_e6 % 10_000, 0, "cents, exactly");
+    assert_eq!(staging_tables(&t.db).await, Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -376,6 +394,42 @@ async fn a_bad_row_after_many_batches_leaves_nothing() {
         table_counts(&t.db).await.unwrap(),
         before,
         "the batches already inserted were rolled back"
+    );
+    assert_eq!(staging_tables(&t.db).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_staging_table_left_by_a_stopped_process_is_dropped_at_the_next_start() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    let t = test_db().await;
+    if t.db.get_database_backend() != DatabaseBackend::Postgres {
+        return; // COPY and its staging tables are PostgreSQL's
+    }
+    let live: i32 =
+        t.db.query_one_raw(sea_orm::Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT pg_backend_pid()",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    // A process id no server process has (they are below 2^22 on Linux).
+    for name in [
+        "import_staging_99999999_7".to_owned(),
+        format!("import_staging_{live}_8"),
+    ] {
+        t.db.execute_unprepared(&format!("CREATE UNLOGGED TABLE {name} (id BIGINT)"))
+            .await
+            .unwrap();
+    }
+    let url = t.url().to_owned();
+    let again = store::connect(&url).await.unwrap();
+    assert_eq!(
+        staging_tables(&again).await,
+        vec![format!("import_staging_{live}_8")],
+        "only the table whose connection is gone is dropped"
     );
 }
 

@@ -21,10 +21,8 @@ pub trait InsertRow: Send + 'static {
     /// fast path for files of millions of rows, see raw_sqlite.rs) say so and implement
     /// [`InsertRow::bind_raw`].
     const BINDS_RAW: bool = false;
-    /// Kinds inserted in millions of rows go into PostgreSQL as one array per column
-    /// (`INSERT … SELECT FROM unnest($1::bigint[], …)`): one statement and a handful of
-    /// parameters per batch instead of a multi-row VALUES list the server parses row by row.
-    const ARRAYS_ON_POSTGRES: bool = false;
+    /// Kinds inserted in millions of rows go into PostgreSQL through `COPY` (pg_copy.rs).
+    const COPY_ON_POSTGRES: bool = false;
     /// Binds the row's values to parameters `first..first + COLUMNS.len()` (1-based).
     fn bind_raw(&self, _stmt: &mut rusqlite::Statement<'_>, _first: usize) -> rusqlite::Result<()> {
         Err(rusqlite::Error::InvalidQuery)
@@ -36,9 +34,6 @@ pub async fn insert_rows<R: InsertRow>(
     rows: Vec<R>,
 ) -> Result<(), DbErr> {
     let backend = conn.get_database_backend();
-    if backend == DatabaseBackend::Postgres && R::ARRAYS_ON_POSTGRES {
-        return insert_arrays(conn, rows).await;
-    }
     let per_statement = (MAX_PARAMS_PER_STATEMENT / R::COLUMNS.len()).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -57,106 +52,6 @@ pub async fn insert_rows<R: InsertRow>(
             .await?;
     }
     Ok(())
-}
-
-/// Rows as one `INSERT … SELECT FROM unnest(…)`: each column's values as a PostgreSQL array
-/// literal bound as text and cast to the column's type (a column of a type with no array form
-/// here falls back to the VALUES list).
-async fn insert_arrays<R: InsertRow>(
-    conn: &impl ConnectionTrait,
-    rows: Vec<R>,
-) -> Result<(), DbErr> {
-    let width = R::COLUMNS.len();
-    let mut values = Vec::with_capacity(rows.len() * width);
-    let mut count = 0;
-    for row in rows {
-        count += row.rows();
-        row.push_values(&mut values);
-    }
-    if count == 0 {
-        return Ok(());
-    }
-    let mut arrays: Vec<(String, &'static str)> = Vec::with_capacity(width);
-    for column in 0..width {
-        let mut literal = String::from("{");
-        let mut cast = "text";
-        for (i, value) in values.iter().skip(column).step_by(width).enumerate() {
-            if i > 0 {
-                literal.push(',');
-            }
-            cast = match array_element(value, &mut literal) {
-                Some(cast) => cast,
-                None => {
-                    return Err(DbErr::Custom(format!(
-                        "{}: no array form for column {}",
-                        R::TABLE,
-                        R::COLUMNS[column]
-                    )))
-                }
-            };
-        }
-        literal.push('}');
-        arrays.push((literal, cast));
-    }
-    let unnest: Vec<String> = arrays
-        .iter()
-        .enumerate()
-        .map(|(i, (_, cast))| format!("${}::{cast}[]", i + 1))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) SELECT * FROM unnest({}){}",
-        R::TABLE,
-        R::COLUMNS.join(", "),
-        unnest.join(", "),
-        R::ON_CONFLICT
-    );
-    let params: Vec<Value> = arrays.into_iter().map(|(a, _)| a.into()).collect();
-    conn.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Postgres,
-        sql,
-        params,
-    ))
-    .await?;
-    Ok(())
-}
-
-/// Appends one element of a PostgreSQL array literal and gives the array's element type;
-/// `None` for a kind of value this path does not carry.
-fn array_element(value: &Value, out: &mut String) -> Option<&'static str> {
-    use std::fmt::Write;
-    match value {
-        Value::BigInt(v) => {
-            match v {
-                Some(v) => write!(out, "{v}").ok()?,
-                None => out.push_str("NULL"),
-            }
-            Some("bigint")
-        }
-        Value::ChronoDate(v) => {
-            match v {
-                Some(v) => write!(out, "{v}").ok()?,
-                None => out.push_str("NULL"),
-            }
-            Some("date")
-        }
-        Value::String(v) => {
-            match v {
-                Some(text) => {
-                    out.push('"');
-                    for c in text.chars() {
-                        if c == '"' || c == '\\' {
-                            out.push('\\');
-                        }
-                        out.push(c);
-                    }
-                    out.push('"');
-                }
-                None => out.push_str("NULL"),
-            }
-            Some("text")
-        }
-        _ => None,
-    }
 }
 
 fn insert_sql(backend: DatabaseBackend, table: &str, columns: &[&str], rows: usize) -> String {
@@ -188,32 +83,6 @@ fn insert_sql(backend: DatabaseBackend, table: &str, columns: &[&str], rows: usi
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn array_elements_are_quoted_escaped_and_typed() {
-        let mut out = String::new();
-        assert_eq!(
-            array_element(&Value::BigInt(Some(-5)), &mut out),
-            Some("bigint")
-        );
-        out.push(',');
-        assert_eq!(
-            array_element(&Value::BigInt(None), &mut out),
-            Some("bigint")
-        );
-        out.push(',');
-        assert_eq!(
-            array_element(&Value::String(Some(r#"a "b" \ c,{}"#.into())), &mut out),
-            Some("text")
-        );
-        out.push(',');
-        assert_eq!(
-            array_element(&Value::ChronoDate("2026-01-02".parse().ok()), &mut out),
-            Some("date")
-        );
-        assert_eq!(out, r#"-5,NULL,"a \"b\" \\ c,{}",2026-01-02"#);
-        assert_eq!(array_element(&Value::Bool(Some(true)), &mut out), None);
-    }
 
     #[test]
     fn numbers_postgres_parameters_across_rows() {

@@ -18,6 +18,7 @@ pub(crate) mod insert;
 pub(crate) mod kinds;
 pub(crate) mod lookups;
 pub(crate) mod outcome;
+pub(crate) mod pg_copy;
 pub(crate) mod pipeline;
 pub(crate) mod raw_sqlite;
 mod registry;
@@ -78,9 +79,23 @@ async fn run(
 ) -> Result<ImportReport, ImportError> {
     let (txn, _turn) = crate::db::begin_write(db).await?;
     crate::db::set_sqlite_cache(&txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
-    let outcome = import_in(&txn, sources, actor, progress).await;
+    let staging = (db.get_database_backend() == sea_orm::DatabaseBackend::Postgres)
+        .then(|| pg_copy::StagingTables::new(db.get_postgres_connection_pool().clone()));
+    let outcome = import_in(&txn, sources, actor, progress, staging.as_ref()).await;
     // The pooled connection keeps its pragmas: give the import's cache back on every path.
     crate::db::reset_sqlite_cache(&txn).await?;
+    let ended = end(txn, outcome, commit).await;
+    if let Some(staging) = staging {
+        staging.drop_all().await;
+    }
+    ended
+}
+
+async fn end(
+    txn: DatabaseTransaction,
+    outcome: Result<ImportReport, ImportError>,
+    commit: bool,
+) -> Result<ImportReport, ImportError> {
     match outcome {
         Ok(report) if commit => {
             let committing = std::time::Instant::now();
@@ -108,6 +123,7 @@ async fn import_in(
     sources: Vec<ImportSource>,
     actor: &str,
     progress: Arc<dyn Progress>,
+    staging: Option<&pg_copy::StagingTables>,
 ) -> Result<ImportReport, ImportError> {
     let mut rejections = Rejections::default();
     let mut files = Vec::new();
@@ -129,6 +145,7 @@ async fn import_in(
             lookups,
             rejections,
             progress.clone(),
+            staging,
         )
         .await?;
         lookups = outcome.lookups;

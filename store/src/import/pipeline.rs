@@ -6,6 +6,7 @@ use super::columns::{ColumnSpec, Header};
 use super::insert::{insert_rows, InsertRow};
 use super::lookups::Lookups;
 use super::outcome::{Progress, Rejections, RowError};
+use super::pg_copy::{Staging, StagingTables};
 use super::row_context::RowContext;
 use super::source::ImportSource;
 use crate::rollup::DailyUsageRow;
@@ -75,7 +76,11 @@ const BATCH_ROWS: usize = 5_000;
 
 impl Run {
     /// Parses on a blocking thread while this task inserts the batches it sends.
-    pub(crate) async fn execute<P>(self, txn: &DatabaseTransaction) -> Result<FileOutcome, DbErr>
+    pub(crate) async fn execute<P>(
+        self,
+        txn: &DatabaseTransaction,
+        staging: Option<&StagingTables>,
+    ) -> Result<FileOutcome, DbErr>
     where
         P: RowParser + 'static,
     {
@@ -87,6 +92,12 @@ impl Run {
             Some(_) => super::raw_sqlite::DeferredIndex::drop_for(txn, self.source.size).await?,
             None => None,
         };
+        let mut copy = match staging {
+            Some(tables) if P::Row::COPY_ON_POSTGRES => {
+                Some(Staging::open::<P::Row>(tables, self.import_id).await?)
+            }
+            _ => None,
+        };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<P::Row>>(4);
         let file = self.source.name.clone();
         let started = Instant::now();
@@ -95,9 +106,10 @@ impl Run {
         let mut storing = Duration::ZERO;
         while let Some(batch) = rx.recv().await {
             let batch_started = Instant::now();
-            insert_result = match &raw {
-                Some(connection) => connection.insert(batch),
-                None => insert_rows(txn, batch).await,
+            insert_result = match (&raw, &mut copy) {
+                (Some(connection), _) => connection.insert(batch),
+                (None, Some(copy)) => copy.send(batch).await,
+                (None, None) => insert_rows(txn, batch).await,
             };
             storing += batch_started.elapsed();
             if insert_result.is_err() {
@@ -107,8 +119,17 @@ impl Run {
         drop(rx);
         let outcome = parser
             .await
-            .map_err(|e| DbErr::Custom(format!("import worker failed: {e}")))?;
-        insert_result?;
+            .map_err(|e| DbErr::Custom(format!("import worker failed: {e}")));
+        let outcome = match (outcome, insert_result, copy) {
+            (Ok(outcome), Ok(()), Some(copy)) if outcome.rejections.is_empty() => {
+                copy.move_into::<P::Row>(txn).await?;
+                outcome
+            }
+            (outcome, inserted, _) => {
+                inserted?;
+                outcome?
+            }
+        };
         tracing::info!(
             file,
             rows = outcome.rows,

@@ -9,6 +9,7 @@ use super::kinds::{
 };
 use super::lookups::Lookups;
 use super::outcome::{Progress, Rejections};
+use super::pg_copy::StagingTables;
 use super::pipeline::{FileOutcome, RowParser, Run};
 use super::source::ImportSource;
 use crate::focus::usage::FocusUsageRows;
@@ -47,6 +48,7 @@ pub(super) async fn import_file(
     lookups: Lookups,
     rejections: Rejections,
     progress: Arc<dyn Progress>,
+    staging: Option<&StagingTables>,
 ) -> Result<FileOutcome, DbErr> {
     let run = Run {
         source,
@@ -56,14 +58,16 @@ pub(super) async fn import_file(
         progress,
     };
     match run.source.kind {
-        LedgerFile::Vendors => run.execute::<VendorRow>(txn).await,
+        LedgerFile::Vendors => run.execute::<VendorRow>(txn, staging).await,
         // FOCUS commitments arrive here already turned into a contracts file.
-        LedgerFile::Contracts | LedgerFile::FocusContracts => run.execute::<ContractRow>(txn).await,
-        LedgerFile::Commitments => run.execute::<CommitmentRow>(txn).await,
-        LedgerFile::Deliveries => run.execute::<PhaseRow>(txn).await,
-        LedgerFile::Receipts => run.execute::<ReceiptRow>(txn).await,
-        LedgerFile::Usage => run.execute::<UsageRow>(txn).await,
-        LedgerFile::Revenue => run.execute::<RevenueRow>(txn).await,
-        LedgerFile::FocusUsage => run.execute::<FocusUsageRows>(txn).await,
+        LedgerFile::Contracts | LedgerFile::FocusContracts => {
+            run.execute::<ContractRow>(txn, staging).await
+        }
+        LedgerFile::Commitments => run.execute::<CommitmentRow>(txn, staging).await,
+        LedgerFile::Deliveries => run.execute::<PhaseRow>(txn, staging).await,
+        LedgerFile::Receipts => run.execute::<ReceiptRow>(txn, staging).await,
+        LedgerFile::Usage => run.execute::<UsageRow>(txn, staging).await,
+        LedgerFile::Revenue => run.execute::<RevenueRow>(txn, staging).await,
+        LedgerFile::FocusUsage => run.execute::<FocusUsageRows>(txn, staging).await,
     }
 }

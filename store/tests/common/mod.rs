@@ -9,6 +9,12 @@ pub struct TestDb {
     _database: TestDatabase,
 }
 
+impl TestDb {
+    pub fn url(&self) -> &str {
+        &self._database.url
+    }
+}
+
 /// A migrated database of its own for each test (SQLite, or PostgreSQL when configured).
 pub async fn test_db() -> TestDb {
     let database = fresh_database().await.expect("create a test database");

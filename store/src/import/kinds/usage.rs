@@ -54,7 +54,7 @@ impl InsertRow for UsageRow {
     }
 
     const BINDS_RAW: bool = true;
-    const ARRAYS_ON_POSTGRES: bool = true;
+    const COPY_ON_POSTGRES: bool = true;
 
     fn bind_raw(&self, stmt: &mut rusqlite::Statement<'_>, first: usize) -> rusqlite::Result<()> {
         let (u, p) = (&self.usage, &self.placed);
