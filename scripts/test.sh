@@ -14,6 +14,15 @@ scripts/check-layout.py
 
 step "building the app, server and wasm (cargo leptos build --split)"
 scripts/prune-target.sh
+# Tests find their fixtures through their crate's path as compiled in (env!), and the shared
+# target dir keeps artifacts across clones by content age: after a build from another clone
+# (CI's), an unchanged crate's tests would look in that clone. Rebuild the workspace's own
+# crates (not the dependencies) when the target dir was last built from elsewhere.
+built_from="$CARGO_TARGET_DIR/.built-from"
+if [ "$(cat "$built_from" 2>/dev/null)" != "$REPO_ROOT" ]; then
+  git ls-files -z -- '*/src/lib.rs' '*/src/main.rs' | xargs -0 touch
+  echo "$REPO_ROOT" > "$built_from"
+fi
 cargo leptos build --split
 scripts/optimise-wasm.sh
 

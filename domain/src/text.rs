@@ -26,10 +26,15 @@ pub fn paragraphs(raw: &str, max_len: usize) -> Result<String, String> {
 
 pub fn optional(raw: &str, max_len: usize) -> Result<String, String> {
     let s = raw.trim();
-    if s.chars().count() > max_len {
+    // Byte checks first: they decide for ASCII text, which is every field of a 10M-row import.
+    if s.len() > max_len && s.chars().count() > max_len {
         return Err(format!("is longer than {max_len} characters"));
     }
-    if s.chars().any(|c| c.is_control() && c != '\t') {
+    let control = match s.is_ascii() {
+        true => s.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f),
+        false => s.chars().any(|c| c.is_control() && c != '\t'),
+    };
+    if control {
         return Err("contains control characters".into());
     }
     Ok(s.to_owned())
@@ -58,5 +63,11 @@ mod tests {
             .unwrap_err()
             .contains("longer than 10"));
         assert!(optional("a\u{0}b", 10).unwrap_err().contains("control"));
+        // Characters, not bytes, count; DEL and the C1 controls are control characters too.
+        assert_eq!(optional(&"é".repeat(10), 10).unwrap(), "é".repeat(10));
+        assert!(optional(&"é".repeat(11), 10).is_err());
+        assert!(optional("a\u{7f}b", 10).unwrap_err().contains("control"));
+        assert!(optional("é\u{85}", 10).unwrap_err().contains("control"));
+        assert_eq!(optional("a\tb", 10).unwrap(), "a\tb");
     }
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use domain::commitment::Applicable;
 use domain::date::Term;
 use domain::Currency;
+use rustc_hash::FxHashMap;
 use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
 use std::collections::{HashMap, HashSet};
 
@@ -20,10 +21,11 @@ pub struct ContractKey {
 }
 
 pub struct Lookups {
-    pub vendors: HashMap<String, i64>,
-    pub contracts: HashMap<String, ContractKey>,
+    // Looked up once or twice per usage row: a fast hash (the keys are the ledger's own).
+    pub vendors: FxHashMap<String, i64>,
+    pub contracts: FxHashMap<String, ContractKey>,
     /// Each contract's commitments, by contract reference (what usage is applied to).
-    pub commitments: HashMap<String, Vec<Applicable>>,
+    pub commitments: FxHashMap<String, Vec<Applicable>>,
     pub phases: HashMap<(i64, String), i64>,
     pub revenue_periods: HashSet<(NaiveDate, Currency)>,
     /// References of contracts this import refused: rows naming them say nothing more.
@@ -38,9 +40,9 @@ pub struct Lookups {
 impl Lookups {
     pub async fn load(txn: &DatabaseTransaction) -> Result<Self, DbErr> {
         let mut lookups = Self {
-            vendors: HashMap::new(),
-            contracts: HashMap::new(),
-            commitments: HashMap::new(),
+            vendors: FxHashMap::default(),
+            contracts: FxHashMap::default(),
+            commitments: FxHashMap::default(),
             phases: HashMap::new(),
             revenue_periods: HashSet::new(),
             refused_contracts: HashSet::new(),
@@ -111,7 +113,7 @@ impl Lookups {
             LedgerFile::Commitments => {
                 let references: HashMap<i64, &String> =
                     self.contracts.iter().map(|(r, k)| (k.id, r)).collect();
-                let mut by_contract: HashMap<String, Vec<Applicable>> = HashMap::new();
+                let mut by_contract: FxHashMap<String, Vec<Applicable>> = FxHashMap::default();
                 for k in commitment::Entity::find().all(txn).await? {
                     if let Some(reference) = references.get(&k.contract_id) {
                         by_contract

@@ -6,6 +6,7 @@ use super::lookups::{ContractKey, Lookups};
 use crate::rollup::DailyUsageRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{FieldError, NewUsage};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 
 /// What validating one row needs besides the row: the ledger's keys, the keys seen so far in
@@ -16,7 +17,8 @@ pub(crate) struct RowContext {
     pub import_id: i64,
     pub now: DateTime<Utc>,
     line: u64,
-    pub(super) daily: HashMap<(i64, i64, NaiveDate, i64), DailyUsageRow>,
+    /// Touched once per usage row: a fast hash (the keys are ids and dates, not user text).
+    pub(super) daily: FxHashMap<(i64, i64, NaiveDate, i64), DailyUsageRow>,
     /// The contracts' own commitments, written once the contracts have ids.
     pub own_commitments: Vec<domain::NewCommitment>,
     /// Rows read but not imported, by reason, for the import's summary.
@@ -33,7 +35,7 @@ impl RowContext {
             import_id,
             now,
             line: 1,
-            daily: HashMap::new(),
+            daily: FxHashMap::default(),
             own_commitments: Vec::new(),
             skipped: BTreeMap::new(),
             noted: BTreeMap::new(),
