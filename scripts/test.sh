@@ -21,6 +21,8 @@ scripts/prune-target.sh
 built_from="$CARGO_TARGET_DIR/.built-from"
 if [ "$(cat "$built_from" 2>/dev/null)" != "$REPO_ROOT" ]; then
   git ls-files -z -- '*/src/lib.rs' '*/src/main.rs' | xargs -0 touch
+  # Every test binary is about to be linked again (~1.4 GB each): make room first.
+  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f -perm -u+x ! -name '*.*' -delete 2>/dev/null || true
   echo "$REPO_ROOT" > "$built_from"
 fi
 cargo leptos build --split
