@@ -116,10 +116,21 @@ impl DeferredIndex {
     }
 
     pub(crate) async fn rebuild(self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
+        let cache: i64 = txn
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "PRAGMA cache_size",
+            ))
+            .await?
+            .map(|row| row.try_get_by_index(0))
+            .transpose()?
+            .unwrap_or(INDEX_SORT_CACHE_KIB);
         txn.execute_unprepared("PRAGMA threads = 2").await?;
-        crate::db::set_sqlite_cache(txn, INDEX_SORT_CACHE_KIB).await?;
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {INDEX_SORT_CACHE_KIB}"))
+            .await?;
         let built = txn.execute_unprepared(USAGE_INDEX).await;
-        crate::db::set_sqlite_cache(txn, crate::db::SQLITE_IMPORT_CACHE_KIB).await?;
+        txn.execute_unprepared(&format!("PRAGMA cache_size = {cache}"))
+            .await?;
         txn.execute_unprepared("PRAGMA threads = 0").await?;
         built.map(drop)
     }
@@ -208,12 +219,26 @@ mod tests {
         assert!(!has_usage_index(&txn).await);
         txn.rollback().await.unwrap();
         assert!(has_usage_index(&db).await);
-        // …and a commit has it rebuilt.
+        // …and a commit has it rebuilt, the connection's page cache as it was before.
         let txn = db.begin().await.unwrap();
+        txn.execute_unprepared("PRAGMA cache_size = -1234")
+            .await
+            .unwrap();
         let deferred = DeferredIndex::drop_for(&txn, Some(100_000_000))
             .await
             .unwrap();
         deferred.unwrap().rebuild(&txn).await.unwrap();
+        let cache: i64 = txn
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "PRAGMA cache_size",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        assert_eq!(cache, -1234);
         txn.commit().await.unwrap();
         assert!(has_usage_index(&db).await);
     }
