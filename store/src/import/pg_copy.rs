@@ -99,7 +99,7 @@ fn staging_pid(table: &str) -> Option<i64> {
 pub(crate) struct Staging {
     table: String,
     columns: String,
-    copy: Option<PgCopyIn<PoolConnection<Postgres>>>,
+    copy: PgCopyIn<PoolConnection<Postgres>>,
     /// The connection whose process id names the table, held so that the name stays live.
     _named_by: PoolConnection<Postgres>,
     sent: u64,
@@ -142,7 +142,7 @@ impl Staging {
         Ok(Self {
             table,
             columns,
-            copy: Some(copy),
+            copy,
             _named_by: conn,
             sent: 0,
             text: Vec::with_capacity(1 << 20),
@@ -168,25 +168,20 @@ impl Staging {
             }
             self.text.push(b'\n');
         }
-        let copy = self
-            .copy
-            .as_mut()
-            .ok_or_else(|| DbErr::Custom("the COPY has ended".into()))?;
-        copy.send(self.text.as_slice()).await.map_err(database)?;
+        self.copy
+            .send(self.text.as_slice())
+            .await
+            .map_err(database)?;
         self.sent += count;
         Ok(())
     }
 
     /// Moves the rows into the ledger table within the import's transaction.
     pub(crate) async fn move_into<R: InsertRow>(
-        mut self,
+        self,
         txn: &DatabaseTransaction,
     ) -> Result<(), DbErr> {
-        let copy = self
-            .copy
-            .take()
-            .ok_or_else(|| DbErr::Custom("the COPY has ended".into()))?;
-        let copied = copy.finish().await.map_err(database)?;
+        let copied = self.copy.finish().await.map_err(database)?;
         if copied != self.sent {
             return Err(DbErr::Custom(format!(
                 "COPY took {copied} of {} rows",

@@ -125,6 +125,8 @@ impl Run {
                 copy.move_into::<P::Row>(txn).await?;
                 outcome
             }
+            // A COPY left unfinished is failed by sqlx when dropped; its staging table goes
+            // with the import's others once the transaction has ended.
             (outcome, inserted, _) => {
                 inserted?;
                 outcome?

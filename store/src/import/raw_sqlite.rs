@@ -98,14 +98,8 @@ impl DeferredIndex {
         if incoming < DEFER_FROM_ROWS {
             return Ok(None);
         }
-        let existing: i64 = txn
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Sqlite,
-                "SELECT COALESCE(MAX(id), 0) FROM usage_entries",
-            ))
+        let existing = integer(txn, "SELECT COALESCE(MAX(id), 0) FROM usage_entries")
             .await?
-            .map(|row| row.try_get_by_index(0))
-            .transpose()?
             .unwrap_or(0);
         if u64::try_from(existing).unwrap_or(u64::MAX) >= incoming {
             return Ok(None);
@@ -116,14 +110,8 @@ impl DeferredIndex {
     }
 
     pub(crate) async fn rebuild(self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
-        let cache: i64 = txn
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Sqlite,
-                "PRAGMA cache_size",
-            ))
+        let cache = integer(txn, "PRAGMA cache_size")
             .await?
-            .map(|row| row.try_get_by_index(0))
-            .transpose()?
             .unwrap_or(INDEX_SORT_CACHE_KIB);
         txn.execute_unprepared("PRAGMA threads = 2").await?;
         txn.execute_unprepared(&format!("PRAGMA cache_size = {INDEX_SORT_CACHE_KIB}"))
@@ -134,6 +122,14 @@ impl DeferredIndex {
         txn.execute_unprepared("PRAGMA threads = 0").await?;
         built.map(drop)
     }
+}
+
+/// The first column of the first row of a SQLite query that answers one integer.
+async fn integer(conn: &impl ConnectionTrait, sql: &str) -> Result<Option<i64>, DbErr> {
+    conn.query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, sql))
+        .await?
+        .map(|row| row.try_get_by_index(0))
+        .transpose()
 }
 
 /// Rows per INSERT: a table with AUTOINCREMENT writes its counter back at the end of every
@@ -228,17 +224,10 @@ mod tests {
             .await
             .unwrap();
         deferred.unwrap().rebuild(&txn).await.unwrap();
-        let cache: i64 = txn
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Sqlite,
-                "PRAGMA cache_size",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap();
-        assert_eq!(cache, -1234);
+        assert_eq!(
+            integer(&txn, "PRAGMA cache_size").await.unwrap(),
+            Some(-1234)
+        );
         txn.commit().await.unwrap();
         assert!(has_usage_index(&db).await);
     }
